@@ -1,0 +1,2 @@
+export * from './ndarray.js';
+export * from './data-value.js';

@@ -1,0 +1,6 @@
+export * from './device.js';
+export * from './running-shot.js';
+export * from './device-controller.js';
+export * from './compilation-context.js';
+export * from './device-compiler.js';
+export * from './device-extension.js';

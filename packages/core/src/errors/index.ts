@@ -1,0 +1,2 @@
+export * from './shotline-error.js';
+export * from './error-summary.js';

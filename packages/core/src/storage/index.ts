@@ -1,0 +1,2 @@
+export * from './storage-errors.js';
+export * from './session-storage.js';

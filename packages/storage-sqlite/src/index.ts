@@ -1,0 +1,2 @@
+// Public API of @shotline/storage-sqlite.
+export {};

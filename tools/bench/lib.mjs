@@ -1,0 +1,39 @@
+// Shared helpers for benchmarks: timing, medians, percentiles and the one-line JSON summary.
+import { availableParallelism } from 'node:os';
+
+/** Median of numbers. */
+export function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** The p-th percentile (0..100) of numbers, nearest-rank. */
+export function percentile(values, p) {
+  const s = [...values].sort((a, b) => a - b);
+  const i = Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1));
+  return s[i];
+}
+
+/** Milliseconds taken by `fn` (awaited). */
+export async function timeMs(fn) {
+  const t0 = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+/** Rounds to `digits` significant decimals for the summary. */
+export function round(x, digits = 3) {
+  return Number(x.toFixed(digits));
+}
+
+/** Prints the summary line: the last line of every benchmark. */
+export function report(name, figures) {
+  console.log(JSON.stringify({ bench: name, ...figures, cores: availableParallelism() }));
+}
+
+/** Heap used in MiB, after a GC when --expose-gc is on. */
+export function heapMb() {
+  globalThis.gc?.();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+}
