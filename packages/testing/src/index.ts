@@ -1,2 +1,3 @@
-// Public API of @shotline/testing.
-export {};
+// Public API of @shotline/testing: fakes, simulated devices, in-memory storage, conformance suites.
+export * from './storage/index.js';
+export * from './devices/index.js';
