@@ -1,9 +1,6 @@
-// Placeholder until the core-model work lands: the real Parameters and ParameterSchema replace these.
-/** @internal placeholder */
-export interface Parameters {
-  readonly size: number;
-}
-/** @internal placeholder */
-export interface ParameterSchema {
-  readonly placeholder?: true;
-}
+// Parameters: names, types, values, the global namespace and the sequence's parameter schema.
+export * from './dotted-name.js';
+export * from './parameter-type.js';
+export * from './parameters.js';
+export * from './parameter-namespace.js';
+export * from './parameter-schema.js';
