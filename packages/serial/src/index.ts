@@ -1,2 +1,22 @@
 // Public API of @shotline/serial.
-export {};
+export * from './errors/serial-errors.js';
+export * from './transport/serial-settings.js';
+export * from './transport/serial-framing.js';
+export * from './transport/serial-port-factory.js';
+export * from './transport/serial-transport.js';
+export * from './transport/list-serial-ports.js';
+export * from './instrument/serial-instrument.js';
+export * from './ell14/ell14-status.js';
+export * from './ell14/ell14-errors.js';
+export * from './ell14/ell14-protocol.js';
+export * from './ell14/ell14.js';
+export * from './simulator/serial-simulator.js';
+export * from './simulator/ell14-simulator.js';
+export * from './simulator/mock-serial-link.js';
+export * from './simulator/serve-simulator.js';
+export * from './pty/socat-pty-pair.js';
+export * from './ell14/ell14-configuration.js';
+export * from './ell14/ell14-compiler.js';
+export * from './ell14/ell14-device.js';
+export * from './ell14/ell14-controller.js';
+export * from './ell14/ell14-extension.js';
