@@ -8,6 +8,9 @@ export default defineConfig({
   test: {
     include: ['src/**/*.spec.ts'],
     pool: 'forks',
+    // Real sockets, worker threads, gcc and python: generous on a loaded 2-core CI machine.
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
     passWithNoTests: true,
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
