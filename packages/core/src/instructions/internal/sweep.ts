@@ -1,0 +1,566 @@
+// Stacking channels by one sweep over the union of their boundaries.
+//
+// Every input is flattened (through its Concatenated nodes only) into a list of atomic segments:
+// patterns, ramps and Repeated nodes, each with the offset inside its node where it starts, and
+// with constant values and ramp ends copied into flat arrays. The union of all inputs' boundaries
+// is then found by one sweep (the next boundary is the smallest current segment end), recording
+// which kinds of pieces meet on each interval. Each interval's output is:
+// - all constant: one row, repeated over the interval;
+// - constants and ramps: one multi-channel ramp (constants are zero-slope channels);
+// - constants and Repeated nodes: if their periods have a common multiple P fitting twice in the
+//   interval, one block of P ticks is stacked (recursively) and repeated, plus a remainder;
+// - otherwise the Repeated pieces are unrolled one level and the interval is swept again, so
+//   ramps are cut into sub-ramps rather than sampled;
+// - what is left (explicit patterns with constants or ramps) is written out as rows.
+// Rows and ramp ends of the common cases are written channel by channel into storage allocated
+// once, so a leaf costs no array allocation and adjacent rows fuse into one pattern for free.
+// Cost: O(segments + intervals x channels), with sequential memory access.
+import type { Concatenated } from '../concatenated.js';
+import { type InstructionArray, allocateTyped } from '../dtype.js';
+import { InstructionTooLargeError } from '../instruction-errors.js';
+import type { InstructionLayout } from '../instruction-layout.js';
+import { Pattern } from '../pattern.js';
+import { Ramp } from '../ramp.js';
+import { Repeated } from '../repeated.js';
+import { repeat } from '../repeat.js';
+import { sliceUnchecked } from '../slice.js';
+import type { TimedInstruction } from '../timed-instruction.js';
+import { ConcatBuilder } from './concat-builder.js';
+import { readRange } from './read-values.js';
+import { RowStore } from './row-store.js';
+
+const CONSTANT = 0;
+const RAMP = 1;
+const PATTERN = 2;
+const REPEATED = 3;
+const ONLY_CONSTANT = 1 << CONSTANT;
+const LINEAR = (1 << CONSTANT) | (1 << RAMP);
+const PATTERN_OR_RAMP = (1 << PATTERN) | (1 << RAMP);
+
+/** Default cap on the number of values written out as explicit rows by one stacking. */
+export const DEFAULT_MAX_MATERIALIZED = 1 << 28;
+
+/**
+ * The atomic segments of one input over the current frame, as parallel typed arrays. Constant
+ * values and ramp ends are copied into `data` when the list is built (walking one input's nodes in
+ * allocation order), so that the sweep, which interleaves all inputs, reads flat arrays instead of
+ * chasing pointers into cold node objects; typed arrays also keep this bulk out of the young heap.
+ */
+class SegmentList {
+  /** The node of each segment (shared with a Concatenated's children when built from one). */
+  nodes: TimedInstruction[] = [];
+  /** Where each segment starts inside its node. */
+  offsets: Float64Array;
+  /** Frame position where each segment ends. */
+  ends: Float64Array;
+  kinds: Uint8Array;
+  /** Index in `data` of each segment's values. */
+  dataAt: Float64Array;
+  /** Constant: `width` values. Ramp: `width` starts, `width` stops, then the ramp's length. */
+  data: Float64Array;
+  count = 0;
+  private dataCount = 0;
+
+  constructor(
+    /** Output channel index of this input's first channel. */
+    readonly fieldBase: number,
+    readonly width: number,
+    capacity: number,
+  ) {
+    this.offsets = new Float64Array(capacity);
+    this.ends = new Float64Array(capacity);
+    this.kinds = new Uint8Array(capacity);
+    this.dataAt = new Float64Array(capacity);
+    this.data = new Float64Array(capacity * (2 * width + 1));
+  }
+
+  /**
+   * The segments of a whole Concatenated, without copying what it already has: its children are
+   * the nodes and its offsets the segment ends.
+   */
+  static ofConcatenated(c: Concatenated, fieldBase: number, width: number): SegmentList {
+    const n = c.instructions.length;
+    const list = new SegmentList(fieldBase, width, 0);
+    list.nodes = c.instructions as TimedInstruction[];
+    list.ends = (c.offsets as Float64Array).subarray(1);
+    list.offsets = new Float64Array(n);
+    list.kinds = new Uint8Array(n);
+    list.dataAt = new Float64Array(n);
+    list.data = new Float64Array(n * (width + 1));
+    list.count = n;
+    for (let i = 0; i < n; i++) list.describe(i, c.instructions[i]!, classify(c.instructions[i]!));
+    return list;
+  }
+
+  /** Appends a segment of an atomic node; `kind` is computed unless given. */
+  push(node: TimedInstruction, offset: number, end: number, kind: number = classify(node)): void {
+    const i = this.count;
+    if (i === this.ends.length) this.grow();
+    this.nodes.push(node);
+    this.offsets[i] = offset;
+    this.ends[i] = end;
+    this.count = i + 1;
+    this.describe(i, node, kind);
+  }
+
+  /** Sets the kind of segment i and copies its constant value or ramp ends into `data`. */
+  private describe(i: number, node: TimedInstruction, kind: number): void {
+    this.kinds[i] = kind;
+    this.dataAt[i] = this.dataCount;
+    if (kind !== CONSTANT && kind !== RAMP) return;
+    const width = this.width;
+    if (this.dataCount + 2 * width + 1 > this.data.length) {
+      this.data = grown(this.data, 2 * width + 1);
+    }
+    const data = this.data;
+    let d = this.dataCount;
+    if (kind === CONSTANT) {
+      const source = node.kind === 'repeated' ? (node as Repeated).instruction : node;
+      if (source.kind === 'pattern') {
+        const p = source as Pattern;
+        for (let f = 0; f < width; f++) data[d++] = p.columns[f]![p.offset]!;
+      } else {
+        for (let f = 0; f < width; f++) data[d++] = source.numberAt(0, f);
+      }
+    } else {
+      const r = node as Ramp;
+      for (let f = 0; f < width; f++) data[d++] = r.start(f);
+      for (let f = 0; f < width; f++) data[d++] = r.stop(f);
+      data[d++] = r.length;
+    }
+    this.dataCount = d;
+  }
+
+  private grow(): void {
+    this.offsets = grown(this.offsets, 1);
+    this.ends = grown(this.ends, 1);
+    this.dataAt = grown(this.dataAt, 1);
+    const kinds = new Uint8Array(this.kinds.length * 2 + 1);
+    kinds.set(this.kinds);
+    this.kinds = kinds;
+  }
+}
+
+function grown(array: Float64Array, atLeast: number): Float64Array {
+  const next = new Float64Array(array.length * 2 + atLeast);
+  next.set(array);
+  return next;
+}
+
+/** Capacity hint for the segment list of a node: its number of children. */
+function segmentHint(node: TimedInstruction): number {
+  return node.kind === 'concatenated' ? (node as Concatenated).instructions.length : 1;
+}
+
+function classify(node: TimedInstruction): number {
+  switch (node.kind) {
+    case 'pattern':
+      return PATTERN;
+    case 'ramp': {
+      const r = node as Ramp;
+      for (let f = 0; f < r.width; f++) if (r.start(f) !== r.stop(f)) return RAMP;
+      return CONSTANT;
+    }
+    default: {
+      const inner = (node as Repeated).instruction;
+      return inner.length === 1 ? CONSTANT : REPEATED;
+    }
+  }
+}
+
+/** Appends the atomic segments of ticks `[offset, offset + length)` of `node`, placed at `at`. */
+function flattenInto(
+  list: SegmentList,
+  node: TimedInstruction,
+  offset: number,
+  length: number,
+  at: number,
+): void {
+  if (node.kind !== 'concatenated') {
+    list.push(node, offset, at + length);
+    return;
+  }
+  const c = node as Concatenated;
+  const children = c.instructions;
+  const offsets = c.offsets;
+  let i = c.childIndexAt(offset);
+  let position = offset;
+  const end = offset + length;
+  while (position < end) {
+    const child = children[i]!;
+    const local = position - offsets[i]!;
+    const n = Math.min(end - position, child.length - local);
+    // Children of a Concatenated are never Concatenated: no recursion.
+    list.push(child, local, at + (position - offset) + n);
+    position += n;
+    i++;
+  }
+}
+
+/** Like `flattenInto`, but a Repeated piece is unrolled one level into its child's segments. */
+function expandInto(
+  list: SegmentList,
+  node: TimedInstruction,
+  kind: number,
+  offset: number,
+  length: number,
+): void {
+  if (kind !== REPEATED) {
+    list.push(node, offset, length, kind);
+    return;
+  }
+  const inner = (node as Repeated).instruction;
+  const period = inner.length;
+  let phase = offset % period;
+  let done = 0;
+  while (done < length) {
+    const n = Math.min(length - done, period - phase);
+    flattenInto(list, inner, phase, n, done);
+    done += n;
+    phase = 0;
+  }
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+}
+
+/** Shared state of one stacking: output layout and stores. */
+class StackContext {
+  readonly rows: RowStore;
+  materialized = 0;
+
+  constructor(
+    readonly layout: InstructionLayout,
+    readonly maxMaterialized: number,
+  ) {
+    this.rows = new RowStore(layout);
+  }
+}
+
+/** Interval types of the sweep's plan. */
+const ROW_INTERVAL = 0;
+const RAMP_INTERVAL = 1;
+const GENERAL_INTERVAL = 2;
+
+/**
+ * Stacks the lists over `[0, frameLength)` into `out`, in four passes:
+ * 1. the union of boundaries: the next boundary is the smallest current segment end (cursor state
+ *    in contiguous arrays), recording each interval's end and the kinds present on it;
+ * 2. each interval's output type (constant row, ramp, or general), so that storage is allocated
+ *    once and exactly: row columns, and ramp ends column by column;
+ * 3. channel by channel, its values written into its own column (sequential reads and writes);
+ * 4. the output nodes, in order; general intervals are stacked as they come.
+ */
+function sweep(
+  lists: readonly SegmentList[],
+  frameLength: number,
+  out: ConcatBuilder,
+  ctx: StackContext,
+): void {
+  const k = lists.length;
+  const layout = ctx.layout;
+  const width = layout.width;
+
+  // 1. Union of boundaries.
+  let capacity = 0;
+  for (const list of lists) capacity += list.count;
+  const ends = new Float64Array(capacity);
+  const masks = new Uint8Array(capacity);
+  let intervals = 0;
+  {
+    const index = new Int32Array(k);
+    const currentEnd = new Float64Array(k);
+    const currentKind = new Uint8Array(k);
+    for (let c = 0; c < k; c++) {
+      currentEnd[c] = lists[c]!.ends[0]!;
+      currentKind[c] = lists[c]!.kinds[0]!;
+    }
+    let position = 0;
+    while (position < frameLength) {
+      let next = frameLength;
+      let mask = 0;
+      for (let c = 0; c < k; c++) {
+        let end = currentEnd[c]!;
+        if (end === position) {
+          // This input's segment ended at the previous boundary: move to its next one.
+          const list = lists[c]!;
+          const i = ++index[c]!;
+          end = currentEnd[c] = list.ends[i]!;
+          currentKind[c] = list.kinds[i]!;
+        }
+        if (end < next) next = end;
+        mask |= 1 << currentKind[c]!;
+      }
+      ends[intervals] = next;
+      masks[intervals] = mask;
+      intervals++;
+      position = next;
+    }
+  }
+
+  // 2. Output type and slot of every interval.
+  const type = new Uint8Array(intervals);
+  const slot = new Int32Array(intervals);
+  let rows = 0;
+  let ramps = 0;
+  let generals = 0;
+  for (let j = 0, start = 0; j < intervals; j++) {
+    const end = ends[j]!;
+    const mask = masks[j]!;
+    if (mask === ONLY_CONSTANT || end - start === 1) {
+      type[j] = ROW_INTERVAL;
+      slot[j] = rows++;
+    } else if ((mask & ~LINEAR) === 0) {
+      type[j] = RAMP_INTERVAL;
+      slot[j] = ramps++;
+    } else {
+      type[j] = GENERAL_INTERVAL;
+      slot[j] = generals++;
+    }
+    start = end;
+  }
+  const rowColumns = layout.fields.map((f) => allocateTyped(f.dtype, rows));
+  // Ramp q, channel f: start at bounds[f * ramps + q], stop at bounds[(width + f) * ramps + q].
+  const rampBounds = new Float64Array(2 * width * ramps);
+  const generalSegment = new Int32Array(generals * k);
+
+  // 3. Channel by channel.
+  for (let c = 0; c < k; c++) {
+    fillChannel(
+      lists[c]!,
+      c,
+      k,
+      ends,
+      intervals,
+      type,
+      slot,
+      rowColumns,
+      rampBounds,
+      ramps,
+      width,
+      generalSegment,
+    );
+  }
+
+  // 4. Output nodes.
+  for (let j = 0, start = 0; j < intervals; j++) {
+    const end = ends[j]!;
+    const n = end - start;
+    const at = slot[j]!;
+    switch (type[j]) {
+      case ROW_INTERVAL: {
+        const row = new Pattern(layout, rowColumns, at, 1);
+        out.push(n === 1 ? row : new Repeated(n, row));
+        break;
+      }
+      case RAMP_INTERVAL:
+        out.push(new Ramp(layout, rampBounds, at, width * ramps + at, n, ramps));
+        break;
+      default: {
+        const index = generalSegment.subarray(at * k, at * k + k);
+        const local = new Float64Array(k);
+        for (let c = 0; c < k; c++) {
+          const list = lists[c]!;
+          const s = index[c]!;
+          local[c] = list.offsets[s]! + start - (s > 0 ? list.ends[s - 1]! : 0);
+        }
+        stackInterval(lists, index, local, n, masks[j]!, out, ctx);
+      }
+    }
+    start = end;
+  }
+}
+
+/** Pass 3 of the sweep for one input: its values in every interval, in its own columns. */
+function fillChannel(
+  list: SegmentList,
+  c: number,
+  k: number,
+  ends: Float64Array,
+  intervals: number,
+  type: Uint8Array,
+  slot: Int32Array,
+  rowColumns: readonly InstructionArray[],
+  rampBounds: Float64Array,
+  ramps: number,
+  width: number,
+  generalSegment: Int32Array,
+): void {
+  const w = list.width;
+  const base = list.fieldBase;
+  const data = list.data;
+  const stopBase = width * ramps;
+  let j = 0;
+  let start = 0;
+  for (let s = 0; s < list.count; s++) {
+    const segmentEnd = list.ends[s]!;
+    const segmentStart = s > 0 ? list.ends[s - 1]! : 0;
+    const kind = list.kinds[s]!;
+    const d = list.dataAt[s]!;
+    if (kind === CONSTANT && w === 1) {
+      // The common case: one value over many intervals.
+      const value = data[d]!;
+      const column = rowColumns[base]!;
+      const startColumn = base * ramps;
+      const stopColumn = stopBase + base * ramps;
+      for (; j < intervals && ends[j]! <= segmentEnd; j++) {
+        const at = slot[j]!;
+        const t = type[j]!;
+        if (t === ROW_INTERVAL) column[at] = value;
+        else if (t === RAMP_INTERVAL)
+          rampBounds[startColumn + at] = rampBounds[stopColumn + at] = value;
+        else generalSegment[at * k + c] = s;
+      }
+      start = segmentEnd;
+      continue;
+    }
+    const node = list.nodes[s]!;
+    const nodeOffset = list.offsets[s]! - segmentStart;
+    for (; j < intervals && ends[j]! <= segmentEnd; j++) {
+      const end = ends[j]!;
+      const at = slot[j]!;
+      const t = type[j]!;
+      if (t === GENERAL_INTERVAL) {
+        generalSegment[at * k + c] = s;
+      } else if (kind === CONSTANT) {
+        for (let f = 0; f < w; f++) {
+          const value = data[d + f]!;
+          if (t === ROW_INTERVAL) rowColumns[base + f]![at] = value;
+          else
+            rampBounds[(base + f) * ramps + at] = rampBounds[stopBase + (base + f) * ramps + at] =
+              value;
+        }
+      } else if (t === ROW_INTERVAL) {
+        const local = nodeOffset + start;
+        for (let f = 0; f < w; f++) rowColumns[base + f]![at] = node.numberAt(local, f);
+      } else {
+        // A ramp piece: ends interpolated, the true end kept when the piece reaches it.
+        const local = nodeOffset + start;
+        const n = end - start;
+        const rampLength = data[d + 2 * w]!;
+        const toEnd = local + n === rampLength;
+        for (let f = 0; f < w; f++) {
+          const rampStart = data[d + f]!;
+          const rampStop = data[d + w + f]!;
+          const step = (rampStop - rampStart) / rampLength;
+          rampBounds[(base + f) * ramps + at] = rampStart + local * step;
+          rampBounds[stopBase + (base + f) * ramps + at] = toEnd
+            ? rampStop
+            : rampStart + (local + n) * step;
+        }
+      }
+      start = end;
+    }
+    start = segmentEnd;
+  }
+}
+
+/** The general case of one interval: periodic blocks, one level of unrolling, or explicit rows. */
+function stackInterval(
+  lists: readonly SegmentList[],
+  index: Int32Array,
+  local: Float64Array,
+  n: number,
+  kinds: number,
+  out: ConcatBuilder,
+  ctx: StackContext,
+): void {
+  const k = lists.length;
+  if ((kinds & PATTERN_OR_RAMP) === 0) {
+    let period = 1;
+    for (let c = 0; c < k && period * 2 <= n; c++) {
+      const list = lists[c]!;
+      const i = index[c]!;
+      if (list.kinds[i] !== REPEATED) continue;
+      const p = (list.nodes[i] as Repeated).instruction.length;
+      period = (period / gcd(period, p)) * p;
+    }
+    if (period * 2 <= n) {
+      const blocks = expandAll(lists, index, local, period);
+      const block = sweepToInstruction(blocks, period, ctx);
+      const q = Math.floor(n / period);
+      out.push(repeat(block, q));
+      out.push(sliceUnchecked(block, 0, n - q * period));
+      return;
+    }
+  }
+  if ((kinds & (1 << REPEATED)) !== 0) {
+    sweep(expandAll(lists, index, local, n), n, out, ctx);
+    return;
+  }
+  const width = ctx.layout.width;
+  ctx.materialized += n * width;
+  if (ctx.materialized > ctx.maxMaterialized) {
+    throw new InstructionTooLargeError(
+      `stacking would write ${ctx.materialized} explicit values (limit ${ctx.maxMaterialized}): ` +
+        `an explicit pattern of ${n} ticks is stacked with ${width} channels`,
+    );
+  }
+  const at = ctx.rows.allocate(n);
+  const columns = ctx.rows.columns;
+  for (let c = 0; c < k; c++) {
+    const list = lists[c]!;
+    const i = index[c]!;
+    const node = list.nodes[i]!;
+    const kind = list.kinds[i]!;
+    for (let f = 0; f < list.width; f++) {
+      const column = columns[list.fieldBase + f]!;
+      if (kind === CONSTANT) column.fill(list.data[list.dataAt[i]! + f]!, at, at + n);
+      else readRange(node, f, local[c]!, n, column, at);
+    }
+  }
+  out.push(new Pattern(ctx.layout, columns, at, n));
+}
+
+/** New segment lists for `length` ticks from the current pieces, Repeated pieces unrolled. */
+function expandAll(
+  lists: readonly SegmentList[],
+  index: Int32Array,
+  local: Float64Array,
+  length: number,
+): SegmentList[] {
+  return lists.map((list, c) => {
+    const i = index[c]!;
+    const node = list.nodes[i]!;
+    const sub = new SegmentList(list.fieldBase, list.width, segmentHint(node) + 1);
+    expandInto(sub, node, list.kinds[i]!, local[c]!, length);
+    return sub;
+  });
+}
+
+function sweepToInstruction(
+  lists: readonly SegmentList[],
+  length: number,
+  ctx: StackContext,
+): TimedInstruction {
+  const builder = new ConcatBuilder(ctx.layout);
+  sweep(lists, length, builder, ctx);
+  return builder.build();
+}
+
+/**
+ * Stacks inputs of equal length into one instruction of `layout`, whose channels are the inputs'
+ * channels in order (input c's channels start at the sum of the previous inputs' widths).
+ */
+export function stackChannels(
+  inputs: readonly TimedInstruction[],
+  layout: InstructionLayout,
+  maxMaterialized: number = DEFAULT_MAX_MATERIALIZED,
+): TimedInstruction {
+  const length = inputs[0]!.length;
+  if (length === 0) return Pattern.empty(layout);
+  const ctx = new StackContext(layout, maxMaterialized);
+  let fieldBase = 0;
+  const lists = inputs.map((x) => {
+    const base = fieldBase;
+    fieldBase += x.width;
+    if (x.kind === 'concatenated')
+      return SegmentList.ofConcatenated(x as Concatenated, base, x.width);
+    const list = new SegmentList(base, x.width, 1);
+    flattenInto(list, x, 0, length, 0);
+    return list;
+  });
+  return sweepToInstruction(lists, length, ctx);
+}

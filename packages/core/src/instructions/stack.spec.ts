@@ -1,0 +1,168 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Concatenated } from './concatenated.js';
+import { concatenate } from './concatenate.js';
+import { extractField, selectFields, withName } from './field.js';
+import { InstructionTooLargeError, InstructionTypeError } from './instruction-errors.js';
+import { Pattern } from './pattern.js';
+import { Ramp, createRamp } from './ramp.js';
+import { Repeated } from './repeated.js';
+import { repeat } from './repeat.js';
+import { mergeInstructions, stackInstructions } from './stack.js';
+import { sameLengthArbitrary, values } from './instruction-arbitraries.test-helper.js';
+
+describe('mergeInstructions / stackInstructions', () => {
+  it('merges Repeated with Repeated through the lcm of their periods (reference example)', () => {
+    const a = repeat(Pattern.of([0, 1]), 6);
+    const b = repeat(Pattern.of([0, 1, 2]), 4);
+    const merged = mergeInstructions({ a, b });
+    expect(extractField(merged, 'a').equals(repeat(Pattern.of([0, 1, 0, 1, 0, 1]), 2))).toBe(true);
+    expect(extractField(merged, 'b').equals(repeat(Pattern.of([0, 1, 2, 0, 1, 2]), 2))).toBe(true);
+  });
+
+  it('stays shallow for a long repeat (no recursion blow-up, reference example)', () => {
+    const a = concatenate(Pattern.of([0]), repeat(Pattern.of([1]), 2000));
+    const b = concatenate(Pattern.of([1]), repeat(Pattern.of([0]), 2000));
+    const merged = mergeInstructions({ a, b });
+    expect(merged.depth).toBe(2);
+    expect(values(extractField(merged, 'a'))).toEqual(values(a));
+    expect(values(extractField(merged, 'b'))).toEqual(values(b));
+  });
+
+  it('merges a concatenation with a pattern into one pattern (depth 0)', () => {
+    const a = concatenate(repeat(Pattern.of([1]), 3), createRamp(0, 4, 4));
+    const b = Pattern.of([0, 1, 2, 3, 4, 5, 6]);
+    const merged = mergeInstructions({ a, b });
+    expect(merged.depth).toBe(0);
+    expect(values(merged, 'a')).toEqual([1, 1, 1, 0, 1, 2, 3]);
+    expect(values(merged, 'b')).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it('keeps a ramp merged with a constant as a ramp with a zero-slope channel', () => {
+    const merged = mergeInstructions({
+      ramp: createRamp(0, 10, 10),
+      constant: repeat(Pattern.of([5]), 10),
+    });
+    expect(merged).toBeInstanceOf(Ramp);
+    expect(values(merged, 'constant')).toEqual(Array(10).fill(5));
+    expect(values(merged, 'ramp')).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('splits a ramp into two sub-ramps against a two-piece channel', () => {
+    const merged = mergeInstructions({
+      ramp: createRamp(0, 10, 10),
+      digital: concatenate(repeat(Pattern.of([true]), 4), repeat(Pattern.of([false]), 6)),
+    });
+    expect(merged.kind).toBe('concatenated');
+    const ramp = extractField(merged, 'ramp');
+    const expected = concatenate(createRamp(0, 4, 4), createRamp(4, 10, 6));
+    expect(ramp.equals(expected)).toBe(true);
+    expect(extractField(merged, 'digital').dtype).toBe('bool');
+  });
+
+  it('keeps ramps with ramps as ramps', () => {
+    const merged = mergeInstructions({ a: createRamp(0, 1, 8), b: createRamp(8, 0, 8) });
+    expect(merged).toBeInstanceOf(Ramp);
+    expect(values(merged, 'b')).toEqual([8, 7, 6, 5, 4, 3, 2, 1]);
+  });
+
+  it('gives correct values for shifted loops (reference test_shifted_loops)', () => {
+    const pulse = concatenate(Pattern.of([1, 0, 0]), repeat(Pattern.of([2]), 2));
+    const extra = Pattern.of([7, 8]);
+    const a = concatenate(repeat(pulse, 1000), extra);
+    const b = concatenate(extra, repeat(pulse, 1000));
+    const merged = mergeInstructions({ a, b });
+    expect(values(merged, 'a')).toEqual(values(a));
+    expect(values(merged, 'b')).toEqual(values(b));
+    expect(merged.depth).toBeLessThanOrEqual(4);
+  });
+
+  it('stacks two 1e9-tick lanes structurally', () => {
+    const second = 1_000_000_000;
+    const a = concatenate(repeat(Pattern.of([true]), second), repeat(Pattern.of([false]), second));
+    const b = concatenate(
+      repeat(Pattern.of([false]), second / 2),
+      createRamp(0, 1, second),
+      repeat(Pattern.of([1]), second / 2),
+    );
+    const merged = mergeInstructions({ a, b: b });
+    expect(merged.length).toBe(2 * second);
+    expect(merged.at(second - 1, 'a')).toBe(true);
+    expect(merged.at(second, 'a')).toBe(false);
+    expect(merged.at(second, 'b')).toBeCloseTo(0.5, 12);
+    expect(merged.depth).toBe(2);
+  });
+
+  it('preserves square waves of different periods through their lcm', () => {
+    const square = (half: number): ReturnType<typeof repeat> =>
+      repeat(
+        concatenate(repeat(Pattern.of([true]), half), repeat(Pattern.of([false]), half)),
+        1_000_000_000 / (2 * half),
+      );
+    const merged = mergeInstructions({ fast: square(500), slow: square(1250) });
+    expect(merged).toBeInstanceOf(Repeated);
+    expect((merged as Repeated).instruction.length).toBe(5000);
+    expect(merged.at(123_456_789, 'fast')).toBe(square(500).at(123_456_789));
+    expect(merged.at(123_456_789, 'slow')).toBe(square(1250).at(123_456_789));
+  });
+
+  it('cuts a ramp into sub-ramps at the edges of a square wave, without sampling it', () => {
+    const pulse = concatenate(repeat(Pattern.of([true]), 3), repeat(Pattern.of([false]), 5));
+    const wave = repeat(pulse, 1000);
+    const ramp = createRamp(0, 8000, 8000);
+    const merged = mergeInstructions({ wave, ramp });
+    const channel = extractField(merged, 'ramp') as Concatenated;
+    expect(channel.kind).toBe('concatenated');
+    expect(channel.instructions.every((x) => x.kind === 'ramp')).toBe(true);
+    expect(channel.instructions).toHaveLength(2000);
+    expect(values(channel)).toEqual(values(ramp));
+    expect(values(merged, 'wave')).toEqual(values(wave));
+  });
+
+  it('refuses instructions of different lengths, naming them', () => {
+    expect(() => mergeInstructions({ a: Pattern.of([1, 2]), b: Pattern.of([1]) })).toThrow(
+      /channel "a" has 2 ticks, channel "b" has 1 ticks/,
+    );
+  });
+
+  it('refuses unnamed inputs to stackInstructions and duplicate names', () => {
+    expect(() => stackInstructions([Pattern.of([1])])).toThrow(InstructionTypeError);
+    const a = withName(Pattern.of([1]), 'x');
+    expect(() => stackInstructions([a, a])).toThrow(/duplicate channel name/);
+  });
+
+  it('refuses to write more explicit values than allowed', () => {
+    const p = Pattern.of(Array.from({ length: 100 }, (_, i) => i));
+    expect(() =>
+      mergeInstructions({ a: p, b: repeat(Pattern.of([1]), 100) }, { maxMaterializedValues: 50 }),
+    ).toThrow(InstructionTooLargeError);
+  });
+
+  it('gives back every input when its channel is extracted (property)', () => {
+    fc.assert(
+      fc.property(sameLengthArbitrary(['float64', 'bool', 'float64', 'int32']), (inputs) => {
+        const names = ['ch 0', 'ch 1', 'ch 2', 'ch 3'];
+        const merged = mergeInstructions(Object.fromEntries(inputs.map((x, i) => [names[i], x])));
+        expect(merged.width).toBe(4);
+        inputs.forEach((x, i) => {
+          const channel = extractField(merged, names[i]!);
+          expect(channel.dtype).toBe(x.dtype);
+          expect(channel.valueEquals(x)).toBe(true);
+        });
+      }),
+    );
+  });
+
+  it('stacks structured instructions and selects channels back (property)', () => {
+    fc.assert(
+      fc.property(sameLengthArbitrary(['float64', 'bool', 'float64']), ([a, b, c]) => {
+        const ab = mergeInstructions({ a: a!, b: b! });
+        const all = stackInstructions([ab, withName(c!, 'c')]);
+        expect(all.fields.map((f) => f.name)).toEqual(['a', 'b', 'c']);
+        const ca = selectFields(all, ['c', 'a']);
+        expect(values(ca, 'c')).toEqual(values(c!));
+        expect(values(ca, 'a')).toEqual(values(a!));
+      }),
+    );
+  });
+});
