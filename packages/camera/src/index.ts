@@ -1,2 +1,25 @@
-// Public API of @shotline/camera.
-export {};
+// Public API of @shotline/camera: the camera contract (configuration, compiler, device, controller),
+// the simulated camera, the GenICam camera through Aravis, and the trigger bus of simulated labs.
+export * from './acquisition.js';
+export * from './camera.js';
+export * from './camera-compiler.js';
+export * from './camera-configuration.js';
+export * from './camera-controller.js';
+export * from './camera-errors.js';
+export * from './camera-image.js';
+export * from './camera-lane.js';
+export * from './camera-shot-parameters.js';
+export * from './frame-source.js';
+export * from './picture-label.js';
+export * from './roi.js';
+export * from './simulated/render-simulated-image.js';
+export * from './simulated/simulated-camera.js';
+export * from './simulated/simulated-camera-compiler.js';
+export * from './simulated/simulated-camera-configuration.js';
+export * from './simulated/simulated-camera-extension.js';
+export * from './aravis/aravis-availability.js';
+export * from './aravis/aravis-camera.js';
+export * from './aravis/aravis-camera-compiler.js';
+export * from './aravis/aravis-camera-configuration.js';
+export * from './aravis/aravis-camera-extension.js';
+export { cameraPlugin } from './plugin.js';
