@@ -1,1 +1,5 @@
-export {};
+export * from './engine-errors.js';
+export * from './shot-timing.js';
+export * from './shot-retry.js';
+export * from './pipeline-options.js';
+export * from './execute-sequence.js';

@@ -1,1 +1,2 @@
-export {};
+export * from './shotline-event.js';
+export * from './event-bus.js';

@@ -1,1 +1,4 @@
-export {};
+export * from './procedure-errors.js';
+export * from './sequence-owner.js';
+export * from './procedure.js';
+export * from './experiment-manager.js';

@@ -1,1 +1,3 @@
-export {};
+export * from './session-errors.js';
+export * from './device-configuration.js';
+export * from './experiment-session.js';

@@ -1,1 +1,10 @@
-export {};
+export * from './simulation-recorder.js';
+export * from './simulated-device.js';
+export * from './noop-device.js';
+export * from './slow-device.js';
+export * from './failing-device.js';
+export * from './data-producer-device.js';
+export * from './data-waiter-device.js';
+export * from './simulated-extensions.js';
+export * from './simulated-lab.js';
+export { testingPlugin } from '../plugin.js';

@@ -1,0 +1,116 @@
+import type { ErrorSummary } from '../errors/index.js';
+import type { SequenceState } from '../sequence/index.js';
+
+/** A sequence changed state (PREPARING, RUNNING, FINISHED, INTERRUPTED, CRASHED). */
+export interface SequenceStateEvent {
+  readonly type: 'sequence-state';
+  /** Sequence path (`\...`). */
+  readonly sequence: string;
+  readonly state: SequenceState;
+  readonly time: Date;
+  /** Shots stored so far. */
+  readonly storedShots: number;
+  /** Shots the iteration will produce, or null when unknown. */
+  readonly expectedShots: number | null;
+  /** The error summary when CRASHED. */
+  readonly error?: ErrorSummary;
+}
+
+/** The sequence was compiled and its devices are about to be opened. */
+export interface SequencePreparedEvent {
+  readonly type: 'sequence-prepared';
+  readonly sequence: string;
+  /** Devices in use. */
+  readonly devices: readonly string[];
+  /** Devices left out, with the reason their compiler gave. */
+  readonly notUsed: readonly { device: string; reason: string }[];
+  /** Compile worker threads (0 = compiled on the main thread). */
+  readonly compileWorkers: number;
+  readonly expectedShots: number | null;
+  /** Milliseconds spent compiling the sequence (globals, schema, compilers, initialization). */
+  readonly compileMs: number;
+}
+
+/** A shot's instructions were compiled. */
+export interface ShotCompiledEvent {
+  readonly type: 'shot-compiled';
+  readonly sequence: string;
+  readonly index: number;
+  /** Time from submission to result, in milliseconds (includes queueing in the worker pool). */
+  readonly compileMs: number;
+  /** Shot duration in seconds. */
+  readonly durationSeconds: number;
+  /** `main` or the worker number. */
+  readonly thread: 'main' | number;
+}
+
+/** A shot attempt started running on the devices. */
+export interface ShotStartedEvent {
+  readonly type: 'shot-started';
+  readonly sequence: string;
+  readonly index: number;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  readonly time: Date;
+}
+
+/** A shot attempt failed and will be retried. */
+export interface ShotRetryEvent {
+  readonly type: 'shot-retry';
+  readonly sequence: string;
+  readonly index: number;
+  /** The attempt that failed. */
+  readonly attempt: number;
+  readonly error: ErrorSummary;
+}
+
+/** A shot ran successfully and was handed to storage. */
+export interface ShotFinishedEvent {
+  readonly type: 'shot-finished';
+  readonly sequence: string;
+  readonly index: number;
+  readonly attempts: number;
+  readonly startTime: Date;
+  readonly endTime: Date;
+  /** Wall time of the successful attempt, in milliseconds. */
+  readonly runMs: number;
+}
+
+/** A shot was committed to storage. */
+export interface ShotStoredEvent {
+  readonly type: 'shot-stored';
+  readonly sequence: string;
+  readonly index: number;
+  /** Milliseconds the storage call took. */
+  readonly storeMs: number;
+  /** Shots stored so far in this sequence. */
+  readonly storedShots: number;
+  readonly expectedShots: number | null;
+}
+
+/** A message for logs: decisions the engine took, warnings, plugin loading. */
+export interface LogEvent {
+  readonly type: 'log';
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly message: string;
+  readonly sequence?: string;
+  readonly device?: string;
+  readonly plugin?: string;
+}
+
+/** Everything the engine reports, discriminated by `type`. */
+export type ShotlineEvent =
+  | SequenceStateEvent
+  | SequencePreparedEvent
+  | ShotCompiledEvent
+  | ShotStartedEvent
+  | ShotRetryEvent
+  | ShotFinishedEvent
+  | ShotStoredEvent
+  | LogEvent;
+
+/** The `type` tags of {@link ShotlineEvent}. */
+export type ShotlineEventType = ShotlineEvent['type'];
+
+/** The event with a given tag. */
+export type ShotlineEventOf<T extends ShotlineEventType> = Extract<ShotlineEvent, { type: T }>;

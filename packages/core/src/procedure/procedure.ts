@@ -1,0 +1,234 @@
+import { executeSequence, type ShotPipelineOptions } from '../engine/index.js';
+import type { ShotlineEventBus } from '../events/index.js';
+import type { ParameterNamespace } from '../parameters/index.js';
+import { SequencePath } from '../path/index.js';
+import type { DeviceConfiguration, ExperimentSession, SequencePathLike } from '../session/index.js';
+import {
+  ExperimentManagerClosedError,
+  ProcedureAlreadyActiveError,
+  ProcedureNotActiveError,
+  SequenceAlreadyRunningError,
+} from './procedure-errors.js';
+import type { ProcedureLock } from './procedure-lock.js';
+
+/** Options of {@link Procedure.startSequence} and {@link Procedure.runSequence}. */
+export interface StartSequenceOptions {
+  /** Globals for this sequence; default: the session's current globals. */
+  readonly globals?: ParameterNamespace;
+  /** Device configurations for this sequence; default: the session's default configurations. */
+  readonly deviceConfigurations?: readonly DeviceConfiguration[];
+}
+
+/** What a procedure needs from its manager. @internal */
+export interface ProcedureHost {
+  readonly session: ExperimentSession;
+  readonly events: ShotlineEventBus;
+  readonly pipeline: ShotPipelineOptions;
+  readonly owner: string;
+  readonly lock: ProcedureLock;
+  readonly closed: boolean;
+}
+
+interface RunningSequence {
+  readonly path: SequencePath;
+  readonly interrupt: AbortController;
+  readonly done: Promise<void>;
+}
+
+/**
+ * Used to perform a procedure on the experiment: anything more complex than a single sequence (a
+ * sequence then some analysis, a scan repeated with new parameters, several sequences that belong
+ * together). Created by {@link ExperimentManager.createProcedure}.
+ *
+ * A procedure must be active to run sequences, and no two procedures of a manager are active at the
+ * same time: activating waits until the active one is left (or fails after `acquisitionTimeout`).
+ *
+ * ```ts
+ * await using procedure = await manager.createProcedure('my procedure').activate();
+ * await procedure.runSequence('\\my sequence');
+ * // do analysis, overwrite parameters, etc...
+ * await procedure.runSequence('\\another sequence');
+ * ```
+ *
+ * or, with a callback: `await manager.createProcedure('x').run(async (procedure) => { ... })`.
+ *
+ * Leaving: the callback form waits for a sequence still running when the callback returns, and
+ * interrupts it when the callback throws. `await using` cannot tell why its block is left (the
+ * language gives disposers no error), so it always interrupts a sequence still running, then waits
+ * for it to end; await `procedure.exception()` inside the block to let a sequence finish.
+ */
+export class Procedure implements AsyncDisposable {
+  private active = false;
+  private activating = false;
+  private running: RunningSequence | undefined;
+  private lastError: Error | undefined;
+  private readonly started: SequencePath[] = [];
+
+  /** @internal use {@link ExperimentManager.createProcedure}. */
+  constructor(
+    readonly name: string,
+    private readonly host: ProcedureHost,
+    private readonly acquisitionTimeout: number | undefined,
+  ) {}
+
+  /**
+   * Activates the procedure: waits while another procedure of the manager is active; with an
+   * `acquisitionTimeout`, fails with {@link ProcedureActivationTimeoutError} after that long.
+   * Clears the list of sequences. Resolves to the procedure itself (for `await using`).
+   */
+  async activate(): Promise<this> {
+    if (this.host.closed) {
+      throw new ExperimentManagerClosedError(
+        `cannot activate procedure "${this.name}": the experiment manager is closed`,
+      );
+    }
+    if (this.active || this.activating) {
+      throw new ProcedureAlreadyActiveError(`procedure "${this.name}" is already active`);
+    }
+    this.activating = true;
+    try {
+      await this.host.lock.acquire(this, this.name, this.acquisitionTimeout);
+    } finally {
+      this.activating = false;
+    }
+    this.active = true;
+    this.started.length = 0;
+    this.lastError = undefined;
+    return this;
+  }
+
+  /**
+   * Leaves the procedure: waits for a running sequence to end, then lets the next procedure
+   * activate. Does nothing when not active.
+   */
+  async deactivate(): Promise<void> {
+    if (!this.active) return;
+    try {
+      await this.running?.done;
+    } finally {
+      this.active = false;
+      this.host.lock.release(this);
+    }
+  }
+
+  /** `await using`: interrupts a sequence still running, waits for it, and deactivates. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.interruptSequence();
+    await this.deactivate();
+  }
+
+  /**
+   * Activates the procedure, runs `body`, and leaves: after waiting for a sequence still running when
+   * `body` returns, or after interrupting it when `body` throws (the error is re-thrown).
+   */
+  async run<T>(body: (procedure: this) => Promise<T>): Promise<T> {
+    await this.activate();
+    let result: T;
+    try {
+      result = await body(this);
+    } catch (e) {
+      this.interruptSequence();
+      await this.deactivate();
+      throw e;
+    }
+    await this.deactivate();
+    return result;
+  }
+
+  /** True while this procedure is active (not: while any procedure of the manager is). */
+  isActive(): boolean {
+    return this.active;
+  }
+
+  /** True while a sequence started by this procedure is running. */
+  isRunningSequence(): boolean {
+    return this.running !== undefined;
+  }
+
+  /**
+   * The error of the last sequence (undefined if it ended FINISHED or INTERRUPTED, or none ran).
+   * If a sequence is running, waits until it ends.
+   */
+  async exception(): Promise<Error | undefined> {
+    await this.running?.done;
+    return this.lastError;
+  }
+
+  /**
+   * Starts running a sequence and returns at once; it runs in the background. Its error is not
+   * thrown here: get it from {@link exception} (or use {@link runSequence}).
+   *
+   * @throws {ProcedureNotActiveError} if the procedure is not active.
+   * @throws {SequenceAlreadyRunningError} if a sequence is already running.
+   */
+  startSequence(sequence: SequencePathLike, options: StartSequenceOptions = {}): void {
+    if (!this.active) throw new ProcedureNotActiveError(this.name);
+    if (this.running) {
+      throw new SequenceAlreadyRunningError(this.name, this.running.path.toString());
+    }
+    const path = SequencePath.from(sequence);
+    const interrupt = new AbortController();
+    this.lastError = undefined;
+    this.started.push(path);
+    const done = executeSequence({
+      session: this.host.session,
+      path,
+      owner: this.host.owner,
+      events: this.host.events,
+      pipeline: this.host.pipeline,
+      signal: interrupt.signal,
+      ...(options.globals ? { globals: options.globals } : {}),
+      ...(options.deviceConfigurations
+        ? { deviceConfigurations: options.deviceConfigurations }
+        : {}),
+    }).then(
+      () => {
+        this.lastError = undefined;
+      },
+      (e: unknown) => {
+        this.lastError = e instanceof Error ? e : new Error(String(e));
+      },
+    );
+    const running: RunningSequence = {
+      path,
+      interrupt,
+      done: done.finally(() => {
+        if (this.running === running) this.running = undefined;
+      }),
+    };
+    this.running = running;
+  }
+
+  /**
+   * Asks the running sequence to stop: the shot in progress finishes, nothing after it runs, and the
+   * sequence ends INTERRUPTED. Does not wait (see {@link exception}). Returns false when no sequence
+   * is running.
+   */
+  interruptSequence(): boolean {
+    if (!this.running) return false;
+    this.running.interrupt.abort();
+    return true;
+  }
+
+  /**
+   * Runs a sequence and waits until it ends; rejects with its error if it crashed or could not
+   * start.
+   *
+   * @throws {ProcedureNotActiveError} if the procedure is not active.
+   * @throws {SequenceAlreadyRunningError} if a sequence is already running.
+   */
+  async runSequence(sequence: SequencePathLike, options: StartSequenceOptions = {}): Promise<void> {
+    this.startSequence(sequence, options);
+    const error = await this.exception();
+    if (error) throw error;
+  }
+
+  /** The sequences started since the procedure was activated, in order; a running one is last. */
+  sequences(): SequencePath[] {
+    return [...this.started];
+  }
+
+  toString(): string {
+    return `Procedure("${this.name}")`;
+  }
+}

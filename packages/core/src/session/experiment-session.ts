@@ -1,0 +1,356 @@
+import type { ErrorSummary } from '../errors/index.js';
+import { IterationConfiguration } from '../iteration/index.js';
+import { ParameterNamespace, Parameters } from '../parameters/index.js';
+import { SequencePath } from '../path/index.js';
+import type { DeviceRegistry } from '../plugins/index.js';
+import type { SequenceState } from '../sequence/index.js';
+import type {
+  JsonValue,
+  SessionStorage,
+  ShotRecord,
+  StoredDeviceConfiguration,
+} from '../storage/index.js';
+import { TimeLanes } from '../time-lanes/index.js';
+import {
+  parseDeviceConfiguration,
+  storedDeviceConfiguration,
+  type DeviceConfiguration,
+} from './device-configuration.js';
+import { SequenceNotDraftError, SequenceStateError } from './session-errors.js';
+
+/** A sequence path or its text (`\lab\mot\scan 3`). */
+export type SequencePathLike = SequencePath | string;
+
+/** Everything stored about a sequence except its shots, as domain objects. */
+export interface SequenceInfo {
+  readonly path: SequencePath;
+  readonly state: SequenceState;
+  readonly createdAt: Date;
+  readonly startTime: Date | null;
+  readonly stopTime: Date | null;
+  readonly completedShots: number;
+  readonly expectedShots: number | null;
+  readonly iteration: IterationConfiguration;
+  readonly timeLanes: TimeLanes;
+  /** The globals the run used (snapshot taken at PREPARING); null in DRAFT. */
+  readonly globals: ParameterNamespace | null;
+  /** Device configurations the run used, as stored (null in DRAFT). */
+  readonly deviceConfigurations: readonly StoredDeviceConfiguration[] | null;
+  /** The error summary of a CRASHED sequence. */
+  readonly error: ErrorSummary | null;
+  /** Who ran it (`host:pid:managerId`); null in DRAFT. */
+  readonly owner: string | null;
+}
+
+/** A stored shot, with its parameters as {@link Parameters}. */
+export interface ShotInfo {
+  readonly index: number;
+  readonly parameters: Parameters;
+  readonly startTime: Date;
+  readonly endTime: Date;
+  /** Per-device timing (see ShotTiming). */
+  readonly timing: JsonValue;
+  readonly labels: readonly string[];
+}
+
+/** What the engine needs to run a sequence, in the JSON form compile workers receive. */
+export interface PreparedSequence {
+  readonly path: SequencePath;
+  readonly globals: JsonValue;
+  readonly iteration: JsonValue;
+  readonly timeLanes: JsonValue;
+  readonly deviceConfigurations: readonly StoredDeviceConfiguration[];
+}
+
+/** Options of {@link ExperimentSession.prepareSequence}. */
+export interface PrepareSequenceOptions {
+  /** Globals for this run; default: the session's current globals. */
+  readonly globals?: ParameterNamespace;
+  /** Device configurations for this run; default: the session's default configurations. */
+  readonly deviceConfigurations?: readonly DeviceConfiguration[];
+  /** `host:pid:managerId` of the manager that runs it. */
+  readonly owner: string;
+}
+
+/**
+ * The typed face of a {@link SessionStorage}: domain objects in and out (ParameterNamespace,
+ * IterationConfiguration, TimeLanes, Parameters, validated device configurations), JSON to storage.
+ * The CLI and the engine both go through it, so JSON conversion lives here only.
+ *
+ * Storage `Result` errors are thrown (they are typed {@link ShotlineError}s naming the path).
+ * Device configurations are validated by their extension's zod schema when written and when read;
+ * a configuration whose plugin is not loaded is an error naming the device and its type.
+ */
+export class ExperimentSession {
+  constructor(
+    readonly storage: SessionStorage,
+    readonly registry: DeviceRegistry,
+  ) {}
+
+  // ---- globals ---------------------------------------------------------------------------------
+
+  /** The current global parameters. */
+  async globals(): Promise<ParameterNamespace> {
+    return ParameterNamespace.fromJSON(await this.storage.getGlobals());
+  }
+
+  /** Replaces the global parameters. */
+  async setGlobals(globals: ParameterNamespace): Promise<void> {
+    (await this.storage.setGlobals(globals.toJSON() as JsonValue)).unwrap();
+  }
+
+  // ---- device configurations -------------------------------------------------------------------
+
+  /** The default device configurations, validated, sorted by name. */
+  async deviceConfigurations(): Promise<DeviceConfiguration[]> {
+    const stored = await this.storage.listDeviceConfigurations();
+    return stored.map((s) => parseDeviceConfiguration(this.registry, s));
+  }
+
+  /** One default device configuration, validated. */
+  async deviceConfiguration(name: string): Promise<DeviceConfiguration> {
+    const stored = (await this.storage.getDeviceConfiguration(name)).unwrap();
+    return parseDeviceConfiguration(this.registry, stored);
+  }
+
+  /** Adds or replaces a default device configuration after validating it. */
+  async setDeviceConfiguration(configuration: DeviceConfiguration): Promise<void> {
+    const stored = storedDeviceConfiguration(this.registry, configuration);
+    (await this.storage.setDeviceConfiguration(stored)).unwrap();
+  }
+
+  /** A new device of a type with the extension's default configuration. */
+  async addDevice(name: string, type: string): Promise<DeviceConfiguration> {
+    const extension = this.registry.extension(type, { device: name });
+    const configuration: DeviceConfiguration = {
+      name,
+      type,
+      configuration: extension.defaultConfiguration() as unknown,
+    };
+    await this.setDeviceConfiguration(configuration);
+    return configuration;
+  }
+
+  /** Removes a default device configuration. */
+  async deleteDeviceConfiguration(name: string): Promise<void> {
+    (await this.storage.deleteDeviceConfiguration(name)).unwrap();
+  }
+
+  // ---- sequences -------------------------------------------------------------------------------
+
+  /**
+   * Creates a DRAFT sequence (and its missing folders). The expected shot count is computed with the
+   * current globals (null when it cannot be known yet).
+   */
+  async createSequence(
+    path: SequencePathLike,
+    draft: { iteration: IterationConfiguration; timeLanes: TimeLanes },
+  ): Promise<SequencePath> {
+    const p = SequencePath.from(path);
+    const expectedShots = await this.expectedShots(draft.iteration);
+    (
+      await this.storage.createSequence(p, {
+        iteration: draft.iteration.toJSON() as JsonValue,
+        timeLanes: this.timeLanesJson(draft.timeLanes),
+        expectedShots,
+      })
+    ).unwrap();
+    return p;
+  }
+
+  /** Everything stored about a sequence except its shots. */
+  async sequence(path: SequencePathLike): Promise<SequenceInfo> {
+    const record = (await this.storage.getSequence(SequencePath.from(path))).unwrap();
+    return {
+      path: record.path,
+      state: record.state,
+      createdAt: record.createdAt,
+      startTime: record.startTime,
+      stopTime: record.stopTime,
+      completedShots: record.completedShots,
+      expectedShots: record.expectedShots,
+      iteration: IterationConfiguration.fromJSON(record.iteration),
+      timeLanes: TimeLanes.fromJSON(record.timeLanes, this.registry.laneTypes),
+      globals: record.globals === null ? null : ParameterNamespace.fromJSON(record.globals),
+      deviceConfigurations: record.deviceConfigurations,
+      error: record.error,
+      owner: record.owner,
+    };
+  }
+
+  /** The state of a sequence. */
+  async state(path: SequencePathLike): Promise<SequenceState> {
+    return (await this.storage.getStats(SequencePath.from(path))).unwrap().state;
+  }
+
+  /** The iteration of a sequence. */
+  async iteration(path: SequencePathLike): Promise<IterationConfiguration> {
+    return (await this.sequence(path)).iteration;
+  }
+
+  /** Replaces the iteration of a DRAFT (and its expected shot count). */
+  async setIteration(path: SequencePathLike, iteration: IterationConfiguration): Promise<void> {
+    const expected = await this.expectedShots(iteration);
+    (
+      await this.storage.setIteration(
+        SequencePath.from(path),
+        iteration.toJSON() as JsonValue,
+        expected,
+      )
+    ).unwrap();
+  }
+
+  /** The time lanes of a sequence. */
+  async timeLanes(path: SequencePathLike): Promise<TimeLanes> {
+    return (await this.sequence(path)).timeLanes;
+  }
+
+  /** Replaces the time lanes of a DRAFT. */
+  async setTimeLanes(path: SequencePathLike, timeLanes: TimeLanes): Promise<void> {
+    (
+      await this.storage.setTimeLanes(SequencePath.from(path), this.timeLanesJson(timeLanes))
+    ).unwrap();
+  }
+
+  /** FINISHED | INTERRUPTED | CRASHED -> DRAFT, erasing its shots. */
+  async resetToDraft(path: SequencePathLike): Promise<void> {
+    (await this.storage.resetToDraft(SequencePath.from(path))).unwrap();
+  }
+
+  /** Indices of the stored shots. */
+  async shotIndices(path: SequencePathLike): Promise<number[]> {
+    return (await this.storage.shotIndices(SequencePath.from(path))).unwrap();
+  }
+
+  /** A stored shot with its parameters as {@link Parameters}. */
+  async shot(path: SequencePathLike, index: number): Promise<ShotInfo> {
+    const record: ShotRecord = (
+      await this.storage.getShot(SequencePath.from(path), index)
+    ).unwrap();
+    return {
+      index: record.index,
+      parameters: Parameters.fromJSON(record.parameters),
+      startTime: record.startTime,
+      endTime: record.endTime,
+      timing: record.timing,
+      labels: record.labels,
+    };
+  }
+
+  // ---- used by the engine ----------------------------------------------------------------------
+
+  /**
+   * DRAFT -> PREPARING for a run, snapshotting the globals and device configurations. Everything is
+   * checked before the state changes: the sequence must exist and be a DRAFT (else
+   * {@link SequenceNotDraftError}), every device configuration must be valid and its plugin loaded.
+   * The state change itself is a compare-and-set, so two managers can never both start it.
+   */
+  async prepareSequence(
+    path: SequencePathLike,
+    options: PrepareSequenceOptions,
+  ): Promise<PreparedSequence> {
+    const p = SequencePath.from(path);
+    const record = (await this.storage.getSequence(p)).unwrap();
+    if (record.state !== 'draft') {
+      throw new SequenceNotDraftError(
+        `sequence "${p.toString()}" is ${record.state.toUpperCase()}; only a DRAFT can be run ` +
+          `(reset it to DRAFT first, which erases its shots)`,
+        { location: { sequence: p.toString() } },
+      );
+    }
+    const globals = options.globals ?? (await this.globals());
+    const configurations = options.deviceConfigurations
+      ? options.deviceConfigurations.map((c) => storedDeviceConfiguration(this.registry, c))
+      : (await this.storage.listDeviceConfigurations()).map((s) =>
+          storedDeviceConfiguration(this.registry, s),
+        );
+    const globalsJson = globals.toJSON() as JsonValue;
+    // The shot count stored with the draft was computed with the globals of that time; storage
+    // refuses shot indices beyond it, so recount with this run's globals while still a DRAFT.
+    const expected = this.countShots(IterationConfiguration.fromJSON(record.iteration), globals);
+    if (expected !== record.expectedShots) {
+      (await this.storage.setIteration(p, record.iteration, expected)).unwrap();
+    }
+    (
+      await this.storage.setPreparing(p, {
+        globals: globalsJson,
+        deviceConfigurations: configurations,
+        owner: options.owner,
+      })
+    ).unwrap();
+    return {
+      path: p,
+      globals: globalsJson,
+      iteration: record.iteration,
+      timeLanes: record.timeLanes,
+      deviceConfigurations: configurations,
+    };
+  }
+
+  /** PREPARING -> RUNNING. */
+  async markRunning(path: SequencePath, time: Date): Promise<void> {
+    this.checkState(path, 'RUNNING', await this.storage.setRunning(path, time));
+  }
+
+  /** RUNNING -> FINISHED. */
+  async markFinished(path: SequencePath, time: Date): Promise<void> {
+    this.checkState(path, 'FINISHED', await this.storage.setFinished(path, time));
+  }
+
+  /** PREPARING | RUNNING -> INTERRUPTED. */
+  async markInterrupted(path: SequencePath, time: Date): Promise<void> {
+    this.checkState(path, 'INTERRUPTED', await this.storage.setInterrupted(path, time));
+  }
+
+  /** PREPARING | RUNNING -> CRASHED with an error summary. */
+  async markCrashed(path: SequencePath, error: ErrorSummary, time: Date): Promise<void> {
+    this.checkState(path, 'CRASHED', await this.storage.setCrashed(path, error, time));
+  }
+
+  /** Sequences in PREPARING or RUNNING, with their owner (for stale-run recovery). */
+  async activeSequences(): Promise<
+    { path: SequencePath; state: SequenceState; owner: string | null }[]
+  > {
+    const out: { path: SequencePath; state: SequenceState; owner: string | null }[] = [];
+    for (const state of ['preparing', 'running'] as const) {
+      for (const path of await this.storage.sequencesInState(state)) {
+        const record = await this.storage.getSequence(path);
+        if (record.ok) out.push({ path, state: record.value.state, owner: record.value.owner });
+      }
+    }
+    return out;
+  }
+
+  private checkState(
+    path: SequencePath,
+    target: string,
+    result: { ok: true } | { ok: false; error: Error },
+  ): void {
+    if (!result.ok) {
+      throw new SequenceStateError(
+        `could not mark sequence "${path.toString()}" ${target}: ${result.error.message}`,
+        { cause: result.error, location: { sequence: path.toString() } },
+      );
+    }
+  }
+
+  private timeLanesJson(timeLanes: TimeLanes): JsonValue {
+    return timeLanes.toJSON() as unknown as JsonValue;
+  }
+
+  private async expectedShots(iteration: IterationConfiguration): Promise<number | null> {
+    return this.countShots(iteration, await this.globals());
+  }
+
+  /** The shot count with these globals; null when it cannot be known before running. */
+  private countShots(
+    iteration: IterationConfiguration,
+    globals: ParameterNamespace,
+  ): number | null {
+    try {
+      return iteration.expectedShotCount(globals.evaluate());
+    } catch {
+      return null;
+    }
+  }
+}
