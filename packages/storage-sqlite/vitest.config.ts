@@ -7,6 +7,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@shotline/source', 'node', 'import', 'default'] } },
   test: {
     include: ['src/**/*.spec.ts'],
+    globalSetup: ['./vitest.global-setup.ts'],
+    testTimeout: 30_000,
     pool: 'forks',
     passWithNoTests: true,
     reporters: ['default', 'json'],

@@ -1,2 +1,2 @@
 // Public API of @shotline/storage-postgres.
-export {};
+export * from './postgres-session-storage.js';

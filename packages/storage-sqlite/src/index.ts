@@ -1,2 +1,2 @@
 // Public API of @shotline/storage-sqlite.
-export {};
+export * from './sqlite-session-storage.js';

@@ -148,6 +148,12 @@ export interface CreateSequenceOptions {
  * - A committed shot is never lost; readers never see a shot without its data.
  * - Iteration and time lanes change only in DRAFT.
  * - Times are stored in UTC with millisecond precision or better.
+ * - Input is checked with core's shared helpers (`encodeStorageJson`, `prepareShot`...), so every
+ *   backend refuses the same things with the same {@link InvalidStorageDataError}: JSON must be
+ *   made of finite numbers, strings, booleans, null, arrays and plain objects (an object property
+ *   whose value is `undefined` is left out, as `JSON.stringify` does).
+ * - Stored content that cannot be read back (a corrupted or hand-edited database) throws an
+ *   {@link InvalidStorageDataError} naming what and where.
  */
 export interface SessionStorage {
   /** `sqlite`, `postgres`, `memory`... for messages. */
@@ -170,7 +176,7 @@ export interface SessionStorage {
   createPath(
     path: SequencePath,
     options?: CreatePathOptions,
-  ): Promise<Result<SequencePath[], PathIsSequenceError>>;
+  ): Promise<Result<SequencePath[], PathIsSequenceError | InvalidStorageDataError>>;
   /**
    * Deletes the folder or sequence and everything below. Refuses when sequences are below unless
    * `deleteSequences`, and always refuses when one of them is PREPARING or RUNNING.
@@ -215,13 +221,37 @@ export interface SessionStorage {
 
   /**
    * Creates a DRAFT sequence, and its missing parent folders. An existing empty folder may become a
-   * sequence.
+   * sequence (keeping its creation date). The root cannot be a sequence.
    */
   createSequence(
     path: SequencePath,
     draft: SequenceDraft,
     options?: CreateSequenceOptions,
-  ): Promise<Result<void, PathIsSequenceError | PathHasChildrenError | InvalidStorageDataError>>;
+  ): Promise<
+    Result<
+      void,
+      PathIsSequenceError | PathHasChildrenError | PathIsRootError | InvalidStorageDataError
+    >
+  >;
+  /**
+   * Creates a DRAFT at `destination` with the iteration, time lanes and expected shot count of the
+   * `source` sequence (in any state), as {@link createSequence} would.
+   */
+  duplicateSequence(
+    source: SequencePath,
+    destination: SequencePath,
+    options?: CreateSequenceOptions,
+  ): Promise<
+    Result<
+      void,
+      | PathNotFoundError
+      | PathIsNotSequenceError
+      | PathIsSequenceError
+      | PathHasChildrenError
+      | PathIsRootError
+      | InvalidStorageDataError
+    >
+  >;
   getSequence(
     path: SequencePath,
   ): Promise<Result<SequenceRecord, PathNotFoundError | PathIsNotSequenceError>>;
@@ -233,40 +263,80 @@ export interface SessionStorage {
     path: SequencePath,
     iteration: JsonValue,
     expectedShots: number | null,
-  ): Promise<Result<void, PathNotFoundError | PathIsNotSequenceError | SequenceNotEditableError>>;
+  ): Promise<
+    Result<
+      void,
+      | PathNotFoundError
+      | PathIsNotSequenceError
+      | SequenceNotEditableError
+      | InvalidStorageDataError
+    >
+  >;
   /** Replaces the time lanes of a DRAFT. */
   setTimeLanes(
     path: SequencePath,
     timeLanes: JsonValue,
-  ): Promise<Result<void, PathNotFoundError | PathIsNotSequenceError | SequenceNotEditableError>>;
+  ): Promise<
+    Result<
+      void,
+      | PathNotFoundError
+      | PathIsNotSequenceError
+      | SequenceNotEditableError
+      | InvalidStorageDataError
+    >
+  >;
 
   /** DRAFT -> PREPARING as one compare-and-set, writing the snapshots. */
   setPreparing(
     path: SequencePath,
     snapshot: PreparingSnapshot,
   ): Promise<
-    Result<void, PathNotFoundError | PathIsNotSequenceError | InvalidStateTransitionError>
+    Result<
+      void,
+      | PathNotFoundError
+      | PathIsNotSequenceError
+      | InvalidStateTransitionError
+      | InvalidStorageDataError
+    >
   >;
   /** PREPARING -> RUNNING. */
   setRunning(
     path: SequencePath,
     startTime: Date,
   ): Promise<
-    Result<void, PathNotFoundError | PathIsNotSequenceError | InvalidStateTransitionError>
+    Result<
+      void,
+      | PathNotFoundError
+      | PathIsNotSequenceError
+      | InvalidStateTransitionError
+      | InvalidStorageDataError
+    >
   >;
   /** RUNNING -> FINISHED. */
   setFinished(
     path: SequencePath,
     stopTime: Date,
   ): Promise<
-    Result<void, PathNotFoundError | PathIsNotSequenceError | InvalidStateTransitionError>
+    Result<
+      void,
+      | PathNotFoundError
+      | PathIsNotSequenceError
+      | InvalidStateTransitionError
+      | InvalidStorageDataError
+    >
   >;
   /** PREPARING | RUNNING -> INTERRUPTED. */
   setInterrupted(
     path: SequencePath,
     stopTime: Date,
   ): Promise<
-    Result<void, PathNotFoundError | PathIsNotSequenceError | InvalidStateTransitionError>
+    Result<
+      void,
+      | PathNotFoundError
+      | PathIsNotSequenceError
+      | InvalidStateTransitionError
+      | InvalidStorageDataError
+    >
   >;
   /** PREPARING | RUNNING -> CRASHED, storing the error summary. */
   setCrashed(
@@ -274,7 +344,13 @@ export interface SessionStorage {
     error: ErrorSummary,
     stopTime: Date,
   ): Promise<
-    Result<void, PathNotFoundError | PathIsNotSequenceError | InvalidStateTransitionError>
+    Result<
+      void,
+      | PathNotFoundError
+      | PathIsNotSequenceError
+      | InvalidStateTransitionError
+      | InvalidStorageDataError
+    >
   >;
   /**
    * FINISHED | INTERRUPTED | CRASHED -> DRAFT, erasing shots, snapshots, times and error. This is the

@@ -1,1 +1,2 @@
-export {};
+export * from './memory-session-storage.js';
+export * from './session-storage-conformance.js';

@@ -1,0 +1,91 @@
+// The PostgreSQL schema as a list of migrations, all in one PostgreSQL schema (namespace) chosen by
+// the storage's `schema` option. The version lives in `shotline_schema_version`. Times are
+// timestamptz, JSON is `json` (kept verbatim, key order included), arrays are `bytea` stored without
+// compression (image data does not compress, and compressing costs CPU on every shot).
+
+/** One step of the schema history. */
+export interface Migration {
+  /** The version the database has after this step. */
+  version: number;
+  description: string;
+  sql: string;
+}
+
+/** The schema history, oldest first. Never edit a released step: add a new one. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'path tree, sequences, shots with structured and array data, lab settings',
+    sql: `
+      CREATE TABLE shotline_schema_version (
+        singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+        version integer NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      INSERT INTO shotline_schema_version (version) VALUES (0);
+      CREATE TABLE paths (
+        id bigserial PRIMARY KEY,
+        path text COLLATE "C" NOT NULL UNIQUE,
+        parent_id bigint REFERENCES paths(id) ON DELETE CASCADE,
+        created_at timestamptz NOT NULL
+      );
+      CREATE INDEX paths_parent_id ON paths(parent_id);
+      CREATE TABLE sequences (
+        id bigserial PRIMARY KEY,
+        path_id bigint NOT NULL UNIQUE REFERENCES paths(id) ON DELETE CASCADE,
+        state text NOT NULL,
+        iteration json NOT NULL,
+        time_lanes json NOT NULL,
+        expected_shots bigint,
+        globals json,
+        device_configurations json,
+        error json,
+        start_time timestamptz,
+        stop_time timestamptz
+      );
+      CREATE INDEX sequences_state ON sequences(state);
+      CREATE TABLE shots (
+        id bigserial PRIMARY KEY,
+        sequence_id bigint NOT NULL REFERENCES sequences(id) ON DELETE CASCADE,
+        idx bigint NOT NULL,
+        start_time timestamptz NOT NULL,
+        end_time timestamptz NOT NULL,
+        parameters json NOT NULL,
+        UNIQUE (sequence_id, idx)
+      );
+      CREATE TABLE shot_structured_data (
+        shot_id bigint NOT NULL REFERENCES shots(id) ON DELETE CASCADE,
+        label text NOT NULL,
+        content json NOT NULL,
+        PRIMARY KEY (shot_id, label)
+      );
+      CREATE TABLE shot_array_data (
+        shot_id bigint NOT NULL REFERENCES shots(id) ON DELETE CASCADE,
+        label text NOT NULL,
+        dtype text NOT NULL,
+        shape json NOT NULL,
+        bytes bytea NOT NULL,
+        PRIMARY KEY (shot_id, label)
+      );
+      ALTER TABLE shot_array_data ALTER COLUMN bytes SET STORAGE EXTERNAL;
+      CREATE TABLE settings (name text PRIMARY KEY, content json NOT NULL);
+      CREATE TABLE device_configurations (
+        name text PRIMARY KEY,
+        type text NOT NULL,
+        content json NOT NULL
+      );
+    `,
+  },
+  {
+    version: 2,
+    description:
+      'sequence owner (so a restarting manager crashes only its own stale runs) and per-shot device timing',
+    sql: `
+      ALTER TABLE sequences ADD COLUMN owner text;
+      ALTER TABLE shots ADD COLUMN timing json NOT NULL DEFAULT 'null';
+    `,
+  },
+];
+
+/** The version this build writes and reads. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,87 @@
+// The SQLite schema as a list of migrations. A database records its version in `PRAGMA user_version`
+// and is marked as shotline's by `PRAGMA application_id`. Times are INTEGER milliseconds since the
+// epoch (UTC); JSON is TEXT; arrays are BLOBs of C-order bytes with their dtype and JSON shape.
+
+/** `PRAGMA application_id` of shotline databases ("SHOT"). */
+export const APPLICATION_ID = 0x53484f54;
+
+/** One step of the schema history. */
+export interface Migration {
+  /** The version the database has after this step. */
+  version: number;
+  description: string;
+  sql: string;
+}
+
+/** The schema history, oldest first. Never edit a released step: add a new one. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'path tree, sequences, shots with structured and array data, lab settings',
+    sql: `
+      CREATE TABLE paths (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        parent_id INTEGER REFERENCES paths(id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX paths_parent_id ON paths(parent_id);
+      CREATE TABLE sequences (
+        id INTEGER PRIMARY KEY,
+        path_id INTEGER NOT NULL UNIQUE REFERENCES paths(id) ON DELETE CASCADE,
+        state TEXT NOT NULL,
+        iteration TEXT NOT NULL,
+        time_lanes TEXT NOT NULL,
+        expected_shots INTEGER,
+        globals TEXT,
+        device_configurations TEXT,
+        error TEXT,
+        start_time INTEGER,
+        stop_time INTEGER
+      );
+      CREATE INDEX sequences_state ON sequences(state);
+      CREATE TABLE shots (
+        id INTEGER PRIMARY KEY,
+        sequence_id INTEGER NOT NULL REFERENCES sequences(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        start_time INTEGER NOT NULL,
+        end_time INTEGER NOT NULL,
+        parameters TEXT NOT NULL,
+        UNIQUE (sequence_id, idx)
+      );
+      CREATE TABLE shot_structured_data (
+        shot_id INTEGER NOT NULL REFERENCES shots(id) ON DELETE CASCADE,
+        label TEXT NOT NULL,
+        content TEXT NOT NULL,
+        PRIMARY KEY (shot_id, label)
+      ) WITHOUT ROWID;
+      CREATE TABLE shot_array_data (
+        id INTEGER PRIMARY KEY,
+        shot_id INTEGER NOT NULL REFERENCES shots(id) ON DELETE CASCADE,
+        label TEXT NOT NULL,
+        dtype TEXT NOT NULL,
+        shape TEXT NOT NULL,
+        bytes BLOB NOT NULL,
+        UNIQUE (shot_id, label)
+      );
+      CREATE TABLE settings (name TEXT PRIMARY KEY, content TEXT NOT NULL);
+      CREATE TABLE device_configurations (
+        name TEXT PRIMARY KEY,
+        type TEXT NOT NULL,
+        content TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 2,
+    description:
+      'sequence owner (so a restarting manager crashes only its own stale runs) and per-shot device timing',
+    sql: `
+      ALTER TABLE sequences ADD COLUMN owner TEXT;
+      ALTER TABLE shots ADD COLUMN timing TEXT NOT NULL DEFAULT 'null';
+    `,
+  },
+];
+
+/** The version this build writes and reads. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
