@@ -147,8 +147,9 @@ export function isNDArray(value: unknown): value is NDArray {
     value instanceof NDArray ||
     (typeof value === 'object' &&
       value !== null &&
-      isDType((value as NDArray).dtype) &&
+      // shape and data first: a getter named `dtype` on another class may throw (TimedInstruction)
       Array.isArray((value as NDArray).shape) &&
-      ArrayBuffer.isView((value as NDArray).data))
+      ArrayBuffer.isView((value as NDArray).data) &&
+      isDType((value as NDArray).dtype))
   );
 }
