@@ -4,3 +4,4 @@ export * from './device-controller.js';
 export * from './compilation-context.js';
 export * from './device-compiler.js';
 export * from './device-extension.js';
+export * from './trigger-bus.js';

@@ -75,6 +75,7 @@ export class Unit {
   readonly isLogarithmic: boolean;
   /** Made only of angle units (`rad`, `deg`, `°`). */
   readonly isAngle: boolean;
+  private base: Unit | undefined;
 
   private constructor(terms: readonly UnitTerm[]) {
     const defs: AtomDefinition[] = terms.map((t) => {
@@ -135,9 +136,9 @@ export class Unit {
     return this.dimension.baseSymbol;
   }
 
-  /** The SI base unit of this unit's dimension. */
+  /** The SI base unit of this unit's dimension (computed once per unit: it is on hot paths). */
   get baseUnit(): Unit {
-    return Unit.base(this.dimension);
+    return (this.base ??= Unit.base(this.dimension));
   }
 
   /** True if quantities in this unit are pure numbers (including `%`, `dB` and angles). */
