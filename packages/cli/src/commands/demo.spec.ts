@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shotline, tempDir, type CliResult, type TempDir } from '../cli.test-helper.js';
+
+describe('shotline demo', () => {
+  let temp: TempDir;
+  let first: CliResult;
+  beforeAll(async () => {
+    temp = tempDir();
+    first = await shotline(['demo', '--dir', 'demo-lab'], { cwd: temp.dir });
+  }, 120_000);
+  afterAll(() => temp.dispose());
+
+  it('runs the 2-D scan on the simulated instruments and prints a summary with next commands', () => {
+    expect(first.stderr).not.toMatch(/^error/m);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^FINISHED: 50\/50 shots of \\demo\\scan in [\d.]+ s/m);
+    expect(first.stdout).toMatch(
+      /waveplate\s+shotline\.serial\.ell14\s+(pseudo-terminal|in-memory)/,
+    );
+    expect(first.stdout).toMatch(
+      /rf\s+shotline\.visa\.sdg6000x\s+TCPIP0?::127\.0\.0\.1::\d+::SOCKET/,
+    );
+    expect(first.stdout).toMatch(/data: {2}.*demo-lab\/shotline\.sqlite \([\d.]+ [kM]?B\)/);
+    expect(first.stdout).toContain("--lab demo-lab seq show '\\demo\\scan'");
+  });
+
+  it('stores 50 shots with the parameters, the picture and the measured angle', async () => {
+    const show = await shotline(['--lab', 'demo-lab', '--json', 'seq', 'show', 'demo\\scan'], {
+      cwd: temp.dir,
+    });
+    expect(JSON.parse(show.stdout)).toMatchObject({ state: 'finished', completedShots: 50 });
+    const csv = await shotline(['--lab', 'demo-lab', 'export', 'demo\\scan'], { cwd: temp.dir });
+    const lines = csv.stdout.trimEnd().split('\r\n');
+    expect(lines).toHaveLength(51);
+    expect(lines[0]).toMatch(
+      /^shot,start_time,end_time,rf\.carrier \[MHz\],rf\.power \[dBm\],detuning \[MHz\],angle \[°\],waveplate\\position$/,
+    );
+  });
+
+  it('runs again in the same lab (the sequence is reset)', async () => {
+    const again = await shotline(['demo', '--dir', 'demo-lab'], { cwd: temp.dir });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^FINISHED: 50\/50 shots/m);
+    expect(again.stdout).toContain('reused and reset');
+  }, 120_000);
+});

@@ -1,0 +1,33 @@
+import type { CommandContext } from '../command-context.js';
+import { parseSequencePathArgument } from '../input/sequence-path-arg.js';
+import { Lab, locateLab } from '../lab/lab.js';
+import { formatBytes, runSequence, storageBytes } from '../run/run-sequence.js';
+
+/** The exit code of a run interrupted with Ctrl-C (128 + SIGINT), as shells report it. */
+export const INTERRUPTED_EXIT_CODE = 130;
+
+/**
+ * `shotline run <path> [--reset]`: runs a DRAFT sequence with a progress bar and prints a summary.
+ * Exit code 0 when FINISHED, 130 when interrupted, 1 when it crashed (with the error).
+ */
+export async function runCommand(
+  context: CommandContext,
+  pathText: string,
+  options: { reset?: boolean },
+): Promise<void> {
+  const path = parseSequencePathArgument(pathText);
+  const lab = await Lab.open(locateLab(context.labOption), { writer: 'worker' });
+  let ran;
+  try {
+    ran = await runSequence(lab, path, context.output, options.reset ? { reset: true } : {});
+  } finally {
+    await lab.close();
+  }
+  // Measured once the storage is closed: its write-ahead log is then folded into the file.
+  const summary = { ...ran, dataBytes: storageBytes(lab.storageTarget) };
+  if (summary.state === 'interrupted') context.exitCode = INTERRUPTED_EXIT_CODE;
+  context.output.result(summary, () => [
+    `${summary.state.toUpperCase()}: ${summary.shots}/${summary.expectedShots ?? '?'} shots in ${summary.seconds.toFixed(1)} s (${summary.rate.toFixed(1)} shots/s)`,
+    `data: ${summary.storage}${summary.dataBytes !== null ? ` (${formatBytes(summary.dataBytes)})` : ''}`,
+  ]);
+}
