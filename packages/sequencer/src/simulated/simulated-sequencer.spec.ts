@@ -200,6 +200,44 @@ describe('the simulated sequencer playing a shot', () => {
     ]);
   });
 
+  it('returns a trigger still high at the end of the shot low when the program ends', async () => {
+    // A picture in the last step: the trigger is high until the end of the program.
+    const master = stored(
+      'master',
+      [
+        digital('camera trigger', {
+          type: 'DeviceTrigger',
+          device: 'camera',
+          default: lane('shutter'),
+        }),
+      ],
+      { timeStep: '10' },
+    );
+    const endLanes = timeLanes(['100 ns', '400 ns'], {
+      shutter: new DigitalTimeLane([
+        [false, 1],
+        [true, 1],
+      ]),
+    });
+    const context = sequenceContext(endLanes, [master]);
+    const compiler = new SimulatedSequencerCompiler('master', master.configuration, context);
+    const shot = new TestShotContext(context, Parameters.empty, new Map([['master', compiler]]));
+    const parameters = compiler.compileShot(shot);
+    const bus = new InProcessTriggerBus();
+    const device = new SimulatedSequencer(compiler.initializationParameters(), bus);
+    const edges: TriggerEdge[] = [];
+    bus.subscribe('camera', (e) => edges.push(e));
+    await device.open();
+    await new SequencerController('master').runShot(device, parameters, runningShot([], 3));
+    await device.close();
+
+    expect(edges).toEqual([
+      { device: 'camera', time: 100_000, edge: 'rising', shot: 3 },
+      { device: 'camera', time: 500_000, edge: 'falling', shot: 3 },
+    ]);
+    expect(device.lastTimeline?.channels[0]?.values.at(-1)).toBe(1);
+  });
+
   it('clocks a slave on change: its outputs in master time equal its compiled instruction', async () => {
     const master = stored(
       'master',

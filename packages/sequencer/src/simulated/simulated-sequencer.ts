@@ -220,6 +220,7 @@ class SimulatedRun extends SequencerRun {
     const events: ScheduledEdge[] = [];
     for (const run of this.programmed.runs) this.output(t0 + run.position * dt, run.source, events);
     this.end = t0 + this.sequence.length * dt;
+    this.releaseTriggers(this.end, events);
     this.schedule(t0, events, this.end);
   }
 
@@ -237,7 +238,9 @@ class SimulatedRun extends SequencerRun {
     for (const { edge } of events) this.device.bus.publish(edge);
     if (sample.start + sample.length >= this.sequence.length) {
       this.end = time + sample.length * this.timeStep;
-      this.schedule(time, [], this.end);
+      const release: ScheduledEdge[] = [];
+      this.releaseTriggers(this.end, release);
+      this.schedule(time, release, this.end);
     }
   }
 
@@ -272,6 +275,22 @@ class SimulatedRun extends SequencerRun {
           },
         });
       }
+    }
+  }
+
+  /**
+   * When the program ends the board is stopped and its outputs return low, as most boards do: a
+   * trigger still high at the end of the shot (a picture in the last step) falls at `end`, so the
+   * device it triggers sees a complete pulse. The recorded timeline keeps the program's own values.
+   */
+  private releaseTriggers(end: number, events: ScheduledEdge[]): void {
+    for (const target of this.device.parameters.triggerChannels) {
+      const value = this.last[target.channel]!;
+      if (Number.isNaN(value) || value === 0) continue;
+      events.push({
+        time: end,
+        edge: { device: target.device, time: end, edge: 'falling', shot: this.programmed.shot },
+      });
     }
   }
 
