@@ -17,23 +17,11 @@ import {
   mergeInstructions,
   constantInstruction,
 } from '../../packages/core/dist/index.js';
-import { median, report, round, timeMs } from './lib.mjs';
+import { median, mulberry32, report, round, timeMs } from './lib.mjs';
 
 const RUNS = Number(process.env.SHOTLINE_BENCH_RUNS ?? 9);
 const WARMUP = 5;
 const BUILDS = 3;
-
-/** Deterministic PRNG (mulberry32), so every run and machine sees the same workload. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Step start ticks (steps + 1 values) for random step durations of 100-100,000 ticks. */
 function stepStarts(steps, random) {
@@ -61,7 +49,7 @@ function buildChannel(kind, starts, random) {
 }
 
 function buildChannels(kind, channels, steps, seed) {
-  const random = rng(seed);
+  const random = mulberry32(seed);
   const starts = stepStarts(steps, random);
   const named = {};
   for (let c = 0; c < channels; c++) named[`ch ${c}`] = buildChannel(kind, starts, random);

@@ -15,6 +15,21 @@ export function percentile(values, p) {
   return s[i];
 }
 
+/**
+ * A seeded PRNG (mulberry32: uint32 seed, floats in [0, 1)), so every run and machine builds the same
+ * workload. The generator of seeded shuffles in core (`iteration/internal/prng.ts`, not exported).
+ */
+export function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** Milliseconds taken by `fn` (awaited). */
 export async function timeMs(fn) {
   const t0 = process.hrtime.bigint();

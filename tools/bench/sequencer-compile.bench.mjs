@@ -21,39 +21,27 @@ import {
   AnalogRamp,
   AnalogTimeLane,
   DigitalTimeLane,
-  ParameterSchema,
   Parameters,
   Pattern,
   TimeLanes,
   concatenate,
-  evaluateStepDurations,
+  createSequenceContext,
+  createShotContext,
   numberTicks,
   repeat,
-  stepStartTimes,
 } from '../../packages/core/dist/index.js';
 import {
   PulseBlasterCompiler,
   SequencerCompiler,
   pulseBlasterConfiguration,
 } from '../../packages/sequencer/dist/index.js';
-import { median, report, round } from './lib.mjs';
+import { median, mulberry32, report, round } from './lib.mjs';
 
 const RUNS = Number(process.env.SHOTLINE_BENCH_RUNS ?? 7);
 const SHOTS = 40;
 const STEPS = 200;
 
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = rng(42);
+const random = mulberry32(42);
 const pick = (n) => Math.floor(random() * n);
 
 function spans(make) {
@@ -109,17 +97,11 @@ const durationScan = new TimeLanes({
   lanes,
 });
 
-const sequence = {
+const sequence = createSequenceContext({ sequencePath: '\\bench', timeLanes });
+const durationSequence = createSequenceContext({
   sequencePath: '\\bench',
-  parameterSchema: ParameterSchema.empty,
-  timeLanes,
-  deviceConfigurations: new Map(),
-  deviceConfiguration: (name) => {
-    throw new Error(`no device ${name}`);
-  },
-  findLane: (name) => timeLanes.findLane(name),
-  lanesOfType: (type) => timeLanes.lanesOfType(type),
-};
+  timeLanes: durationScan,
+});
 
 /** A camera taking pictures during steps 50, 120 and 180. */
 const camera = {
@@ -139,31 +121,13 @@ const camera = {
   },
 };
 
-function shotContext(index, lanesOfShot = timeLanes) {
-  const parameters = Parameters.of({ x: index / SHOTS, p: 0.7 });
-  const durations = evaluateStepDurations(lanesOfShot, parameters);
-  const starts = stepStartTimes(durations);
-  const results = new Map();
-  const compilers = new Map([['camera', camera]]);
-  return {
-    sequence,
+/** The engine's shot context of shot `index` (built outside the timed region). */
+function shotContext(index, sequenceOfShot = sequence) {
+  return createShotContext(sequenceOfShot, {
     index,
-    parameters,
-    stepNames: timeLanes.stepNames,
-    stepDurations: durations,
-    stepStartTimes: starts,
-    shotDuration: starts[starts.length - 1],
-    lane: (name) => timeLanes.findLane(name),
-    findLane: (name) => timeLanes.findLane(name),
-    lanesOfType: (type) => timeLanes.lanesOfType(type),
-    markLaneUsed: () => undefined,
-    isDeviceUsed: (name) => compilers.has(name),
-    deviceCompiler: (name) => compilers.get(name),
-    shotParametersOf(name) {
-      if (!results.has(name)) results.set(name, compilers.get(name).compileShot(this));
-      return results.get(name);
-    },
-  };
+    parameters: Parameters.of({ x: index / SHOTS, p: 0.7 }),
+    compilers: new Map([['camera', camera]]),
+  });
 }
 
 const lane = (name) => ({ type: 'LaneValues', lane: name });
@@ -224,8 +188,8 @@ const limits = {
   triggers: ['software'],
 };
 
-function measure(label, compile, lanesOfShot = timeLanes) {
-  for (let i = 0; i < 5; i++) compile(shotContext(i, lanesOfShot)); // warm up
+function measure(label, compile, sequenceOfShot = sequence) {
+  for (let i = 0; i < 5; i++) compile(shotContext(i, sequenceOfShot)); // warm up
   const medians = [];
   const cpuMedians = [];
   let shot = 0;
@@ -233,7 +197,7 @@ function measure(label, compile, lanesOfShot = timeLanes) {
     const times = [];
     const cpu = [];
     for (let i = 0; i < SHOTS; i++) {
-      const context = shotContext(shot++ % SHOTS, lanesOfShot);
+      const context = shotContext(shot++ % SHOTS, sequenceOfShot);
       const c0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
       compile(context);
@@ -269,13 +233,13 @@ const [full, fullCpu] = measure('32-channel compile, value scan', (context) =>
 const durationCompiler = new SequencerCompiler(
   'bench',
   { timeStep: '100', trigger: { type: 'software' }, channels },
-  { ...sequence, timeLanes: durationScan },
+  durationSequence,
   limits,
 );
 const [cold, coldCpu] = measure(
   '32-channel compile, duration scan',
   (context) => durationCompiler.compileShot(context),
-  durationScan,
+  durationSequence,
 );
 
 const pulseBlaster = new PulseBlasterCompiler(

@@ -8,14 +8,8 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CameraShotParameters } from './camera-shot-parameters.js';
-import {
-  TestShotContext,
-  cameraLane,
-  digitalLane,
-  sequenceContext,
-  timeLanes,
-  type CameraSpans,
-} from './camera.test-helper.js';
+import { stepTimeLanes, testSequenceContext, testShotContext } from '@shotline/testing';
+import { cameraLane, digitalLane, type CameraSpans } from './camera.test-helper.js';
 import { PictureTooShortError } from './camera-errors.js';
 import { SimulatedCameraCompiler } from './simulated/simulated-camera-compiler.js';
 import { SimulatedCameraExtension } from './simulated/simulated-camera-extension.js';
@@ -30,11 +24,11 @@ function configuration(
 }
 
 function compile(durations: string[], spans: CameraSpans, config = configuration()) {
-  const lanes = timeLanes(durations, { cam: cameraLane(spans) });
-  const sequence = sequenceContext(lanes);
+  const lanes = stepTimeLanes(durations, { cam: cameraLane(spans) });
+  const sequence = testSequenceContext(lanes);
   const compiler = extension.createCompiler('cam', config, sequence);
   if (isDeviceNotUsed(compiler)) throw new Error(compiler.reason);
-  return { compiler, shot: new TestShotContext(sequence) };
+  return { compiler, shot: testShotContext(sequence) };
 }
 
 function thrown(work: () => unknown): ShotlineError {
@@ -49,15 +43,15 @@ function thrown(work: () => unknown): ShotlineError {
 
 describe('camera compilation', () => {
   it('says the camera is not used when no lane is named after it', () => {
-    const lanes = timeLanes(['1 ms'], { other: cameraLane([['a', 1]]) });
-    const result = extension.createCompiler('cam', configuration(), sequenceContext(lanes));
+    const lanes = stepTimeLanes(['1 ms'], { other: cameraLane([['a', 1]]) });
+    const result = extension.createCompiler('cam', configuration(), testSequenceContext(lanes));
     expect(isDeviceNotUsed(result)).toBe(true);
   });
 
   it('refuses a lane of another type named after the camera, naming lane and camera', () => {
-    const lanes = timeLanes(['1 ms'], { cam: digitalLane(1) });
+    const lanes = stepTimeLanes(['1 ms'], { cam: digitalLane(1) });
     const error = thrown(() =>
-      extension.createCompiler('cam', configuration(), sequenceContext(lanes)),
+      extension.createCompiler('cam', configuration(), testSequenceContext(lanes)),
     );
     expect(error.code).toBe('INVALID_TYPE');
     expect(error.message).toContain('the lane "cam" is a digital lane');
@@ -145,10 +139,10 @@ describe('camera compilation', () => {
     const config = configuration({
       cloud: { x: 'cloud.x + 1', y: '2 * n', sigma: '3', peak: '10 / 4' },
     });
-    const lanes = timeLanes(['1 ms'], { cam: cameraLane([['a', 1]]) });
-    const sequence = sequenceContext(lanes);
+    const lanes = stepTimeLanes(['1 ms'], { cam: cameraLane([['a', 1]]) });
+    const sequence = testSequenceContext(lanes);
     const compiler = new SimulatedCameraCompiler('cam', config, sequence, lanes.lane('cam'));
-    const shot = new TestShotContext(sequence, Parameters.of({ 'cloud.x': 40, n: 5 }));
+    const shot = testShotContext(sequence, { parameters: Parameters.of({ 'cloud.x': 40, n: 5 }) });
     expect(compiler.compileShot(shot).settings.cloud).toEqual({
       x: 41,
       y: 10,

@@ -1,7 +1,8 @@
 import { DeviceRegistry, triggerBusOf } from '@shotline/core';
 import { describe, expect, it } from 'vitest';
 import { AravisCameraExtension } from './aravis/aravis-camera-extension.js';
-import { cameraLane, sequenceContext, timeLanes } from './camera.test-helper.js';
+import { stepTimeLanes, testSequenceContext } from '@shotline/testing';
+import { cameraLane } from './camera.test-helper.js';
 import { cameraPlugin } from './plugin.js';
 import { SimulatedCameraExtension } from './simulated/simulated-camera-extension.js';
 
@@ -38,8 +39,8 @@ describe('the camera plugin', () => {
   });
 
   it('declares the picture labels of a sequence', () => {
-    const sequence = sequenceContext(
-      timeLanes(['1 ms', '1 ms', '1 ms'], {
+    const sequence = testSequenceContext(
+      stepTimeLanes(['1 ms', '1 ms', '1 ms'], {
         cam: cameraLane([
           ['atoms', 1],
           [null, 1],

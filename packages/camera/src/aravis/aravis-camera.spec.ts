@@ -5,13 +5,12 @@ import koffi from 'koffi';
 import { NDArray, ShotlineError, isDeviceNotUsed } from '@shotline/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  TestRunningShot,
-  TestShotContext,
-  cameraLane,
-  sequenceContext,
-  timeLanes,
-  type CameraSpans,
-} from '../camera.test-helper.js';
+  RecordingShot,
+  stepTimeLanes,
+  testSequenceContext,
+  testShotContext,
+} from '@shotline/testing';
+import { cameraLane, type CameraSpans } from '../camera.test-helper.js';
 import {
   AravisNotAvailableError,
   CameraAcquisitionError,
@@ -53,7 +52,7 @@ function setup(
     timeouts: { margin: 2 },
     ...overrides,
   });
-  const sequence = sequenceContext(timeLanes(durations, { cam: cameraLane(spans) }));
+  const sequence = testSequenceContext(stepTimeLanes(durations, { cam: cameraLane(spans) }));
   const compiler = extension.createCompiler('cam', configuration, sequence);
   if (isDeviceNotUsed(compiler)) throw new Error(compiler.reason);
   const camera = extension.createDevice('cam', compiler.initializationParameters());
@@ -61,8 +60,7 @@ function setup(
   return {
     camera,
     controller: extension.createController('cam'),
-    parameters: (index = 0) =>
-      compiler.compileShot(new TestShotContext(sequence, undefined, index)),
+    parameters: (index = 0) => compiler.compileShot(testShotContext(sequence, { index })),
   };
 }
 
@@ -141,7 +139,7 @@ describeAravis('the Aravis camera on the fake GenICam camera', () => {
     );
     await camera.open();
     expect(camera.sensor).toEqual({ width: 2048, height: 2048 });
-    const shot = new TestRunningShot();
+    const shot = new RecordingShot({ deviceName: 'cam' });
     await controller.runShot(camera, parameters(), shot);
     expect(shot.events).toEqual([
       'arm camera',
@@ -170,7 +168,7 @@ describeAravis('the Aravis camera on the fake GenICam camera', () => {
       },
     );
     await camera.open();
-    const shot = new TestRunningShot();
+    const shot = new RecordingShot({ deviceName: 'cam' });
     await controller.runShot(camera, parameters(), shot);
     const image = shot.data.get('cam\\a') as NDArray;
     expect(image.dtype).toBe('uint8');
@@ -190,7 +188,7 @@ describeAravis('the Aravis camera on the fake GenICam camera', () => {
       },
     );
     await camera.open();
-    const shot = new TestRunningShot();
+    const shot = new RecordingShot({ deviceName: 'cam' });
     await controller.runShot(camera, parameters(), shot);
     expect(mean(shot.data.get('cam\\long'))).toBeGreaterThan(mean(shot.data.get('cam\\short')) * 2);
   });
@@ -206,7 +204,7 @@ describeAravis('the Aravis camera on the fake GenICam camera', () => {
     await camera.open();
     const { library, stream } = aravisHandlesOf(camera)!;
     for (let index = 0; index < 3; index++) {
-      const shot = new TestRunningShot(index);
+      const shot = new RecordingShot({ deviceName: 'cam', index: index });
       await controller.runShot(camera, parameters(index), shot);
       expect(shot.data.size).toBe(2);
       expect(library.streamBufferCounts(stream!)).toEqual({ input: 3, output: 0 });
@@ -227,7 +225,7 @@ describeAravis('the Aravis camera on the fake GenICam camera', () => {
       const handles = aravisHandlesOf(camera)!;
       gobjects.watch(handles.camera);
       gobjects.watch(handles.stream);
-      await controller.runShot(camera, parameters(), new TestRunningShot());
+      await controller.runShot(camera, parameters(), new RecordingShot({ deviceName: 'cam' }));
       await camera.close();
       expect(gobjects.finalized(handles.stream)).toBe(true);
       expect(gobjects.finalized(handles.camera)).toBe(true);
@@ -288,7 +286,9 @@ describeAravis('the Aravis camera on the fake GenICam camera', () => {
       ],
     );
     await camera.open();
-    const error = await rejection(controller.runShot(camera, parameters(), new TestRunningShot()));
+    const error = await rejection(
+      controller.runShot(camera, parameters(), new RecordingShot({ deviceName: 'cam' })),
+    );
     expect(error).toBeInstanceOf(CameraAcquisitionError);
     expect(error.message).toContain('picture "flash" of camera "cam" needs an exposure of 1 µs');
   });
@@ -316,7 +316,7 @@ describeAravis('the Aravis camera on the fake GenICam camera', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const inWindow = () => Date.now() % 2000 >= 20 && Date.now() % 2000 <= 100;
     while (!inWindow()) await new Promise((resolve) => setTimeout(resolve, 5));
-    const shot = new TestRunningShot();
+    const shot = new RecordingShot({ deviceName: 'cam' });
     const error = await rejection(controller.runShot(camera, parameters(), shot));
     expect(error).toBeInstanceOf(CameraTimeoutError);
     expect(error.recoverable).toBe(true);
@@ -334,9 +334,9 @@ describeAravis('the Aravis camera on the fake GenICam camera', () => {
       ],
     );
     await camera.open();
-    const shot = new TestRunningShot();
+    const shot = new RecordingShot({ deviceName: 'cam' });
     const run = controller.runShot(camera, parameters(), shot);
-    setTimeout(() => shot.controller.abort(new Error('another device failed')), 50);
+    setTimeout(() => shot.abort(new Error('another device failed')), 50);
     const error = await rejection(run);
     expect(error.code).toBe('ABORTED');
     expect(error.message).toContain('camera "cam" stopped waiting for picture "late"');
@@ -358,7 +358,11 @@ describeAravis('the Aravis camera on the fake GenICam camera', () => {
       const handles = aravisHandlesOf(camera)!;
       gobjects.watch(handles.camera);
       gobjects.watch(handles.stream);
-      const run = controller.runShot(camera, parameters(), new TestRunningShot());
+      const run = controller.runShot(
+        camera,
+        parameters(),
+        new RecordingShot({ deviceName: 'cam' }),
+      );
       await new Promise((resolve) => setTimeout(resolve, 50));
       await camera.close();
       const error = await rejection(run);

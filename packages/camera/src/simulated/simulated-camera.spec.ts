@@ -1,6 +1,5 @@
 import {
   NDArray,
-  Parameters,
   ShotlineError,
   changeTable,
   isDeviceNotUsed,
@@ -8,13 +7,12 @@ import {
 } from '@shotline/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  TestRunningShot,
-  TestShotContext,
-  cameraLane,
-  sequenceContext,
-  timeLanes,
-  type CameraSpans,
-} from '../camera.test-helper.js';
+  RecordingShot,
+  stepTimeLanes,
+  testSequenceContext,
+  testShotContext,
+} from '@shotline/testing';
+import { cameraLane, type CameraSpans } from '../camera.test-helper.js';
 import {
   CameraAcquisitionError,
   CameraDisconnectedError,
@@ -56,7 +54,7 @@ function setup(
     timeouts: { margin: 0.3 },
     ...overrides,
   });
-  const sequence = sequenceContext(timeLanes(durations, { cam: cameraLane(spans) }));
+  const sequence = testSequenceContext(stepTimeLanes(durations, { cam: cameraLane(spans) }));
   const compiler = extension.createCompiler('cam', configuration, sequence);
   if (isDeviceNotUsed(compiler)) throw new Error(compiler.reason);
   const camera = extension.createDevice('cam', compiler.initializationParameters());
@@ -66,7 +64,7 @@ function setup(
     bus,
     extension,
     parameters: (shotIndex = 0) =>
-      compiler.compileShot(new TestShotContext(sequence, Parameters.empty, shotIndex)),
+      compiler.compileShot(testShotContext(sequence, { index: shotIndex })),
   };
 }
 
@@ -96,7 +94,7 @@ describe('the simulated camera', () => {
   it('arms before the barrier and delivers both pictures labelled, [height, width] uint16', async () => {
     const { camera, extension, parameters } = setup(['5 ms', '2 ms', '5 ms', '4 ms'], TWO_PICTURES);
     await camera.open();
-    const shot = new TestRunningShot();
+    const shot = new RecordingShot({ deviceName: 'cam' });
     await extension.createController('cam').runShot(camera, parameters(), shot);
     expect(shot.events).toEqual([
       'arm camera',
@@ -188,7 +186,7 @@ describe('the simulated camera', () => {
       },
     );
     await camera.open();
-    const shot = new TestRunningShot();
+    const shot = new RecordingShot({ deviceName: 'cam' });
     const error = await rejection(
       extension.createController('cam').runShot(camera, parameters(), shot),
     );
@@ -222,7 +220,7 @@ describe('the simulated camera', () => {
       );
     const ok = late(50);
     await ok.camera.open();
-    const shot = new TestRunningShot();
+    const shot = new RecordingShot({ deviceName: 'cam' });
     await ok.extension.createController('cam').runShot(ok.camera, ok.parameters(), shot);
     expect([...shot.data.keys()]).toEqual(['cam\\a']);
 
@@ -231,7 +229,7 @@ describe('the simulated camera', () => {
     const error = await rejection(
       tooLate.extension
         .createController('cam')
-        .runShot(tooLate.camera, tooLate.parameters(), new TestRunningShot()),
+        .runShot(tooLate.camera, tooLate.parameters(), new RecordingShot({ deviceName: 'cam' })),
     );
     expect(error).toBeInstanceOf(CameraTimeoutError);
     expect(error.message).toContain('picture "a"');
@@ -255,15 +253,19 @@ describe('the simulated camera', () => {
     );
     await camera.open();
     const controller = extension.createController('cam');
-    await controller.runShot(camera, parameters(0), new TestRunningShot(0));
+    await controller.runShot(
+      camera,
+      parameters(0),
+      new RecordingShot({ deviceName: 'cam', index: 0 }),
+    );
     const error = await rejection(
-      controller.runShot(camera, parameters(1), new TestRunningShot(1)),
+      controller.runShot(camera, parameters(1), new RecordingShot({ deviceName: 'cam', index: 1 })),
     );
     expect(error).toBeInstanceOf(CameraDisconnectedError);
     expect(error.code).toBe('CAMERA_DISCONNECTED');
     expect(error.message).toContain('camera "cam" disconnected while waiting for picture "a"');
     const again = await rejection(
-      controller.runShot(camera, parameters(2), new TestRunningShot(2)),
+      controller.runShot(camera, parameters(2), new RecordingShot({ deviceName: 'cam', index: 2 })),
     );
     expect(again.message).toContain('camera "cam" is disconnected');
   });
@@ -277,9 +279,9 @@ describe('the simulated camera', () => {
       ],
     );
     await camera.open();
-    const shot = new TestRunningShot();
+    const shot = new RecordingShot({ deviceName: 'cam' });
     const run = extension.createController('cam').runShot(camera, parameters(), shot);
-    setTimeout(() => shot.controller.abort(new Error('another device failed')), 20);
+    setTimeout(() => shot.abort(new Error('another device failed')), 20);
     const error = await rejection(run);
     expect(error.code).toBe('ABORTED');
     expect(error.message).toContain('camera "cam" stopped waiting for picture "a"');
@@ -303,7 +305,7 @@ describe('the simulated camera', () => {
     await camera.open();
     const run = extension
       .createController('cam')
-      .runShot(camera, parameters(), new TestRunningShot());
+      .runShot(camera, parameters(), new RecordingShot({ deviceName: 'cam' }));
     await new Promise((resolve) => setTimeout(resolve, 20));
     await camera.close();
     const error = await rejection(run);
@@ -341,7 +343,7 @@ describe('the simulated camera with an external trigger', () => {
       external,
     );
     await camera.open();
-    const shot = new TestRunningShot(3);
+    const shot = new RecordingShot({ deviceName: 'cam', index: 3 });
     const run = extension.createController('cam').runShot(camera, parameters(3), shot);
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(bus.subscriberCount('cam')).toBe(1);
@@ -372,18 +374,18 @@ describe('the simulated camera with an external trigger', () => {
       noise: { seed: 1, sigma: 0, offset: 100 },
       externalTrigger: true,
     });
-    const sequence = sequenceContext(
-      timeLanes(['5 ms', '2 ms', '5 ms', '4 ms'], { cam: cameraLane(TWO_PICTURES) }),
+    const sequence = testSequenceContext(
+      stepTimeLanes(['5 ms', '2 ms', '5 ms', '4 ms'], { cam: cameraLane(TWO_PICTURES) }),
     );
     const compiler = extension.createCompiler('cam', configuration, sequence);
     if (isDeviceNotUsed(compiler)) throw new Error(compiler.reason);
-    const shotContext = new TestShotContext(sequence, Parameters.empty, 0);
+    const shotContext = testShotContext(sequence);
     const dt = 3000;
     const table = changeTable(compiler.computeTrigger(dt, shotContext));
     const camera = extension.createDevice('cam', compiler.initializationParameters());
     opened.push(camera);
     await camera.open();
-    const shot = new TestRunningShot();
+    const shot = new RecordingShot({ deviceName: 'cam' });
     const run = extension
       .createController('cam')
       .runShot(camera, compiler.compileShot(shotContext), shot);
@@ -416,7 +418,7 @@ describe('the simulated camera with an external trigger', () => {
     await camera.open();
     const run = extension
       .createController('cam')
-      .runShot(camera, parameters(), new TestRunningShot());
+      .runShot(camera, parameters(), new RecordingShot({ deviceName: 'cam' }));
     await new Promise((resolve) => setTimeout(resolve, 5));
     bus.publish({ device: 'cam', time: 0, edge: 'rising' });
     bus.publish({ device: 'cam', time: 3e9, edge: 'falling' });
@@ -438,7 +440,9 @@ describe('the simulated camera with an external trigger', () => {
     );
     await camera.open();
     const error = await rejection(
-      extension.createController('cam').runShot(camera, parameters(), new TestRunningShot()),
+      extension
+        .createController('cam')
+        .runShot(camera, parameters(), new RecordingShot({ deviceName: 'cam' })),
     );
     expect(error).toBeInstanceOf(CameraTimeoutError);
     expect(error.message).toContain('got no picture "a" (1 of 1)');

@@ -31,17 +31,8 @@ import {
   SequencerTriggerError,
   TriggerLoopError,
 } from '../sequencer-errors.js';
-import {
-  TestShotContext,
-  analog,
-  constant,
-  digital,
-  lane,
-  sameValues,
-  sequenceContext,
-  timeLanes,
-  valuesOf,
-} from '../sequencer.test-helper.js';
+import { stepTimeLanes, testSequenceContext, testShotContext } from '@shotline/testing';
+import { analog, constant, digital, lane, sameValues, valuesOf } from '../sequencer.test-helper.js';
 import { SequencerCompiler } from './sequencer-compiler.js';
 
 const LIMITS: SequencerLimits = {
@@ -85,7 +76,7 @@ class StepTrigger implements DeviceCompiler, TriggerableCompiler {
 
 describe('compiling a digital sequencer', () => {
   it("stacks one field per channel, split at the union of the channels' boundaries", () => {
-    const lanes = timeLanes(['1 s', '1 s'], {
+    const lanes = stepTimeLanes(['1 s', '1 s'], {
       a: new DigitalTimeLane([
         [true, 1],
         [false, 1],
@@ -95,10 +86,10 @@ describe('compiling a digital sequencer', () => {
     const compiler = new SequencerCompiler(
       'pb',
       config([digital('a', lane('a')), digital('b', lane('b'))]),
-      sequenceContext(lanes),
+      testSequenceContext(lanes),
       LIMITS,
     );
-    const shot = new TestShotContext(sequenceContext(lanes));
+    const shot = testShotContext(testSequenceContext(lanes));
     const { sequence, shotStart, shotTicks } = compiler.compileShot(shot);
     expect([shotStart, shotTicks, sequence.length]).toEqual([0, 2e9, 2e9]);
     expect(sequence.fields.map((f) => [f.name, f.dtype])).toEqual([
@@ -114,7 +105,7 @@ describe('compiling a digital sequencer', () => {
   });
 
   it('evaluates Not/And/Or/Xor over two 1 s lanes at 1 ns exactly, keeping the structure', () => {
-    const lanes = timeLanes(['1 s', '1 s'], {
+    const lanes = stepTimeLanes(['1 s', '1 s'], {
       a: new DigitalTimeLane([
         [true, 1],
         [false, 1],
@@ -131,10 +122,10 @@ describe('compiling a digital sequencer', () => {
         gate('Or'),
         gate('Xor'),
       ]),
-      sequenceContext(lanes),
+      testSequenceContext(lanes),
       LIMITS,
     );
-    const { sequence } = compiler.compileShot(new TestShotContext(sequenceContext(lanes)));
+    const { sequence } = compiler.compileShot(testShotContext(testSequenceContext(lanes)));
     const expectField = (field: string, first: boolean, second: boolean): void => {
       const expected = concatenate(repeat(first ? T : F, 1e9), repeat(second ? T : F, 1e9));
       expect(sameValues(extractField(sequence, field), expected)).toBe(true);
@@ -149,7 +140,7 @@ describe('compiling a digital sequencer', () => {
 
 describe('compiling an analog sequencer', () => {
   it('outputs SI base units, ramps stay ramps, and a dB calibration maps in linear ratio', () => {
-    const lanes = timeLanes(['10 ns', '20 ns', '30 ns'], {
+    const lanes = stepTimeLanes(['10 ns', '20 ns', '30 ns'], {
       aom: new AnalogTimeLane([
         ['10 V', 1],
         [new AnalogRamp(), 1],
@@ -178,10 +169,10 @@ describe('compiling an analog sequencer', () => {
         ],
         '10',
       ),
-      sequenceContext(lanes),
+      testSequenceContext(lanes),
       LIMITS,
     );
-    const { sequence } = compiler.compileShot(new TestShotContext(sequenceContext(lanes)));
+    const { sequence } = compiler.compileShot(testShotContext(testSequenceContext(lanes)));
     expect(sequence.fields.map((f) => f.dtype)).toEqual(['float64', 'float64']);
     const aom = extractField(sequence, 'ch 0');
     expect(
@@ -196,13 +187,13 @@ describe('compiling an analog sequencer', () => {
   });
 
   it('refuses a unit of the wrong dimension when the sequence is compiled, naming the device and channel', () => {
-    const lanes = timeLanes(['10 ns'], { aom: new AnalogTimeLane([['1 MHz', 1]]) });
+    const lanes = stepTimeLanes(['10 ns'], { aom: new AnalogTimeLane([['1 MHz', 1]]) });
     const error = catchError(
       () =>
         new SequencerCompiler(
           'ni',
           config([analog('AOM amplitude', 'V', lane('aom'))]),
-          sequenceContext(lanes),
+          testSequenceContext(lanes),
           LIMITS,
         ),
     );
@@ -212,31 +203,30 @@ describe('compiling an analog sequencer', () => {
   });
 
   it('refuses a unit of the wrong dimension in a shot when only the shot knows it', () => {
-    const lanes = timeLanes(['10 ns'], { aom: new AnalogTimeLane([['f', 1]]) });
+    const lanes = stepTimeLanes(['10 ns'], { aom: new AnalogTimeLane([['f', 1]]) });
     const compiler = new SequencerCompiler(
       'ni',
       config([analog('AOM amplitude', 'V', lane('aom'))]),
-      sequenceContext(lanes),
+      testSequenceContext(lanes),
       LIMITS,
     );
-    const shot = new TestShotContext(
-      sequenceContext(lanes),
-      Parameters.of({ f: new Quantity(1, 'MHz') }),
-    );
+    const shot = testShotContext(testSequenceContext(lanes), {
+      parameters: Parameters.of({ f: new Quantity(1, 'MHz') }),
+    });
     const error = catchError(() => compiler.compileShot(shot));
     expect(error).toBeInstanceOf(ChannelUnitError);
     expect(error.message).toMatch(/device "ni", channel "AOM amplitude"/);
   });
 
   it('refuses values outside the analog range of the model', () => {
-    const lanes = timeLanes(['10 ns'], { aom: new AnalogTimeLane([['12 V', 1]]) });
+    const lanes = stepTimeLanes(['10 ns'], { aom: new AnalogTimeLane([['12 V', 1]]) });
     const compiler = new SequencerCompiler(
       'ni',
       config([analog('aom', 'V', lane('aom'))]),
-      sequenceContext(lanes),
+      testSequenceContext(lanes),
       { ...LIMITS, analogRange: [-10, 10] },
     );
-    expect(() => compiler.compileShot(new TestShotContext(sequenceContext(lanes)))).toThrow(
+    expect(() => compiler.compileShot(testShotContext(testSequenceContext(lanes)))).toThrow(
       SequencerProgramError,
     );
   });
@@ -249,7 +239,7 @@ describe('channel errors', () => {
         new SequencerCompiler(
           'pb',
           config([digital('shutter', constant('2.5'))]),
-          sequenceContext(timeLanes(['10 ns'])),
+          testSequenceContext(stepTimeLanes(['10 ns'])),
           LIMITS,
         ),
     );
@@ -260,7 +250,7 @@ describe('channel errors', () => {
   });
 
   it('collects the errors of every failing channel, each naming it', () => {
-    const lanes = timeLanes(['10 ns']);
+    const lanes = stepTimeLanes(['10 ns']);
     const compiler = new SequencerCompiler(
       'pb',
       config([
@@ -268,11 +258,11 @@ describe('channel errors', () => {
         digital('first', lane('missing')),
         digital('second', { type: 'DeviceTrigger', device: 'camera' }),
       ]),
-      sequenceContext(lanes),
+      testSequenceContext(lanes),
       LIMITS,
     );
     const error = catchError(() =>
-      compiler.compileShot(new TestShotContext(sequenceContext(lanes))),
+      compiler.compileShot(testShotContext(testSequenceContext(lanes))),
     );
     expect(error).toBeInstanceOf(SequencerCompilationError);
     const errors = (error as SequencerCompilationError).errors;
@@ -284,7 +274,7 @@ describe('channel errors', () => {
   });
 
   it('uses the defaults of a missing lane and of an unused device', () => {
-    const lanes = timeLanes(['10 ns']);
+    const lanes = stepTimeLanes(['10 ns']);
     const compiler = new SequencerCompiler(
       'pb',
       config([
@@ -295,10 +285,10 @@ describe('channel errors', () => {
           default: constant('Disabled'),
         }),
       ]),
-      sequenceContext(lanes),
+      testSequenceContext(lanes),
       LIMITS,
     );
-    const { sequence } = compiler.compileShot(new TestShotContext(sequenceContext(lanes)));
+    const { sequence } = compiler.compileShot(testShotContext(testSequenceContext(lanes)));
     expect(valuesOf(sequence, 'ch 0')).toEqual(Array(10).fill(1));
     expect(valuesOf(sequence, 'ch 1')).toEqual(Array(10).fill(0));
   });
@@ -311,7 +301,7 @@ describe('channel errors', () => {
           config([
             digital('b', { type: 'DeviceTrigger', device: 'cam', default: constant('1 V') }),
           ]),
-          sequenceContext(timeLanes(['10 ns'])),
+          testSequenceContext(stepTimeLanes(['10 ns'])),
           LIMITS,
         ),
     ).toThrow(/default of the trigger of "cam" must be boolean, not values in/);
@@ -322,7 +312,7 @@ describe('channel errors', () => {
       new SequencerCompiler(
         'pb',
         config([digital('g', output)]),
-        sequenceContext(timeLanes(['10 ns'])),
+        testSequenceContext(stepTimeLanes(['10 ns'])),
         LIMITS,
       );
     expect(() => make({ type: 'Not', input: constant('1 V') })).toThrow(
@@ -337,19 +327,17 @@ describe('channel errors', () => {
   });
 
   it('refuses a device that cannot be triggered', () => {
-    const lanes = timeLanes(['10 ns']);
+    const lanes = stepTimeLanes(['10 ns']);
     const compiler = new SequencerCompiler(
       'pb',
       config([digital('b', { type: 'DeviceTrigger', device: 'laser' })]),
-      sequenceContext(lanes),
+      testSequenceContext(lanes),
       LIMITS,
     );
     const laser: DeviceCompiler = { initializationParameters: () => ({}), compileShot: () => ({}) };
-    const shot = new TestShotContext(
-      sequenceContext(lanes),
-      Parameters.empty,
-      new Map([['laser', laser]]),
-    );
+    const shot = testShotContext(testSequenceContext(lanes), {
+      compilers: new Map([['laser', laser]]),
+    });
     const error = catchError(() => compiler.compileShot(shot));
     expect(error).toBeInstanceOf(DeviceNotTriggerableError);
     expect(error.recoverable).toBe(true);
@@ -361,7 +349,7 @@ describe('channel errors', () => {
         new SequencerCompiler(
           'pb',
           config([analog('x', 'V', constant('t * 1 V/s'))]),
-          sequenceContext(timeLanes(['1 ns'])),
+          testSequenceContext(stepTimeLanes(['1 ns'])),
           LIMITS,
         ),
     ).toThrow(/channel "x"/);
@@ -369,7 +357,7 @@ describe('channel errors', () => {
 });
 
 describe('advance, delay and broadening', () => {
-  const lanes = timeLanes(['10 ns', '10 ns', '10 ns'], {
+  const lanes = stepTimeLanes(['10 ns', '10 ns', '10 ns'], {
     aom: new DigitalTimeLane([
       [false, 1],
       [true, 1],
@@ -386,12 +374,12 @@ describe('advance, delay and broadening', () => {
         digital('delayed', { type: 'Delay', input: lane('aom'), delay: 'd' }),
         digital('broadened', { type: 'BroadenLeft', input: lane('aom'), width: '2 ns' }),
       ]),
-      sequenceContext(lanes),
+      testSequenceContext(lanes),
       LIMITS,
     );
     const parameters = Parameters.of({ d: new Quantity(2, 'ns') });
     const { sequence, shotStart, shotTicks } = compiler.compileShot(
-      new TestShotContext(sequenceContext(lanes), parameters),
+      testShotContext(testSequenceContext(lanes), { parameters: parameters }),
     );
     expect([shotStart, shotTicks, sequence.length]).toEqual([3, 30, 35]);
     const pulse = (before: number): number[] => [
@@ -414,9 +402,9 @@ describe('advance, delay and broadening', () => {
       new SequencerCompiler(
         'x',
         config([digital('c', { type: 'Advance', input: lane('aom'), advance })]),
-        sequenceContext(lanes),
+        testSequenceContext(lanes),
         LIMITS,
-      ).compileShot(new TestShotContext(sequenceContext(lanes)));
+      ).compileShot(testShotContext(testSequenceContext(lanes)));
     expect(() => make('-2 ns')).toThrow(/negative/);
     expect(() => make('2 V')).toThrow(/must be a duration/);
   });
@@ -424,7 +412,7 @@ describe('advance, delay and broadening', () => {
 
 describe('device triggers and a realistic fixture', () => {
   it('compiles digital, analog and trigger channels with exact lengths (Swabian-like, 1.1 us advance)', () => {
-    const lanes = timeLanes(['100.5 us', '3.3 ms', '7 us', '0.25 ms'], {
+    const lanes = stepTimeLanes(['100.5 us', '3.3 ms', '7 us', '0.25 ms'], {
       shutter: new DigitalTimeLane([
         [false, 1],
         [true, 2],
@@ -451,14 +439,12 @@ describe('device triggers and a realistic fixture', () => {
         ],
         '1',
       ),
-      sequenceContext(lanes),
+      testSequenceContext(lanes),
       LIMITS,
     );
-    const shot = new TestShotContext(
-      sequenceContext(lanes),
-      Parameters.empty,
-      new Map([['cam', new StepTrigger(2)]]),
-    );
+    const shot = testShotContext(testSequenceContext(lanes), {
+      compilers: new Map([['cam', new StepTrigger(2)]]),
+    });
     const { sequence, shotStart, shotTicks } = compiler.compileShot(shot);
     const ticks = numberTicks(0, shot.shotDuration, 1000);
     expect(shotTicks).toBe(ticks);
@@ -473,7 +459,7 @@ describe('device triggers and a realistic fixture', () => {
 });
 
 describe('the trigger of a slave sequencer', () => {
-  const lanes = timeLanes(['40 ns', '40 ns'], {
+  const lanes = stepTimeLanes(['40 ns', '40 ns'], {
     ch: new DigitalTimeLane([
       [true, 1],
       [false, 1],
@@ -484,17 +470,15 @@ describe('the trigger of a slave sequencer', () => {
     return new SequencerCompiler(
       'slave',
       config([digital('x', lane('ch'))], timeStep, trigger),
-      sequenceContext(lanes),
+      testSequenceContext(lanes),
       LIMITS,
     );
   }
 
   function triggerFor(compiler: SequencerCompiler, masterStep: number): TimedInstruction {
-    const shot = new TestShotContext(
-      sequenceContext(lanes),
-      Parameters.empty,
-      new Map([['slave', compiler]]),
-    );
+    const shot = testShotContext(testSequenceContext(lanes), {
+      compilers: new Map([['slave', compiler]]),
+    });
     return compiler.computeTrigger(masterStep, shot);
   }
 
@@ -538,7 +522,7 @@ describe('the trigger of a slave sequencer', () => {
 });
 
 describe('triggers between sequencers, checked when the sequence is compiled', () => {
-  const lanes = timeLanes(['1 us']);
+  const lanes = stepTimeLanes(['1 us']);
   const stored = (name: string, trigger: SequencerTrigger, targets: string[], timeStep = '1') => ({
     name,
     type: 'shotline.sequencer.simulated',
@@ -557,7 +541,7 @@ describe('triggers between sequencers, checked when the sequence is compiled', (
         new SequencerCompiler(
           'a',
           a.configuration as SequencerConfiguration,
-          sequenceContext(lanes, [a, b]),
+          testSequenceContext(lanes, { devices: [a, b] }),
           LIMITS,
         ),
     );
@@ -573,7 +557,7 @@ describe('triggers between sequencers, checked when the sequence is compiled', (
         new SequencerCompiler(
           'a',
           a.configuration as SequencerConfiguration,
-          sequenceContext(lanes, [a]),
+          testSequenceContext(lanes, { devices: [a] }),
           LIMITS,
         ),
     ).toThrow(TriggerLoopError);
@@ -585,7 +569,7 @@ describe('triggers between sequencers, checked when the sequence is compiled', (
       new SequencerCompiler(
         'm',
         master.configuration as SequencerConfiguration,
-        sequenceContext(lanes, [master, slave]),
+        testSequenceContext(lanes, { devices: [master, slave] }),
         LIMITS,
       );
     expect(() => build(stored('s', { type: 'software' }, []))).toThrow(/software-triggered/);

@@ -1,8 +1,8 @@
 import {
+  type TimeLanes,
   type TimedInstruction,
   ConnectionFailedError,
   DigitalTimeLane,
-  Parameters,
   Pattern,
   changeTable,
   concatenate,
@@ -16,13 +16,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { SequencerShotParameters } from '../compiler/sequencer-compiler.js';
 import type { ChannelConfiguration } from '../configuration/channel-configuration.js';
 import { SequencerHardwareError, SequencerProgramError } from '../sequencer-errors.js';
-import {
-  TestShotContext,
-  digital,
-  lane,
-  sequenceContext,
-  timeLanes,
-} from '../sequencer.test-helper.js';
+import { stepTimeLanes, testSequenceContext, testShotContext } from '@shotline/testing';
+import { digital, lane } from '../sequencer.test-helper.js';
 import { FakeSpinapi } from './fake-spinapi.test-helper.js';
 import { PulseBlaster } from './pulseblaster.js';
 import { PulseBlasterCompiler } from './pulseblaster-compiler.js';
@@ -47,14 +42,12 @@ const M = Math.floor((2 ** 32 - 1) / 5);
 
 function compile(
   channels: readonly ChannelConfiguration[],
-  lanes: ReturnType<typeof timeLanes>,
+  lanes: TimeLanes,
   options: Partial<PulseBlasterConfiguration> = {},
 ): { compiler: PulseBlasterCompiler; parameters: SequencerShotParameters<PulseBlasterProgram> } {
   const configuration = pulseBlasterConfiguration({ ...options, channels, library: fake.path });
-  const compiler = new PulseBlasterCompiler('pb', configuration, sequenceContext(lanes));
-  const parameters = compiler.compileShot(
-    new TestShotContext(sequenceContext(lanes), Parameters.empty),
-  );
+  const compiler = new PulseBlasterCompiler('pb', configuration, testSequenceContext(lanes));
+  const parameters = compiler.compileShot(testShotContext(testSequenceContext(lanes)));
   return { compiler, parameters };
 }
 
@@ -163,7 +156,7 @@ describe('PulseBlaster programs at the limits of the board', () => {
   ])(
     'a constant block of %s ticks plays exactly, with no instruction under the minimum',
     async (_name, ticks) => {
-      const lanes = timeLanes(['100 ns', `${ticks * 50} ns`, '100 ns'], {
+      const lanes = stepTimeLanes(['100 ns', `${ticks * 50} ns`, '100 ns'], {
         a: new DigitalTimeLane([
           [true, 1],
           [false, 1],
@@ -186,7 +179,7 @@ describe('PulseBlaster programs at the limits of the board', () => {
 
   it('plays a square wave as one LOOP of 2^20 - 1, and refuses 2^20 at compile time', async () => {
     const lanes = (periods: number) =>
-      timeLanes([`${periods * 100} ns`, '100 ns'], {
+      stepTimeLanes([`${periods * 100} ns`, '100 ns'], {
         clock: new DigitalTimeLane([
           ['square_wave(t / 100 ns)', 1],
           [false, 1],
@@ -212,7 +205,7 @@ describe('PulseBlaster programs at the limits of the board', () => {
     const compiler = new PulseBlasterCompiler(
       'pb',
       configuration,
-      sequenceContext(timeLanes(['1 us'])),
+      testSequenceContext(stepTimeLanes(['1 us'])),
     );
     const T = Pattern.of([true], 'bool');
     const F = Pattern.of([false], 'bool');
@@ -241,7 +234,7 @@ describe('PulseBlaster programs at the limits of the board', () => {
   });
 
   it('refuses a program over the board memory when the shot is compiled', () => {
-    const lanes = timeLanes(
+    const lanes = stepTimeLanes(
       Array.from({ length: 40 }, () => '50 ns'),
       {
         a: new DigitalTimeLane(Array.from({ length: 40 }, (_, i) => [i % 2 === 0, 1] as const)),
@@ -265,7 +258,7 @@ describe('PulseBlaster programs at the limits of the board', () => {
   });
 
   it("reports the board refusing an instruction, with spinapi's message", async () => {
-    const lanes = timeLanes(['1 us'], { a: new DigitalTimeLane([[true, 1]]) });
+    const lanes = stepTimeLanes(['1 us'], { a: new DigitalTimeLane([[true, 1]]) });
     const { compiler, parameters } = compile([digital('a', lane('a'))], lanes);
     fake.configure(1, 4096, 100);
     const device = await openBoard(compiler);
@@ -281,7 +274,7 @@ describe('PulseBlaster programs at the limits of the board', () => {
 });
 
 describe('PulseBlaster protocol', () => {
-  const lanes = timeLanes(['2 ms'], { a: new DigitalTimeLane([[true, 1]]) });
+  const lanes = stepTimeLanes(['2 ms'], { a: new DigitalTimeLane([[true, 1]]) });
 
   it('initialises, programs, starts, waits for the end and stops, in the spinapi order', async () => {
     const { compiler, parameters } = compile([digital('a', lane('a'))], lanes);

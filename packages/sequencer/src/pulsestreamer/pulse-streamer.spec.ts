@@ -1,9 +1,9 @@
 import {
+  type TimeLanes,
   type TimedInstruction,
   ConnectionFailedError,
   DigitalTimeLane,
   InProcessTriggerBus,
-  Parameters,
   Pattern,
   changeTable,
   concatenate,
@@ -14,13 +14,8 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChannelConfiguration } from '../configuration/channel-configuration.js';
 import { SequencerHardwareError, SequencerProgramError } from '../sequencer-errors.js';
-import {
-  TestShotContext,
-  digital,
-  lane,
-  sequenceContext,
-  timeLanes,
-} from '../sequencer.test-helper.js';
+import { stepTimeLanes, testSequenceContext, testShotContext } from '@shotline/testing';
+import { digital, lane } from '../sequencer.test-helper.js';
 import {
   type Pulse,
   MAX_PULSE_DURATION,
@@ -129,7 +124,7 @@ describe('Pulse Streamer against its loopback simulator', () => {
 
   function compile(
     channels: readonly ChannelConfiguration[],
-    lanes: ReturnType<typeof timeLanes>,
+    lanes: TimeLanes,
     options: Partial<PulseStreamerConfiguration> = {},
   ) {
     const configuration = pulseStreamerConfiguration({
@@ -138,14 +133,16 @@ describe('Pulse Streamer against its loopback simulator', () => {
       channels,
       ...options,
     });
-    const compiler = new PulseStreamerCompiler('swabian', configuration, sequenceContext(lanes));
-    const parameters = compiler.compileShot(
-      new TestShotContext(sequenceContext(lanes), Parameters.empty),
+    const compiler = new PulseStreamerCompiler(
+      'swabian',
+      configuration,
+      testSequenceContext(lanes),
     );
+    const parameters = compiler.compileShot(testShotContext(testSequenceContext(lanes)));
     return { compiler, parameters };
   }
 
-  const lanes = timeLanes(['200 ns', '1.5 us', '300 ns'], {
+  const lanes = stepTimeLanes(['200 ns', '1.5 us', '300 ns'], {
     aom: new DigitalTimeLane([
       [false, 1],
       [true, 1],
@@ -225,11 +222,15 @@ describe('Pulse Streamer against its loopback simulator', () => {
         channels,
         trigger: { type: 'externalStart', edge: 'rising' },
       });
-      const compiler = new PulseStreamerCompiler('swabian', configuration, sequenceContext(lanes));
+      const compiler = new PulseStreamerCompiler(
+        'swabian',
+        configuration,
+        testSequenceContext(lanes),
+      );
       const device = new PulseStreamer(compiler.initializationParameters());
       await device.open();
       try {
-        await device.program(compiler.compileShot(new TestShotContext(sequenceContext(lanes))), 0);
+        await device.program(compiler.compileShot(testShotContext(testSequenceContext(lanes))), 0);
         const run = await device.run();
         bus.publish({ device: 'swabian', time: 0, edge: 'rising', shot: 0 });
         await run.finished(new AbortController().signal);
@@ -245,7 +246,7 @@ describe('Pulse Streamer against its loopback simulator', () => {
   });
 
   it('forces the final state when the shot is aborted', async () => {
-    const long = timeLanes(['10 s'], { aom: new DigitalTimeLane([[true, 1]]) });
+    const long = stepTimeLanes(['10 s'], { aom: new DigitalTimeLane([[true, 1]]) });
     const { compiler, parameters } = compile([digital('aom', lane('aom'))], long);
     const device = new PulseStreamer(compiler.initializationParameters());
     await device.open();

@@ -1,8 +1,4 @@
 import {
-  type DataLabel,
-  type DataValue,
-  type RunningShot,
-  type ShotTimer,
   type TriggerEdge,
   AnalogTimeLane,
   AnalogRamp,
@@ -19,13 +15,12 @@ import type { SequencerTrigger } from '../configuration/trigger.js';
 import { SequencerController } from '../runtime/sequencer-controller.js';
 import { SequencerProgramError } from '../sequencer-errors.js';
 import {
-  TestShotContext,
-  analog,
-  digital,
-  lane,
-  sequenceContext,
-  timeLanes,
-} from '../sequencer.test-helper.js';
+  RecordingShot,
+  stepTimeLanes,
+  testSequenceContext,
+  testShotContext,
+} from '@shotline/testing';
+import { analog, digital, lane } from '../sequencer.test-helper.js';
 import { SequencerTimelineRecorder } from './sequencer-timeline.js';
 import { SimulatedSequencer } from './simulated-sequencer.js';
 import { SimulatedSequencerCompiler } from './simulated-sequencer-compiler.js';
@@ -36,7 +31,7 @@ import {
   simulatedSequencerConfigurationSchema,
 } from './simulated-sequencer-configuration.js';
 
-const lanes = timeLanes(['100 ns', '400 ns', '200 ns'], {
+const lanes = stepTimeLanes(['100 ns', '400 ns', '200 ns'], {
   shutter: new DigitalTimeLane([
     [false, 1],
     [true, 1],
@@ -68,33 +63,12 @@ function stored(
 
 /** Compiles the named sequencers of one shot (they see each other, like in the engine). */
 function compileShot(devices: ReturnType<typeof stored>[], parameters = Parameters.empty) {
-  const context = sequenceContext(lanes, devices);
+  const context = testSequenceContext(lanes, { devices });
   const compilers = new Map(
     devices.map((d) => [d.name, new SimulatedSequencerCompiler(d.name, d.configuration, context)]),
   );
-  const shot = new TestShotContext(context, parameters, compilers);
+  const shot = testShotContext(context, { parameters, compilers });
   return { compilers, shot };
-}
-
-/** A running shot that records when the barrier was passed. */
-function runningShot(log: string[], index = 0, signal = new AbortController().signal): RunningShot {
-  const timer: ShotTimer = { elapsed: () => 0, waitUntil: async () => 0 };
-  return {
-    index,
-    deviceName: 'seq',
-    signal,
-    waitAllDevicesReady: async () => {
-      log.push('barrier');
-      return timer;
-    },
-    signalData: (_label: DataLabel, _data: DataValue) => undefined,
-    waitData: () => Promise.reject(new Error('no data')),
-    sleep: () => Promise.resolve(),
-    track: async (name, work) => {
-      log.push(name);
-      return work();
-    },
-  };
 }
 
 describe('the simulated sequencer configuration', () => {
@@ -120,14 +94,14 @@ describe('the simulated sequencer configuration', () => {
 
 describe('the simulated sequencer program', () => {
   it('is refused at compile time when over its memory or loop limits', () => {
-    const square = timeLanes(['100 us'], {
+    const square = stepTimeLanes(['100 us'], {
       clock: new DigitalTimeLane([['square_wave(t / 100 ns)', 1]]),
     });
     const build = (limits: Partial<SimulatedSequencerLimits>) => {
       const device = stored('seq', [digital('clock', lane('clock'))], { limits });
-      const context = sequenceContext(square, [device]);
+      const context = testSequenceContext(square, { devices: [device] });
       return new SimulatedSequencerCompiler('seq', device.configuration, context).compileShot(
-        new TestShotContext(context),
+        testShotContext(context),
       );
     };
     expect(build({}).program.map((i) => i.opcode)).toEqual(['loop', 'endLoop', 'stop']);
@@ -176,12 +150,12 @@ describe('the simulated sequencer playing a shot', () => {
     );
     const edges: TriggerEdge[] = [];
     bus.subscribe('camera', (e) => edges.push(e));
-    const log: string[] = [];
+    const running = new RecordingShot({ deviceName: 'master', index: 7 });
     await device.open();
-    await new SequencerController('master').runShot(device, parameters, runningShot(log, 7));
+    await new SequencerController('master').runShot(device, parameters, running);
     await device.close();
 
-    expect(log).toEqual(['program', 'barrier', 'start', 'play']);
+    expect(running.events).toEqual(['program', 'barrier', 'start', 'play']);
     const timeline = recorder.timeline('master', 7)!;
     expect(timeline.start).toBe(-20_000);
     expect(timeline.end).toBe(700_000);
@@ -213,22 +187,26 @@ describe('the simulated sequencer playing a shot', () => {
       ],
       { timeStep: '10' },
     );
-    const endLanes = timeLanes(['100 ns', '400 ns'], {
+    const endLanes = stepTimeLanes(['100 ns', '400 ns'], {
       shutter: new DigitalTimeLane([
         [false, 1],
         [true, 1],
       ]),
     });
-    const context = sequenceContext(endLanes, [master]);
+    const context = testSequenceContext(endLanes, { devices: [master] });
     const compiler = new SimulatedSequencerCompiler('master', master.configuration, context);
-    const shot = new TestShotContext(context, Parameters.empty, new Map([['master', compiler]]));
+    const shot = testShotContext(context, { compilers: new Map([['master', compiler]]) });
     const parameters = compiler.compileShot(shot);
     const bus = new InProcessTriggerBus();
     const device = new SimulatedSequencer(compiler.initializationParameters(), bus);
     const edges: TriggerEdge[] = [];
     bus.subscribe('camera', (e) => edges.push(e));
     await device.open();
-    await new SequencerController('master').runShot(device, parameters, runningShot([], 3));
+    await new SequencerController('master').runShot(
+      device,
+      parameters,
+      new RecordingShot({ deviceName: 'master', index: 3 }),
+    );
     await device.close();
 
     expect(edges).toEqual([
@@ -274,17 +252,16 @@ describe('the simulated sequencer playing a shot', () => {
     );
     await masterDevice.open();
     await slaveDevice.open();
-    const slaveLog: string[] = [];
-    const masterLog: string[] = [];
+    const slaveShot = new RecordingShot({ deviceName: 'slave' });
     await Promise.all([
-      new SequencerController('slave').runShot(slaveDevice, slaveParameters, runningShot(slaveLog)),
+      new SequencerController('slave').runShot(slaveDevice, slaveParameters, slaveShot),
       new SequencerController('master').runShot(
         masterDevice,
         masterParameters,
-        runningShot(masterLog),
+        new RecordingShot({ deviceName: 'master' }),
       ),
     ]);
-    expect(slaveLog).toEqual(['program', 'arm', 'barrier', 'play']);
+    expect(slaveShot.events).toEqual(['program', 'arm', 'barrier', 'play']);
 
     const timeline = recorder.timeline('slave', 0)!;
     const sequence = slaveParameters.sequence;
@@ -333,7 +310,7 @@ describe('the simulated sequencer playing a shot', () => {
         new SequencerController(d.deviceName).runShot(
           d,
           shot.shotParametersOf(d.deviceName) as never,
-          runningShot([]),
+          new RecordingShot({ deviceName: d.deviceName }),
         ),
       ),
     );
@@ -373,7 +350,7 @@ describe('the simulated sequencer playing a shot', () => {
         new SequencerController(d.deviceName).runShot(
           d,
           shot.shotParametersOf(d.deviceName) as never,
-          runningShot([]),
+          new RecordingShot({ deviceName: d.deviceName }),
         ),
       ),
     );
@@ -393,13 +370,13 @@ describe('the simulated sequencer playing a shot', () => {
       new InProcessTriggerBus(),
     );
     await simulated.open();
-    const abort = new AbortController();
+    const running = new RecordingShot({ deviceName: 'seq' });
     const run = new SequencerController('seq').runShot(
       simulated,
       shot.shotParametersOf('seq') as never,
-      runningShot([], 0, abort.signal),
+      running,
     );
-    setTimeout(() => abort.abort(new Error('camera failed')), 5);
+    setTimeout(() => running.abort(new Error('camera failed')), 5);
     await expect(run).rejects.toThrow('camera failed');
     expect(simulated.lastTimeline?.channels[0]!.times).toEqual([]);
 

@@ -5,10 +5,13 @@ import {
   Quantity,
   UndefinedVariableError,
 } from '@shotline/core';
+import { testSequenceContext, testShotContext } from '@shotline/testing';
 import { describe, expect, it } from 'vitest';
 import { Ell14Compiler } from './ell14-compiler.js';
 import { defaultEll14Configuration, ell14ConfigurationSchema } from './ell14-configuration.js';
-import { fakeShotContext } from './shot-fakes.test-helper.js';
+
+/** The compiler reads only the shot's parameters: a sequence with no steps and no lanes. */
+const sequence = testSequenceContext();
 
 function compiler(angle: string, name = 'waveplate'): Ell14Compiler {
   return new Ell14Compiler(name, { port: '/dev/ttyUSB0', angle });
@@ -33,12 +36,12 @@ describe('Ell14Compiler', () => {
     ['30 deg + offset', Parameters.of({ offset: new Quantity(2.5, '°') }), 32.5],
     ['2 * step', Parameters.of({ step: new Quantity(100, '°') }), 200],
   ])('evaluates %s per shot into degrees', (angle, parameters, degrees) => {
-    const shot = compiler(angle).compileShot(fakeShotContext(parameters, 3));
+    const shot = compiler(angle).compileShot(testShotContext(sequence, { parameters, index: 3 }));
     expect(shot.angleDegrees).toBeCloseTo(degrees, 10);
   });
 
   it('refuses a plain number, naming the device, the expression and the shot', () => {
-    const compile = () => compiler('90').compileShot(fakeShotContext(Parameters.empty, 4));
+    const compile = () => compiler('90').compileShot(testShotContext(sequence, { index: 4 }));
     expect(compile).toThrow(InvalidTypeError);
     expect(compile).toThrow(
       /the angle of ELL14 "waveplate" must be an angle such as 45° or 0.5 rad, got 90 \(a number\) \(shot 4, device "waveplate", expression "90"\)/,
@@ -46,13 +49,14 @@ describe('Ell14Compiler', () => {
   });
 
   it('refuses a quantity that is not an angle', () => {
-    expect(() => compiler('3 MHz').compileShot(fakeShotContext(Parameters.empty))).toThrow(
+    expect(() => compiler('3 MHz').compileShot(testShotContext(sequence))).toThrow(
       /must be an angle .* got 3 MHz \(not an angle\)/,
     );
   });
 
   it('adds the device and the shot to evaluation errors', () => {
-    const compile = () => compiler('angle + 1°').compileShot(fakeShotContext(Parameters.empty, 7));
+    const compile = () =>
+      compiler('angle + 1°').compileShot(testShotContext(sequence, { index: 7 }));
     expect(compile).toThrow(UndefinedVariableError);
     expect(compile).toThrow(/shot 7, device "waveplate"/);
   });

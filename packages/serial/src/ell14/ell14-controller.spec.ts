@@ -1,4 +1,5 @@
 import { AbortedError } from '@shotline/core';
+import { RecordingShot, testSequenceContext } from '@shotline/testing';
 import { SerialPortMock } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SerialDisconnectedError } from '../errors/serial-errors.js';
@@ -7,7 +8,6 @@ import { MockSerialLink } from '../simulator/mock-serial-link.js';
 import { Ell14Device } from './ell14-device.js';
 import { Ell14PositionError, Ell14StatusError } from './ell14-errors.js';
 import { ELL14_DEVICE_TYPE, createEll14Extension } from './ell14-extension.js';
-import { FakeRunningShot } from './shot-fakes.test-helper.js';
 
 const simulators: Ell14Simulator[] = [];
 
@@ -44,16 +44,16 @@ describe('ELL14 device and controller', () => {
     expect(extension.type).toBe(ELL14_DEVICE_TYPE);
     expect(ELL14_DEVICE_TYPE).toBe('shotline.serial.ell14');
     expect(
-      extension.dataLabels?.('waveplate', extension.defaultConfiguration(), {} as never),
+      extension.dataLabels?.('waveplate', extension.defaultConfiguration(), testSequenceContext()),
     ).toEqual(['waveplate\\position']);
   });
 
   it('moves before the barrier, then publishes the measured angle', async () => {
     const { device, controller, simulator } = setup();
     await device.open();
-    const shot = new FakeRunningShot('waveplate', 2);
+    const shot = new RecordingShot({ deviceName: 'waveplate', index: 2 });
     await controller.runShot(device, { angleDegrees: 67.5 }, shot);
-    expect(shot.events).toEqual(['track ell14 move', 'barrier', 'data waveplate\\position']);
+    expect(shot.events).toEqual(['ell14 move', 'barrier', 'data waveplate\\position']);
     expect(shot.data.get('waveplate\\position')).toBeCloseTo(67.5, 2);
     expect(simulator.positionDegrees).toBeCloseTo(67.5, 2);
     expect(simulator.commands.slice(2)).toEqual(['0gp', '0ma00006900', '0gp']);
@@ -63,7 +63,7 @@ describe('ELL14 device and controller', () => {
   it('does not move a mount that is already at the angle', async () => {
     const { device, controller, simulator } = setup({ initialDegrees: 120 });
     await device.open();
-    const shot = new FakeRunningShot('waveplate');
+    const shot = new RecordingShot({ deviceName: 'waveplate' });
     await controller.runShot(device, { angleDegrees: 120.001 }, shot);
     expect(simulator.commands.slice(2)).toEqual(['0gp']);
     expect(shot.events).toEqual(['barrier', 'data waveplate\\position']);
@@ -74,7 +74,7 @@ describe('ELL14 device and controller', () => {
     const { device, controller, simulator } = setup({}, 0.1);
     await device.open();
     simulator.injectFault({ kind: 'slip', degrees: 0.5 }, 'ma');
-    const shot = new FakeRunningShot('waveplate', 5);
+    const shot = new RecordingShot({ deviceName: 'waveplate', index: 5 });
     const run = controller.runShot(device, { angleDegrees: 10 }, shot);
     await expect(run).rejects.toBeInstanceOf(Ell14PositionError);
     await expect(run).rejects.toThrow(
@@ -91,7 +91,7 @@ describe('ELL14 device and controller', () => {
     const run = controller.runShot(
       device,
       { angleDegrees: 200 },
-      new FakeRunningShot('waveplate', 1),
+      new RecordingShot({ deviceName: 'waveplate', index: 1 }),
     );
     await expect(run).rejects.toBeInstanceOf(Ell14StatusError);
     await expect(run).rejects.toThrow(
@@ -105,7 +105,7 @@ describe('ELL14 device and controller', () => {
       motion: { kind: 'timed', degreesPerSecond: 1, overheadMs: 0 },
     });
     await device.open();
-    const shot = new FakeRunningShot('waveplate');
+    const shot = new RecordingShot({ deviceName: 'waveplate' });
     const run = controller.runShot(device, { angleDegrees: 90 }, shot);
     await simulator.nextCommand('ma');
     shot.abort();
@@ -119,7 +119,7 @@ describe('ELL14 device and controller', () => {
     link.unplug();
     await new Promise((resolve) => setImmediate(resolve));
     expect(device.mount.isOpen).toBe(false);
-    const shot = new FakeRunningShot('waveplate');
+    const shot = new RecordingShot({ deviceName: 'waveplate' });
     await controller.runShot(device, { angleDegrees: 30 }, shot);
     expect(shot.data.get('waveplate\\position')).toBeCloseTo(30, 2);
     await device.close();
@@ -157,7 +157,7 @@ describe('ELL14 device and controller', () => {
   it('fails a shot whose port disappeared and is still gone', async () => {
     const { device, controller, link } = setup();
     await device.open();
-    const shot = new FakeRunningShot('waveplate');
+    const shot = new RecordingShot({ deviceName: 'waveplate' });
     const run = controller.runShot(device, { angleDegrees: 45 }, shot);
     link.unplug();
     await expect(run).rejects.toBeInstanceOf(SerialDisconnectedError);

@@ -15,13 +15,15 @@ import {
   type DeviceExtension,
   type JsonValue,
   type Parameters,
+  type SequenceContext,
   type ShotlinePlugin,
   type StoredDeviceConfiguration,
 } from '@shotline/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemorySessionStorage } from '../storage/index.js';
-import { KitSequenceContext, KitShotContext, kitShots } from './internal/kit-contexts.js';
-import { RecordingShot, type BarrierBehaviour } from './internal/recording-shot.js';
+import { RecordingShot, type RecordingShotOptions } from '../contexts/recording-shot.js';
+import { testSequenceContext } from '../contexts/test-sequence-context.js';
+import { testShotContext } from '../contexts/test-shot-context.js';
 
 /** A running simulator and the configuration that makes the device talk to it. */
 export interface DeviceSimulatorHandle<Config = unknown> {
@@ -145,19 +147,18 @@ export function describeDeviceExtension<Config>(
     }
 
     interface Compiled {
-      context: KitSequenceContext;
+      context: SequenceContext;
       compiler: DeviceCompiler;
       shots: Parameters[];
     }
 
     function compile(stored: StoredDeviceConfiguration): Compiled {
       const constants = globals.evaluate();
-      const context = new KitSequenceContext(
-        `\\conformance ${extension.type}`,
-        iteration.parameterSchema(constants),
-        timeLanes,
-        stored,
-      );
+      const context = testSequenceContext(timeLanes, {
+        sequencePath: `\\conformance ${extension.type}`,
+        parameterSchema: iteration.parameterSchema(constants),
+        devices: [stored],
+      });
       const configuration = extension.configurationSchema.parse(stored.configuration) as unknown;
       const compiler = extension.createCompiler(deviceName, configuration, context);
       if (isDeviceNotUsed(compiler)) {
@@ -165,11 +166,15 @@ export function describeDeviceExtension<Config>(
           `the device is not used in the conformance sequence (${compiler.reason}); pass options.sequence with the lanes it uses`,
         );
       }
-      return { context, compiler, shots: kitShots(iteration, constants) };
+      return { context, compiler, shots: [...iteration.walk(constants)] };
     }
 
     function shotParameters(c: Compiled, index: number): unknown {
-      const shot = new KitShotContext(c.context, index, c.shots[index]!, deviceName, c.compiler);
+      const shot = testShotContext(c.context, {
+        index,
+        parameters: c.shots[index],
+        compilers: { [deviceName]: c.compiler },
+      });
       return shot.shotParametersOf(deviceName);
     }
 
@@ -241,14 +246,14 @@ export function describeDeviceExtension<Config>(
     });
 
     async function runOneShot(
-      barrier: BarrierBehaviour,
+      barrier: NonNullable<RecordingShotOptions['barrier']>,
       abortAfterBarrier: boolean,
     ): Promise<{ shot: RecordingShot; labels: string[]; outcome: Promise<void> | undefined }> {
       const stored = await startSimulator();
       const c = compile(stored);
       const device = typed.createDevice(deviceName, c.compiler.initializationParameters());
       await device.open();
-      const shot = new RecordingShot(0, deviceName, barrier);
+      const shot = new RecordingShot({ deviceName, barrier });
       try {
         const controller = typed.createController(deviceName);
         let run = controller.runShot(device, shotParameters(c, 0), shot);
@@ -261,7 +266,7 @@ export function describeDeviceExtension<Config>(
             }
           };
           await waitForBarrier();
-          shot.controller.abort();
+          shot.abort();
           await settlesWithin(
             run,
             grace,
@@ -279,7 +284,7 @@ export function describeDeviceExtension<Config>(
     it('calls the readiness barrier exactly once and signals exactly its declared data labels', async () => {
       const { shot, labels } = await runOneShot('pass', false);
       expect(shot.barrierCalls, 'waitAllDevicesReady() calls').toBe(1);
-      expect([...shot.signalled.keys()].sort()).toEqual(labels);
+      expect([...shot.data.keys()].sort()).toEqual(labels);
     });
 
     it('returns promptly when its shot is aborted while waiting at the barrier', async () => {

@@ -3,12 +3,12 @@ import {
   EvaluationError,
   InvalidTypeError,
   InvalidValueError,
-  Parameters,
   Quantity,
   isDeviceNotUsed,
   type ShotlineError,
   type ShotContext,
 } from '@shotline/core';
+import { testSequenceContext, testShotContext } from '@shotline/testing';
 import { describe, expect, it } from 'vitest';
 import { InvalidResourceNameError } from '../visa-errors.js';
 import { Sdg6000xCompiler } from './sdg6000x-compiler.js';
@@ -38,9 +38,9 @@ const configuration = (
   channels: [c1, c2],
 });
 
-/** A shot context reduced to what the compiler reads: the parameters. */
+/** A shot with these parameters, in a sequence with no steps or lanes (the compiler reads neither). */
 const shotWith = (values: Record<string, number | boolean | Quantity>): ShotContext =>
-  ({ index: 0, parameters: Parameters.of(values) }) as unknown as ShotContext;
+  testShotContext(testSequenceContext(), { parameters: values });
 
 function compiler(config: Sdg6000xConfiguration): Sdg6000xCompiler {
   const created = Sdg6000xCompiler.create('rf source', config);

@@ -1,22 +1,14 @@
-import {
-  isDeviceNotUsed,
-  type DeviceCompiler,
-  type SequenceContext,
-  type ShotContext,
-} from '../../device/index.js';
-import { ContractViolationError, InvalidValueError, withContext } from '../../errors/index.js';
+import { isDeviceNotUsed, type DeviceCompiler, type SequenceContext } from '../../device/index.js';
+import { withContext } from '../../errors/index.js';
 import { IterationConfiguration } from '../../iteration/index.js';
-import {
-  ParameterNamespace,
-  type ParameterSchema,
-  type Parameters,
-} from '../../parameters/index.js';
+import { ParameterNamespace, type Parameters } from '../../parameters/index.js';
 import type { DeviceRegistry } from '../../plugins/index.js';
 import { parseDeviceConfiguration } from '../../session/device-configuration.js';
 import type { JsonValue, StoredDeviceConfiguration } from '../../storage/index.js';
-import { evaluateStepDurations, stepStartTimes } from '../../time/index.js';
-import { TimeLanes, type TimeLane } from '../../time-lanes/index.js';
+import { TimeLanes } from '../../time-lanes/index.js';
 import { DeviceCompilationError, UnusedLaneError } from '../engine-errors.js';
+import { createSequenceContext } from '../sequence-context.js';
+import { createShotContext } from '../shot-context.js';
 
 /**
  * Everything needed to compile a sequence, as plain JSON: what the main thread snapshots at
@@ -45,46 +37,6 @@ export interface SequenceCompilation {
   readonly notUsed: readonly { device: string; reason: string }[];
 }
 
-class CompiledSequenceContext implements SequenceContext {
-  readonly deviceConfigurations: ReadonlyMap<string, StoredDeviceConfiguration>;
-
-  constructor(
-    readonly sequencePath: string,
-    readonly parameterSchema: ParameterSchema,
-    readonly timeLanes: TimeLanes,
-    configurations: Iterable<StoredDeviceConfiguration>,
-  ) {
-    this.deviceConfigurations = new Map([...configurations].map((c) => [c.name, c]));
-  }
-
-  deviceConfiguration(deviceName: string): StoredDeviceConfiguration {
-    const configuration = this.deviceConfigurations.get(deviceName);
-    if (!configuration) {
-      throw new InvalidValueError(`device "${deviceName}" is not used in this sequence`, {
-        location: { device: deviceName, sequence: this.sequencePath },
-      });
-    }
-    return configuration;
-  }
-
-  findLane(name: string): TimeLane | undefined {
-    return this.timeLanes.findLane(name);
-  }
-
-  lanesOfType(type: string): ReadonlyMap<string, TimeLane> {
-    return this.timeLanes.lanesOfType(type);
-  }
-
-  withDevices(names: ReadonlySet<string>): CompiledSequenceContext {
-    return new CompiledSequenceContext(
-      this.sequencePath,
-      this.parameterSchema,
-      this.timeLanes,
-      [...this.deviceConfigurations.values()].filter((c) => names.has(c.name)),
-    );
-  }
-}
-
 /**
  * Builds the compilers of a sequence from its JSON inputs: evaluates the globals, computes the
  * parameter schema, loads the time lanes (with the registry's lane types), validates each device
@@ -107,7 +59,12 @@ export function buildSequenceCompilation(
   const iteration = at(() => IterationConfiguration.fromJSON(input.iteration));
   const schema = at(() => iteration.parameterSchema(constants));
   const timeLanes = at(() => TimeLanes.fromJSON(input.timeLanes, registry.laneTypes));
-  const full = new CompiledSequenceContext(sequence, schema, timeLanes, input.deviceConfigurations);
+  const full = createSequenceContext({
+    sequencePath: sequence,
+    parameterSchema: schema,
+    timeLanes,
+    deviceConfigurations: input.deviceConfigurations,
+  });
   const created: [string, DeviceCompiler][] = [];
   const notUsed: { device: string; reason: string }[] = [];
   for (const stored of input.deviceConfigurations) {
@@ -124,7 +81,12 @@ export function buildSequenceCompilation(
   }
   const compilers = new Map(created);
   return {
-    context: full.withDevices(new Set(compilers.keys())),
+    context: createSequenceContext({
+      sequencePath: sequence,
+      parameterSchema: schema,
+      timeLanes,
+      deviceConfigurations: input.deviceConfigurations.filter((c) => compilers.has(c.name)),
+    }),
     constants,
     iteration,
     timeLanes,
@@ -148,101 +110,9 @@ export function initializationParameters(compilation: SequenceCompilation): Map<
   return out;
 }
 
-class CompilingShot implements ShotContext {
-  readonly stepNames: readonly string[];
-  readonly stepDurations: readonly number[];
-  readonly stepStartTimes: readonly number[];
-  readonly shotDuration: number;
-  readonly results = new Map<string, unknown>();
-  private readonly inProgress: string[] = [];
-  private readonly usedLanes = new Set<string>();
-
-  constructor(
-    readonly sequence: SequenceContext,
-    readonly index: number,
-    readonly parameters: Parameters,
-    private readonly timeLanes: TimeLanes,
-    private readonly compilers: ReadonlyMap<string, DeviceCompiler>,
-  ) {
-    this.stepNames = timeLanes.stepNames;
-    this.stepDurations = evaluateStepDurations(timeLanes, parameters);
-    this.stepStartTimes = stepStartTimes(this.stepDurations);
-    this.shotDuration = this.stepStartTimes[this.stepStartTimes.length - 1] ?? 0;
-  }
-
-  lane(name: string): TimeLane {
-    const lane = this.timeLanes.findLane(name);
-    if (!lane) {
-      throw new InvalidValueError(`there is no time lane "${name}" in this sequence`, {
-        location: { lane: name },
-      });
-    }
-    this.usedLanes.add(name);
-    return lane;
-  }
-
-  findLane(name: string): TimeLane | undefined {
-    const lane = this.timeLanes.findLane(name);
-    if (lane) this.usedLanes.add(name);
-    return lane;
-  }
-
-  lanesOfType(type: string): ReadonlyMap<string, TimeLane> {
-    return this.timeLanes.lanesOfType(type);
-  }
-
-  markLaneUsed(name: string): void {
-    this.lane(name);
-  }
-
-  isDeviceUsed(deviceName: string): boolean {
-    return this.compilers.has(deviceName);
-  }
-
-  deviceCompiler(deviceName: string): DeviceCompiler {
-    const compiler = this.compilers.get(deviceName);
-    if (!compiler) {
-      throw new InvalidValueError(`device "${deviceName}" is not used in this sequence`, {
-        location: { device: deviceName },
-      });
-    }
-    return compiler;
-  }
-
-  shotParametersOf(deviceName: string): unknown {
-    if (this.results.has(deviceName)) return this.results.get(deviceName);
-    const compiler = this.deviceCompiler(deviceName);
-    if (this.inProgress.includes(deviceName)) {
-      throw new ContractViolationError(
-        `device compilers ask for each other's shot parameters in a cycle: ` +
-          `${[...this.inProgress, deviceName].join(' -> ')}`,
-        { location: { device: deviceName } },
-      );
-    }
-    this.inProgress.push(deviceName);
-    let result: unknown;
-    try {
-      result = compiler.compileShot(this);
-    } catch (e) {
-      if (e instanceof DeviceCompilationError) throw e;
-      throw new DeviceCompilationError(deviceName, 'shot', e, {
-        location: { sequence: this.sequence.sequencePath, shot: this.index },
-      });
-    } finally {
-      this.inProgress.pop();
-    }
-    this.results.set(deviceName, result);
-    return result;
-  }
-
-  unusedLanes(): string[] {
-    return [...this.timeLanes.lanes.keys()].filter((name) => !this.usedLanes.has(name));
-  }
-}
-
 /** The result of compiling one shot. */
 export interface ShotCompilationResult {
-  readonly deviceParameters: Map<string, unknown>;
+  readonly deviceParameters: ReadonlyMap<string, unknown>;
   readonly durationSeconds: number;
 }
 
@@ -256,21 +126,17 @@ export function compileShotParameters(
   index: number,
   parameters: Parameters,
 ): ShotCompilationResult {
-  const location = { sequence: compilation.context.sequencePath, shot: index };
-  let shot: CompilingShot;
-  try {
-    shot = new CompilingShot(
-      compilation.context,
-      index,
-      parameters,
-      compilation.timeLanes,
-      compilation.compilers,
-    );
-  } catch (e) {
-    throw withContext(e, location);
-  }
+  const shot = createShotContext(compilation.context, {
+    index,
+    parameters,
+    compilers: compilation.compilers,
+  });
   for (const name of compilation.compilers.keys()) shot.shotParametersOf(name);
   const unused = shot.unusedLanes();
-  if (unused.length > 0) throw new UnusedLaneError(unused, { location });
-  return { deviceParameters: shot.results, durationSeconds: shot.shotDuration / 1e12 };
+  if (unused.length > 0) {
+    throw new UnusedLaneError(unused, {
+      location: { sequence: compilation.context.sequencePath, shot: index },
+    });
+  }
+  return { deviceParameters: shot.shotParameters, durationSeconds: shot.shotDuration / 1e12 };
 }

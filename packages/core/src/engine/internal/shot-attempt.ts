@@ -1,17 +1,15 @@
-import { performance } from 'node:perf_hooks';
-import { assertDataValue, type DataLabel, type DataValue } from '../../data/index.js';
-import type { Device, DeviceController, RunningShot, ShotTimer } from '../../device/index.js';
-import { AbortedError, InvalidValueError, withContext } from '../../errors/index.js';
+import type { DataLabel, DataValue } from '../../data/index.js';
+import type { Device, DeviceController } from '../../device/index.js';
 import {
   ControllersDidNotStopError,
   DataNeverSignalledError,
   DeviceShotError,
-  DuplicateDataLabelError,
   ReadinessBarrierError,
   ShotTimeoutError,
 } from '../engine-errors.js';
-import type { DeviceShotTiming, TimedSpan } from '../shot-timing.js';
-import { abortableDelay, deferred, type Deferred } from './deferred.js';
+import { SharedShot } from '../shared-shot.js';
+import type { DeviceShotTiming } from '../shot-timing.js';
+import { deferred, type Deferred } from './deferred.js';
 
 /** One device taking part in a shot. */
 export interface ShotParticipant {
@@ -42,86 +40,38 @@ export interface ShotAttemptResult {
   readonly barrierMs: number | null;
 }
 
-const round = (ms: number): number => Math.round(ms * 1000) / 1000;
-
-class SharedShotTimer implements ShotTimer {
-  constructor(
-    private readonly start: number,
-    private readonly signal: AbortSignal,
-  ) {}
-
-  elapsed(): number {
-    return (performance.now() - this.start) / 1000;
-  }
-
-  async waitUntil(seconds: number): Promise<number> {
-    if (!(seconds >= 0)) {
-      throw new InvalidValueError(
-        `waitUntil needs a time >= 0 s after the barrier, got ${seconds}`,
-      );
-    }
-    const planned = seconds - this.elapsed();
-    // Timers may fire a little early (the event loop's clock is coarse): wait out the remainder.
-    for (let remaining = planned; remaining > 0; remaining = seconds - this.elapsed()) {
-      await abortableDelay(Math.max(1, remaining * 1000), this.signal);
-    }
-    return planned;
-  }
-}
-
-/** The state of one attempt of one shot, shared by its controllers. */
+/** One attempt of one shot: the controllers, their shared state, the timeout and the grace period. */
 class ShotAttempt {
-  readonly abort = new AbortController();
-  readonly t0 = performance.now();
-  readonly barrier: Deferred<ShotTimer> = deferred();
-  readonly data: Record<DataLabel, DataValue> = Object.create(null) as Record<DataLabel, DataValue>;
-  readonly dataOwner = new Map<DataLabel, string>();
-  readonly waiters = new Map<DataLabel, Deferred<DataValue>>();
-  readonly timings: Record<string, DeviceShotTiming> = Object.create(null) as Record<
-    string,
-    DeviceShotTiming
-  >;
+  readonly shot: SharedShot;
   readonly running = new Set<string>();
   readonly allDone: Deferred<void> = deferred();
   readonly graceOver: Deferred<void> = deferred();
-  barrierMs: number | null = null;
-  readyCount = 0;
-  failure: Error | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly participants: readonly ShotParticipant[],
     readonly limits: ShotAttemptLimits,
-  ) {}
-
-  now(): number {
-    return round(performance.now() - this.t0);
-  }
-
-  /** Records the first failure and aborts every controller; later failures are consequences. */
-  fail(error: Error): void {
-    if (this.failure) return;
-    this.failure = error;
-    const reason = new AbortedError(`the shot was aborted: ${error.message}`, {
-      cause: error,
-      location: { shot: this.limits.index },
+  ) {
+    this.shot = new SharedShot({
+      index: limits.index,
+      devices: participants.map((p) => p.deviceName),
     });
-    this.abort.abort(reason);
-    this.barrier.reject(reason);
-    for (const waiter of this.waiters.values()) waiter.reject(reason);
-    this.graceTimer = setTimeout(() => this.graceOver.resolve(), this.limits.abortGraceMs);
-  }
-
-  passBarrier(at: number): void {
-    this.barrierMs = at;
-    this.barrier.resolve(new SharedShotTimer(performance.now(), this.abort.signal));
+    // Whatever aborted the shot (a controller, a broken contract, the timeout), the others get
+    // `abortGraceMs` to stop.
+    this.shot.signal.addEventListener(
+      'abort',
+      () => {
+        this.graceTimer = setTimeout(() => this.graceOver.resolve(), limits.abortGraceMs);
+      },
+      { once: true },
+    );
   }
 
   /** Devices still in runShot, with the labels they are waiting for. */
   describeRunning(): string {
     return [...this.running]
       .map((name) => {
-        const waits = this.timings[name]!.dataWaits.filter((w) => w.endMs === null);
+        const waits = this.shot.timings[name]!.dataWaits.filter((w) => w.endMs === null);
         return waits.length > 0
           ? `"${name}" (waiting for data ${waits.map((w) => `"${w.name}"`).join(', ')})`
           : `"${name}"`;
@@ -131,35 +81,26 @@ class ShotAttempt {
 
   async runController(participant: ShotParticipant): Promise<void> {
     const name = participant.deviceName;
-    const timing: DeviceShotTiming = {
-      readyMs: null,
-      barrierMs: null,
-      finishedMs: null,
-      outcome: 'running',
-      dataWaits: [],
-      dataSignals: [],
-      calls: [],
-    };
-    this.timings[name] = timing;
+    const view = this.shot.runningShot(name);
+    const timing = this.shot.timings[name]!;
     this.running.add(name);
-    const view = new DeviceShotView(this, name, timing);
     try {
       const controller = participant.createController();
       await controller.runShot(participant.device, participant.parameters, view);
-      if (!view.calledReady) {
+      if (timing.readyMs === null) {
         throw new ReadinessBarrierError(
           'the controller returned without calling shot.waitAllDevicesReady()',
         );
       }
-      timing.outcome = this.failure ? 'aborted' : 'ok';
+      timing.outcome = this.shot.failure ? 'aborted' : 'ok';
     } catch (e) {
-      if (this.failure) timing.outcome = 'aborted';
+      if (this.shot.failure) timing.outcome = 'aborted';
       else {
         timing.outcome = 'failed';
-        this.fail(new DeviceShotError(name, this.limits.index, e));
+        this.shot.abort(new DeviceShotError(name, this.limits.index, e));
       }
     } finally {
-      timing.finishedMs = this.now();
+      timing.finishedMs = this.shot.now();
       this.running.delete(name);
       if (this.running.size === 0) this.allDone.resolve();
     }
@@ -168,7 +109,7 @@ class ShotAttempt {
   async run(): Promise<ShotAttemptResult> {
     const startTime = new Date();
     const timeout = setTimeout(() => {
-      this.fail(
+      this.shot.abort(
         new ShotTimeoutError(
           `the shot did not finish within ${(this.limits.timeoutMs / 1000).toFixed(3)} s ` +
             `(still running: ${this.describeRunning()})`,
@@ -185,18 +126,19 @@ class ShotAttempt {
       clearTimeout(this.graceTimer);
     }
     const endTime = new Date();
-    if (this.failure) {
+    const failure = this.shot.failure;
+    if (failure) {
       if (this.running.size > 0) {
         throw new ControllersDidNotStopError(
-          `${this.failure.message}; the controllers of ${[...this.running].map((n) => `"${n}"`).join(', ')} ` +
+          `${failure.message}; the controllers of ${[...this.running].map((n) => `"${n}"`).join(', ')} ` +
             `did not stop within ${this.limits.abortGraceMs} ms after the shot was aborted`,
-          { cause: this.failure, location: { shot: this.limits.index } },
+          { cause: failure, location: { shot: this.limits.index } },
         );
       }
-      throw this.failure;
+      throw failure;
     }
     const open: string[] = [];
-    for (const [device, timing] of Object.entries(this.timings)) {
+    for (const [device, timing] of Object.entries(this.shot.timings)) {
       for (const wait of timing.dataWaits) {
         if (wait.endMs === null) open.push(`device "${device}" waited for "${wait.name}"`);
       }
@@ -208,106 +150,13 @@ class ShotAttempt {
       );
     }
     return {
-      data: this.data,
-      devices: this.timings,
+      data: this.shot.data,
+      devices: this.shot.timings,
       startTime,
       endTime,
-      runMs: round(performance.now() - this.t0),
-      barrierMs: this.barrierMs,
+      runMs: this.shot.now(),
+      barrierMs: this.shot.barrierMs,
     };
-  }
-}
-
-/** What one controller sees of the shot. */
-class DeviceShotView implements RunningShot {
-  calledReady = false;
-  readonly index: number;
-  readonly signal: AbortSignal;
-
-  constructor(
-    private readonly attempt: ShotAttempt,
-    readonly deviceName: string,
-    private readonly timing: DeviceShotTiming,
-  ) {
-    this.index = attempt.limits.index;
-    this.signal = attempt.abort.signal;
-  }
-
-  waitAllDevicesReady(): Promise<ShotTimer> {
-    const attempt = this.attempt;
-    if (this.calledReady) {
-      const error = new ReadinessBarrierError(
-        'shot.waitAllDevicesReady() was called more than once',
-        { location: { shot: this.index, device: this.deviceName } },
-      );
-      attempt.fail(new DeviceShotError(this.deviceName, this.index, error));
-      return Promise.reject(error);
-    }
-    this.calledReady = true;
-    const at = attempt.now();
-    this.timing.readyMs = at;
-    attempt.readyCount += 1;
-    if (attempt.readyCount === attempt.participants.length) attempt.passBarrier(at);
-    return attempt.barrier.promise.then((timer) => {
-      this.timing.barrierMs = attempt.now();
-      return timer;
-    });
-  }
-
-  signalData(label: DataLabel, data: DataValue): void {
-    const location = { shot: this.index, device: this.deviceName, label };
-    if (typeof label !== 'string' || label.length === 0) {
-      throw new InvalidValueError('a data label must be a non-empty string', { location });
-    }
-    try {
-      assertDataValue(data, `data "${label}"`);
-    } catch (e) {
-      throw withContext(e, location);
-    }
-    const owner = this.attempt.dataOwner.get(label);
-    if (owner !== undefined) {
-      throw new DuplicateDataLabelError(
-        `data "${label}" was already signalled in this shot by device "${owner}"`,
-        { location },
-      );
-    }
-    this.attempt.dataOwner.set(label, this.deviceName);
-    this.attempt.data[label] = data;
-    this.timing.dataSignals.push({ name: label, atMs: this.attempt.now() });
-    this.attempt.waiters.get(label)?.resolve(data);
-  }
-
-  waitData(label: DataLabel): Promise<DataValue> {
-    const attempt = this.attempt;
-    const now = attempt.now();
-    if (attempt.dataOwner.has(label)) {
-      this.timing.dataWaits.push({ name: label, startMs: now, endMs: now });
-      return Promise.resolve(attempt.data[label]!);
-    }
-    if (attempt.failure) return Promise.reject(attempt.abort.signal.reason as Error);
-    let waiter = attempt.waiters.get(label);
-    if (!waiter) {
-      waiter = deferred();
-      attempt.waiters.set(label, waiter);
-    }
-    const span: TimedSpan = { name: label, startMs: now, endMs: null };
-    this.timing.dataWaits.push(span);
-    return waiter.promise.then((value) => {
-      span.endMs = attempt.now();
-      return value;
-    });
-  }
-
-  sleep(milliseconds: number): Promise<void> {
-    return abortableDelay(milliseconds, this.signal);
-  }
-
-  async track<T>(name: string, work: () => Promise<T>): Promise<T> {
-    const span: TimedSpan = { name, startMs: this.attempt.now(), endMs: null };
-    this.timing.calls.push(span);
-    const result = await work();
-    span.endMs = this.attempt.now();
-    return result;
   }
 }
 
