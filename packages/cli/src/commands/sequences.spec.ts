@@ -128,6 +128,32 @@ describe('shotline seq', () => {
     expect(await lab.json(['seq', 'list'])).toEqual([]);
   });
 
+  it('refuses a misspelled unit in a lane when creating or editing, writing nothing', async () => {
+    lab = await labWithScan();
+    const file = join(lab.dir, 'typo.yaml');
+    writeFileSync(
+      file,
+      SCAN.replace('lanes: {}', 'lanes:\n  coil:\n    analog: [1 V, 2 Mv]').replace(
+        'num: 3',
+        'num: 4',
+      ),
+    );
+    const created = await lab.run(['seq', 'create', 'typo', '--file', file]);
+    expect(created.code).toBe(1);
+    expect(created.stderr.trim().split('\n')).toHaveLength(1);
+    expect(created.stderr).toMatch(
+      /lanes\.coil\.analog\[1\]: undefined unit "Mv"; did you mean "MV" or "mV"\? \(file typo\.yaml:17:\d+, expression "2 Mv", column 3\)/,
+    );
+    const before = await lab.json(['seq', 'show', 'mot\\scan', '--definition']);
+    const edited = await lab.run(['seq', 'edit', 'mot\\scan', '--file', file]);
+    expect(edited.code).toBe(1);
+    expect(edited.stderr).toMatch(/undefined unit "Mv"/);
+    expect(await lab.json(['seq', 'show', 'mot\\scan', '--definition'])).toEqual(before);
+    expect((await lab.json<{ path: string }[]>(['seq', 'list'])).map((s) => s.path)).toEqual([
+      '\\mot\\scan',
+    ]);
+  });
+
   it('reports a lane that does not fit the time table with its position', async () => {
     lab = await tempLab();
     const file = join(lab.dir, 'lanes.yaml');

@@ -138,6 +138,19 @@ describe('sequence files', () => {
     );
   });
 
+  it('refuse a misspelled unit with its path, line and column, and the closest units', () => {
+    expect(errorOf(FULL.replace('stop: 10 MHz', 'stop: 10 Mhz'))).toBe(
+      'iteration[1].stop: undefined unit "Mhz"; did you mean "MHz" or "mHz"? ' +
+        '(file scan.yaml:6:11, expression "10 Mhz", column 4)',
+    );
+    expect(errorOf(FULL.replace('load: 10 ms', 'load: 10 mS'))).toMatch(
+      /^steps\[0\]\.load: undefined unit "mS"; did you mean "ms" or "Ms"\? \(file scan\.yaml:18:11,/,
+    );
+    expect(errorOf(FULL.replace('analog: [2 V,', 'analog: [2 kv,'))).toMatch(
+      /^lanes\.coil\.analog\[0\]: undefined unit "kv"; did you mean "kV"\? \(file scan\.yaml:26:14,/,
+    );
+  });
+
   it('refuse unknown keys, step kinds and lane types with their position', () => {
     expect(errorOf('iteration: []\nglobals: {}\n')).toMatch(
       /^globals: unknown key "globals".*scan\.yaml:2:10/,

@@ -9,6 +9,7 @@ import {
   UndefinedUnitError,
   UndefinedVariableError,
 } from '../errors/index.js';
+import { ParameterNamespace } from '../parameters/parameter-namespace.js';
 import { ParameterType } from '../parameters/parameter-type.js';
 import { Parameters } from '../parameters/parameters.js';
 import { Quantity } from '../units/quantity.js';
@@ -109,10 +110,77 @@ describe('Expression: units', () => {
     expect(q('-3 dBm').toBase()).toBeCloseTo(1e-3 * 10 ** -0.3, 15);
   });
 
+  it('keeps the magnitude of a literal, a negated literal or a parameter passed through', () => {
+    // Through SI and back these would be -3.0000000000000004 dBm, 0.029000000000000005 ps and
+    // 0.006999999999999999°.
+    expect(q('-3 dBm').magnitude).toBe(-3);
+    expect(q('0.029 ps').magnitude).toBe(0.029);
+    expect(q('-(0.029 ps)').magnitude).toBe(-0.029);
+    expect(q('0.007°').magnitude).toBe(0.007);
+    expect(q('MHz').magnitude).toBe(1);
+    const p = Parameters.of({
+      power: new Quantity(0.1, 'dBm'),
+      angle: new Quantity(0.007, 'deg'),
+      delay: new Quantity(0.029, 'ps'),
+    });
+    expect(q('power', p).magnitude).toBe(0.1);
+    expect(q('angle', p).magnitude).toBe(0.007);
+    expect(q('-delay', p).magnitude).toBe(-0.029);
+    expect(q('+delay', p).magnitude).toBe(0.029);
+    const globals = ParameterNamespace.fromMapping({ rf: { power: '-3 dBm' } }).evaluate();
+    expect(globals.get('rf.power')).toEqual(new Quantity(-3, 'dBm'));
+    // Negating a level parameter is arithmetic on the power: a negative power, not -0.1 dBm.
+    expect(() => evaluate('-power', p)).toThrow(EvaluationError);
+    // Arithmetic goes through SI; a log level is still read back without float noise.
+    expect(q('-3 dBm + 0 W').magnitude).toBe(-3);
+  });
+
+  it('keeps the decimals of any quantity literal (property)', () => {
+    const magnitude = fc
+      .tuple(fc.integer({ min: -1e9, max: 1e9 }), fc.integer({ min: 0, max: 6 }))
+      .map(([k, digits]) => Number((k / 1e6).toFixed(digits)) + 0); // no -0
+    const unit = fc.constantFrom('MHz', 'us', 'ps', 'mV', 'deg', '°', 'dBm', 'mW/cm^2');
+    fc.assert(
+      fc.property(magnitude, unit, (m, u) => {
+        const logarithmic = u === 'dBm';
+        const value = q(`${m} ${u}`);
+        expect(value.magnitude).toBe(m);
+        if (!logarithmic) expect(q(`-(${m} ${u})`).magnitude).toBe(-m);
+        const p = Parameters.of({ x: new Quantity(m, u) });
+        expect(q('x', p).magnitude).toBe(m);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('names an unknown unit with its column: 12 foo', () => {
     const e = thrown(() => evaluate('12 foo'));
     expect(e).toBeInstanceOf(UndefinedUnitError);
     expect(e.message).toBe('undefined unit "foo" (expression "12 foo", column 4)');
+  });
+
+  it('refuses a misspelled unit after a number when parsing, with the column and the closest units', () => {
+    const e = thrown(() => new Expression('1 Mhz'));
+    expect(e).toBeInstanceOf(UndefinedUnitError);
+    expect((e as UndefinedUnitError).code).toBe('UNDEFINED_UNIT');
+    expect(e.message).toBe(
+      'undefined unit "Mhz"; did you mean "MHz" or "mHz"? (expression "1 Mhz", column 3)',
+    );
+    expect(thrown(() => new Expression('-3 DBM')).message).toBe(
+      'undefined unit "DBM"; did you mean "dBm"? (expression "-3 DBM", column 4)',
+    );
+    expect(thrown(() => new Expression('2 * (10 Khz + 1 kHz)')).message).toMatch(
+      /^undefined unit "Khz"; did you mean "kHz"\? \(expression .*, column 9\)$/,
+    );
+    expect(thrown(() => new Expression('50 ohms')).message).toMatch(/did you mean "ohm"\?/);
+    expect(thrown(() => new Expression('3 MHzz')).message).toMatch(/did you mean "MHz"\?/);
+    const parsed = expressionSchema.safeParse('1 Mhz');
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toMatch(/^undefined unit "Mhz"; did you mean/);
+    // Names that do not look like units multiply (a parameter or a constant), as before.
+    for (const source of ['2 pi', '2 a', '2 dx', '12 foo', '2 mot', 'x Mhz']) {
+      expect(() => new Expression(source), source).not.toThrow();
+    }
   });
 
   it('refuses 1 MHz + 1 V when compiling, naming both operands and dimensions', () => {

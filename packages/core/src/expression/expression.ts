@@ -40,10 +40,15 @@ export interface CompiledExpression {
   toValue(si: number): ParameterValue;
 }
 
+/** A compilation with its evaluation to a parameter value (display digits kept when exact). */
+interface Compilation extends CompiledExpression {
+  valueOf(parameters: Parameters): ParameterValue;
+}
+
 interface CacheEntry {
   readonly timeDependent: boolean;
   readonly types: readonly (ParameterType | undefined)[];
-  readonly compiled: CompiledExpression;
+  readonly compiled: Compilation;
 }
 
 function toParameterType(t: StaticType): ParameterType {
@@ -106,14 +111,21 @@ export class Expression {
   readonly upstreamVariables: ReadonlySet<string>;
   /** True if the expression mentions the time `t`. */
   readonly isTimeDependent: boolean;
-  private readonly lookups: readonly string[];
+  /**
+   * Every identifier of the expression, `t`, constants and unit names included: what its value may
+   * read from the parameters (a parameter shadows a constant or unit of the same name). Two
+   * parameter sets with the same types and values for these names give the same value.
+   */
+  readonly referencedNames: readonly string[];
   private readonly cache: CacheEntry[] = [];
+  /** Compilations of sub-nodes (lane compilation), by node. */
+  private readonly nodeCache = new Map<ExpressionNode, CacheEntry[]>();
 
   constructor(source: string) {
     this.source = source;
     this.ast = parseExpression(source);
     const names = variableNames(this.ast, new Set());
-    this.lookups = [...names];
+    this.referencedNames = Object.freeze([...names]);
     this.upstreamVariables = new Set([...names].filter((n) => !CONSTANTS.has(n) && !isUnitName(n)));
     this.isTimeDependent = names.has(TIME_VARIABLE);
     Object.freeze(this);
@@ -121,14 +133,13 @@ export class Expression {
 
   /** Evaluates with `parameters`; a boolean, a number or a {@link Quantity} in its display unit. */
   evaluate(parameters: Parameters): ParameterValue {
-    const compiled = this.compiledFor(parameters, false, this.ast);
-    return compiled.toValue(compiled.valueAt(parameters, NaN));
+    return this.compiledFor(parameters, false, this.ast).valueOf(parameters);
   }
 
   /** Evaluates and returns the value with its static type (`int` for `2 * 3`, `float` for `6 / 2`). */
   evaluateTyped(parameters: Parameters): TypedValue {
     const compiled = this.compiledFor(parameters, false, this.ast);
-    return { value: compiled.toValue(compiled.valueAt(parameters, NaN)), type: compiled.type };
+    return { value: compiled.valueOf(parameters), type: compiled.type };
   }
 
   /** The type the expression evaluates to with these parameters (checks it without evaluating). */
@@ -163,32 +174,40 @@ export class Expression {
     parameters: Parameters,
     timeDependent: boolean,
     node: ExpressionNode,
-  ): CompiledExpression {
-    const lookups = this.lookups;
-    if (node === this.ast) {
-      search: for (const entry of this.cache) {
-        if (entry.timeDependent !== timeDependent) continue;
-        for (let i = 0; i < lookups.length; i++) {
-          if (parameters.typeOf(lookups[i]!) !== entry.types[i]) continue search;
-        }
-        return entry.compiled;
+  ): Compilation {
+    const lookups = this.referencedNames;
+    let cache = this.cache;
+    if (node !== this.ast) {
+      const known = this.nodeCache.get(node);
+      if (known === undefined) {
+        // Bounded: a node of another tree would otherwise be remembered forever.
+        if (this.nodeCache.size >= MAX_CACHE * 4) this.nodeCache.clear();
+        cache = [];
+        this.nodeCache.set(node, cache);
+      } else {
+        cache = known;
       }
+    }
+    search: for (const entry of cache) {
+      if (entry.timeDependent !== timeDependent) continue;
+      for (let i = 0; i < lookups.length; i++) {
+        if (parameters.typeOf(lookups[i]!) !== entry.types[i]) continue search;
+      }
+      return entry.compiled;
     }
     const compiled = this.build(
       compileNode(node, { source: this.source, parameters, timeDependent }),
     );
-    if (node === this.ast) {
-      if (this.cache.length >= MAX_CACHE) this.cache.pop();
-      this.cache.unshift({
-        timeDependent,
-        types: lookups.map((n) => parameters.typeOf(n)),
-        compiled,
-      });
-    }
+    if (cache.length >= MAX_CACHE) cache.pop();
+    cache.unshift({
+      timeDependent,
+      types: lookups.map((n) => parameters.typeOf(n)),
+      compiled,
+    });
     return compiled;
   }
 
-  private build(c: CompiledNode): CompiledExpression {
+  private build(c: CompiledNode): Compilation {
     const source = this.source;
     const check = (v: number): number => {
       if (v - v !== 0) {
@@ -215,12 +234,23 @@ export class Expression {
         toValue = (v) => new Quantity(check(unit.fromBase(check(v))), unit);
         break;
     }
+    const evaluate = c.evaluate;
+    const display = c.display;
+    // A literal or a parameter passed through keeps its magnitude exactly (no round trip via SI).
+    const valueOf =
+      display === undefined
+        ? (p: Parameters): ParameterValue => toValue(evaluate(p, NaN))
+        : (p: Parameters): ParameterValue => {
+            check(evaluate(p, NaN));
+            return new Quantity(display(p, NaN), unit);
+          };
     return {
       type: toParameterType(c.type),
       unit,
       constant: c.constant,
-      valueAt: c.evaluate,
+      valueAt: evaluate,
       toValue,
+      valueOf,
     };
   }
 

@@ -12,8 +12,11 @@
  *   or a number (`a b`). It binds tighter than `*` and `/` (`a / 2 b` is `a / (2 b)`). `f(x)` is a call.
  * - Identifiers, possibly dotted (`mot.detuning`, looked up as the flat dotted name): a parameter,
  *   else a constant (`pi`, `e`, `Enabled` = true, `Disabled` = false), else a unit (`MHz` alone is
- *   1 MHz). Right after a number, a unit symbol is always a unit, and an unknown name is reported as
- *   an undefined unit (`12 foo`). `t` is the time (seconds, from the block start) in lane expressions.
+ *   1 MHz). Right after a number, a unit symbol is always a unit; a name that looks like a misspelled
+ *   unit (`1 Mhz`, `5 DBM`, `50 ohms`: see `similarUnitSymbols`) is refused when parsing with an
+ *   `UndefinedUnitError` suggesting the closest units; another name multiplies (`2 a`), and if
+ *   it is no parameter either, evaluation reports an undefined unit (`12 foo`). `t` is the time
+ *   (seconds, from the block start) in lane expressions.
  * - Functions: abs, sqrt, exp, log, log10, log2, sin, cos, tan, arcsin/asin, arccos/acos,
  *   arctan/atan, atan2/arctan2, sinh, cosh, tanh, degrees, radians, floor, ceil, round (half to even,
  *   as Python; these three return ints), min, max, and `square_wave(x, duty = 0.5)`: true while the
@@ -38,7 +41,10 @@
  * - `^ n`, `sqrt`: the unit to that power; `abs`, `min`, `max`: the (first) quantity's unit.
  *
  * ## Compilation and evaluation
- * `new Expression(source)` parses once. {@link Expression.evaluate} compiles on first use for the
+ * `new Expression(source)` parses once and validates what needs no parameter (syntax, functions,
+ * units): an `Expression` object is always well-formed, so loading a sequence validates it.
+ * A literal, a negated literal (not of a log unit) or a quantity parameter passed through keeps its
+ * display magnitude exactly (`-3 dBm` evaluates to magnitude -3, not the round trip through SI). {@link Expression.evaluate} compiles on first use for the
  * types of the parameters it reads (dimension errors name both operands, the expression and the
  * column), caches that, and then evaluates closures on float64 SI values (constant sub-expressions
  * are folded).

@@ -1,7 +1,13 @@
-import { EvaluationError, ExpressionSyntaxError, ShotlineError } from '../errors/index.js';
+import {
+  EvaluationError,
+  ExpressionSyntaxError,
+  ShotlineError,
+  UndefinedUnitError,
+} from '../errors/index.js';
+import { unitSuggestion } from '../units/internal/unit-suggestions.js';
 import { Unit, type UnitTerm, isUnitSymbol } from '../units/unit.js';
 import type { BinaryNode, ExpressionNode, QuantityNode } from './ast.js';
-import { FUNCTIONS } from './internal/builtins.js';
+import { CONSTANTS, FUNCTIONS } from './internal/builtins.js';
 import { type Token, tokenize } from './internal/lexer.js';
 
 /** A function name that does not exist, e.g. `sinus(x)`. */
@@ -133,16 +139,17 @@ class Parser {
   }
 
   private infix(left: ExpressionNode, t: Token, bp: number): BinaryNode {
-    const afterNumber = left.kind === 'number' || left.kind === 'quantity';
+    const literal = left.kind === 'unary' ? left.operand : left;
+    const afterNumber = literal.kind === 'number' || literal.kind === 'quantity';
     if (bp === IMPLICIT) {
       const right = t.kind === 'sign' ? this.prefix() : this.expression(IMPLICIT);
-      const marked =
+      const unitPosition =
         afterNumber &&
         right.kind === 'variable' &&
         t.kind === 'identifier' &&
-        right.start === t.start
-          ? { ...right, unitPosition: true }
-          : right;
+        right.start === t.start;
+      if (unitPosition) this.checkUnitName(right.name, right.start);
+      const marked = unitPosition ? { ...right, unitPosition: true } : right;
       return {
         kind: 'binary',
         operator: '*',
@@ -276,6 +283,20 @@ class Parser {
       end,
     };
     return node;
+  }
+
+  /**
+   * A name right after a number that is no unit but looks like one (`1 Mhz`, `3 ohms`) is a
+   * misspelled unit, reported here with the closest units. Other names multiply (`2 pi`, `2 a`);
+   * if they turn out to be neither a parameter nor a constant, compiling reports an undefined unit.
+   */
+  private checkUnitName(name: string, offset: number): void {
+    if (CONSTANTS.has(name)) return;
+    const suggestion = unitSuggestion(name);
+    if (suggestion === '') return;
+    throw new UndefinedUnitError(`undefined unit "${name}"${suggestion}`, {
+      location: { expression: this.source, column: offset + 1 },
+    });
   }
 
   private call(t: Extract<Token, { kind: 'identifier' }>): ExpressionNode {

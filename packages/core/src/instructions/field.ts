@@ -1,8 +1,10 @@
+import { Concatenated } from './concatenated.js';
 import { InstructionTypeError } from './instruction-errors.js';
 import { InstructionLayout } from './instruction-layout.js';
-import { rebuild } from './internal/rebuild.js';
+import { asNode } from './instruction-node.js';
 import { Pattern } from './pattern.js';
 import { Ramp } from './ramp.js';
+import { Repeated } from './repeated.js';
 import type { TimedInstruction } from './timed-instruction.js';
 
 /**
@@ -54,26 +56,35 @@ export function withName(instruction: TimedInstruction, name: string): TimedInst
   return relayout(instruction, layout, [0]);
 }
 
-/** The same tree with channels `indices` of the old layout as the channels of `layout`. */
+/**
+ * The same tree with channels `indices` of the old layout as the channels of `layout`: every node
+ * is rebuilt with the same shape (a relayout keeps lengths and kinds, so the invariants hold), and
+ * leaves share their arrays. Nodes of depth >= 2 are converted once however often they occur;
+ * leaves and their direct parents are cheap enough to convert per occurrence.
+ */
 function relayout(
   instruction: TimedInstruction,
   layout: InstructionLayout,
   indices: readonly number[],
 ): TimedInstruction {
-  const columnCache = new WeakMap<object, Pattern['columns']>();
-  return rebuild(instruction, layout, (leaf) => {
-    if (leaf.kind === 'pattern') {
-      let columns = columnCache.get(leaf.columns);
+  const identity = indices.length === instruction.width && indices.every((i, k) => i === k);
+  const contiguous = indices.every((i, k) => i === indices[0]! + k);
+  const columnCache = new Map<object, Pattern['columns']>();
+  const memo = new Map<TimedInstruction, TimedInstruction>();
+  const leafPattern = (leaf: Pattern): Pattern => {
+    let columns: Pattern['columns'] | undefined = leaf.columns;
+    if (!identity) {
+      columns = columnCache.get(leaf.columns);
       if (columns === undefined) {
         columns = indices.map((i) => leaf.columns[i]!);
         columnCache.set(leaf.columns, columns);
       }
-      return new Pattern(layout, columns, leaf.offset, leaf.length);
     }
-    const contiguous = indices.every((i, k) => i === indices[0]! + k);
+    return new Pattern(layout, columns, leaf.offset, leaf.length);
+  };
+  const leafRamp = (leaf: Ramp): Ramp => {
     if (contiguous) {
-      const f = indices[0]!;
-      const offset = f * leaf.stride;
+      const offset = indices[0]! * leaf.stride;
       return new Ramp(
         layout,
         leaf.bounds,
@@ -89,5 +100,27 @@ function relayout(
       bounds[indices.length + k] = leaf.stop(i);
     });
     return new Ramp(layout, bounds, 0, indices.length, leaf.length);
-  });
+  };
+  const visit = (x: TimedInstruction): TimedInstruction => {
+    const node = asNode(x);
+    switch (node.kind) {
+      case 'pattern':
+        return leafPattern(node);
+      case 'ramp':
+        return leafRamp(node);
+      case 'repeated':
+      case 'concatenated': {
+        const shared = node.depth >= 2;
+        const known = shared ? memo.get(node) : undefined;
+        if (known !== undefined) return known;
+        const result =
+          node.kind === 'repeated'
+            ? new Repeated(node.repetitions, visit(node.instruction))
+            : new Concatenated(node.instructions.map(visit));
+        if (shared) memo.set(node, result);
+        return result;
+      }
+    }
+  };
+  return visit(instruction);
 }

@@ -1,7 +1,7 @@
 import { type InstructionDType, toScalar } from './dtype.js';
 import { InstructionTypeError, InstructionValueError } from './instruction-errors.js';
 import type { InstructionField, InstructionLayout } from './instruction-layout.js';
-import { valuesEqual } from './internal/read-values.js';
+import { valuesEqual } from './internal/values-equal.js';
 
 /** The four node types of an instruction tree; `kind` discriminates them. */
 export type InstructionKind = 'pattern' | 'concatenated' | 'repeated' | 'ramp';
@@ -99,7 +99,10 @@ export abstract class TimedInstruction {
 
   /**
    * Value equality: same channel names, same length and the same value at every tick, whatever the
-   * tree shapes (like comparing `toPattern()` of both, without materialising them).
+   * tree shapes (like comparing `toPattern()` of both, without materialising them). Computed on the
+   * structure: its cost follows the number of segments of both trees and the explicit values
+   * (patterns, sloped ramps) they hold, not the number of ticks, so two 1 s shots at 1 ns compare
+   * in microseconds.
    */
   valueEquals(other: TimedInstruction): boolean {
     if (this === other) return true;

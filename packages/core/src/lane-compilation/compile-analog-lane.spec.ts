@@ -190,6 +190,25 @@ describe('evaluateAnalogExpression', () => {
     Array.from(toPattern(x.values).array).forEach((v, i) => expect(v).toBeCloseTo(i * i, 9));
   });
 
+  it('samples a function of t combined with constants in one pass, exactly as the expression', () => {
+    // Block [3.5 ns, 40 ns) at 1 ns: tick i is at t = (4 + i) ns - 3.5 ns from the block start.
+    for (const source of [
+      '1 V * sin(2 pi t / 7 ns)',
+      '-(0.5 V + 2 V * cos(t / 3 ns) / 4)',
+      '3 V - exp(-t / 10 ns) * a',
+      '(t / 2 ns)^2 * 1 V',
+    ]) {
+      const expression = new Expression(source);
+      const parameters = Parameters.of({ a: new Quantity(1.5, 'V') });
+      const x = evaluateAnalogExpression(expression, parameters, 3500, 40 * NS, NS);
+      expect(x.values, source).toBeInstanceOf(Pattern);
+      const times = Array.from({ length: 36 }, (_, i) => ((4 + i) * NS - 3500) / 1e12);
+      expect(Array.from(toPattern(x.values).array), source).toEqual(
+        Array.from(expression.evaluateAt(parameters, times)),
+      );
+    }
+  });
+
   it('refuses a division by zero and non-finite values', () => {
     expect(() =>
       evaluateAnalogExpression(new Expression('t / (0 s)'), Parameters.empty, 0, 4 * NS, NS),

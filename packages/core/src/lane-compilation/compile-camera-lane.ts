@@ -7,7 +7,7 @@ import {
 } from '../instructions/index.js';
 import { type CameraTimeLane, TakePicture } from '../time-lanes/index.js';
 import { PICOSECONDS_PER_SECOND } from '../time/index.js';
-import { blockLocation, blockTiming, checkLaneTiming, inBlock } from './internal/block-timing.js';
+import { blockTiming, checkLaneTiming, inBlock } from './internal/block-timing.js';
 import type { LaneCompilationContext } from './lane-compilation-context.js';
 
 /** The pictures a camera lane takes in a shot, in order. */
@@ -61,7 +61,7 @@ export function compileCameraTrigger(
 ): TimedInstruction {
   checkLaneTiming(lane, stepStartTimes, timeStep, context);
   const pieces = lane.blocks.map((block, index) =>
-    inBlock(blockLocation(context, index, block), () => {
+    inBlock(context, lane.blocks, index, () => {
       const { ticks, t0, t1 } = blockTiming(block, stepStartTimes, timeStep);
       const picture = block.value instanceof TakePicture;
       if (picture && ticks === 0) {

@@ -1,4 +1,4 @@
-import type { ErrorSummary } from '../errors/index.js';
+import { type ErrorSummary, withContext } from '../errors/index.js';
 import { IterationConfiguration } from '../iteration/index.js';
 import { ParameterNamespace, Parameters } from '../parameters/index.js';
 import { SequencePath } from '../path/index.js';
@@ -140,21 +140,19 @@ export class ExperimentSession {
 
   /**
    * Creates a DRAFT sequence (and its missing folders). The expected shot count is computed with the
-   * current globals (null when it cannot be known yet).
+   * current globals (null when it cannot be known yet). The iteration and time lanes are checked
+   * first ({@link ExperimentSession.setIteration}, {@link ExperimentSession.setTimeLanes}): on an
+   * error nothing is written.
    */
   async createSequence(
     path: SequencePathLike,
     draft: { iteration: IterationConfiguration; timeLanes: TimeLanes },
   ): Promise<SequencePath> {
     const p = SequencePath.from(path);
+    const iteration = this.iterationJson(p, draft.iteration);
+    const timeLanes = this.timeLanesJson(p, draft.timeLanes);
     const expectedShots = await this.expectedShots(draft.iteration);
-    (
-      await this.storage.createSequence(p, {
-        iteration: draft.iteration.toJSON() as JsonValue,
-        timeLanes: this.timeLanesJson(draft.timeLanes),
-        expectedShots,
-      })
-    ).unwrap();
+    (await this.storage.createSequence(p, { iteration, timeLanes, expectedShots })).unwrap();
     return p;
   }
 
@@ -188,16 +186,16 @@ export class ExperimentSession {
     return (await this.sequence(path)).iteration;
   }
 
-  /** Replaces the iteration of a DRAFT (and its expected shot count). */
+  /**
+   * Replaces the iteration of a DRAFT (and its expected shot count). It is checked first: its JSON
+   * must load back, every expression parsing (syntax, units); an error names the sequence and the
+   * step, and nothing is written.
+   */
   async setIteration(path: SequencePathLike, iteration: IterationConfiguration): Promise<void> {
+    const p = SequencePath.from(path);
+    const json = this.iterationJson(p, iteration);
     const expected = await this.expectedShots(iteration);
-    (
-      await this.storage.setIteration(
-        SequencePath.from(path),
-        iteration.toJSON() as JsonValue,
-        expected,
-      )
-    ).unwrap();
+    (await this.storage.setIteration(p, json, expected)).unwrap();
   }
 
   /** The time lanes of a sequence. */
@@ -205,11 +203,15 @@ export class ExperimentSession {
     return (await this.sequence(path)).timeLanes;
   }
 
-  /** Replaces the time lanes of a DRAFT. */
+  /**
+   * Replaces the time lanes of a DRAFT. They are checked first: their JSON must load back with this
+   * session's lane types (a plugin's lane type must be registered), every expression parsing
+   * (syntax, units); an error names the sequence and the step or lane and block, and nothing is
+   * written.
+   */
   async setTimeLanes(path: SequencePathLike, timeLanes: TimeLanes): Promise<void> {
-    (
-      await this.storage.setTimeLanes(SequencePath.from(path), this.timeLanesJson(timeLanes))
-    ).unwrap();
+    const p = SequencePath.from(path);
+    (await this.storage.setTimeLanes(p, this.timeLanesJson(p, timeLanes))).unwrap();
   }
 
   /** FINISHED | INTERRUPTED | CRASHED -> DRAFT, erasing its shots. */
@@ -334,8 +336,26 @@ export class ExperimentSession {
     }
   }
 
-  private timeLanesJson(timeLanes: TimeLanes): JsonValue {
-    return timeLanes.toJSON() as unknown as JsonValue;
+  /** The stored form of an iteration, checked to load back (see {@link setIteration}). */
+  private iterationJson(path: SequencePath, iteration: IterationConfiguration): JsonValue {
+    const json = iteration.toJSON() as JsonValue;
+    try {
+      IterationConfiguration.fromJSON(json);
+    } catch (e) {
+      throw withContext(e, { sequence: path.toString() });
+    }
+    return json;
+  }
+
+  /** The stored form of time lanes, checked to load back (see {@link setTimeLanes}). */
+  private timeLanesJson(path: SequencePath, timeLanes: TimeLanes): JsonValue {
+    const json = timeLanes.toJSON() as unknown as JsonValue;
+    try {
+      TimeLanes.fromJSON(json, this.registry.laneTypes);
+    } catch (e) {
+      throw withContext(e, { sequence: path.toString() });
+    }
+    return json;
   }
 
   private async expectedShots(iteration: IterationConfiguration): Promise<number | null> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Expression } from '../expression/expression.js';
-import { describe, groupEqual } from './internal/lane-values.js';
+import { describe, groupEqual, parseSpans } from './internal/lane-values.js';
 import { type SpannedValue, TimeLane } from './time-lane.js';
 
 /** A value of a digital lane: a constant state or an expression (possibly time-dependent). */
@@ -15,9 +15,7 @@ export class DigitalTimeLane extends TimeLane<DigitalValue> {
 
   /** A lane from `[value, span]` blocks (strings are parsed as expressions). */
   constructor(spans: Iterable<SpannedValue<DigitalValue | string>>) {
-    super(
-      [...spans].map(([v, span]) => [typeof v === 'string' ? new Expression(v) : v, span] as const),
-    );
+    super(parseSpans(spans) as SpannedValue<DigitalValue>[]);
   }
 
   /** A lane from one value per step (consecutive equal values form one block). */

@@ -366,6 +366,35 @@ describe('TimeLanes', () => {
       ),
     ).toThrow(/lane "m", block 1, expression "1 \+"/);
     expect(() =>
+      TimeLanes.fromJSON(
+        withLane({
+          name: 'm',
+          type: 'analog',
+          blocks: [
+            [{ expression: '1 V' }, 1],
+            [{ expression: '2 Mv' }, 1],
+          ],
+        }),
+      ),
+    ).toThrow(
+      'undefined unit "Mv"; did you mean "MV" or "mV"? (lane "m", block 1, expression "2 Mv", column 3)',
+    );
+    // Built in code, a lane names the block of a bad expression too.
+    expect(
+      () =>
+        new AnalogTimeLane([
+          ['1 V', 1],
+          ['2 Mv', 1],
+        ]),
+    ).toThrow(/undefined unit "Mv".*\(block 1, expression "2 Mv", column 3\)/);
+    expect(
+      () =>
+        new DigitalTimeLane([
+          [true, 1],
+          ['1 +', 1],
+        ]),
+    ).toThrow(ExpressionSyntaxError);
+    expect(() =>
       TimeLanes.fromJSON(withLane({ name: 'm', type: 'digital', blocks: [[true, 0]] })),
     ).toThrow(/lane "m", block 0/);
     expect(() =>

@@ -4,7 +4,7 @@ import { DimensionalityError, InvalidValueError, UndefinedUnitError } from '../e
 import { Dimension } from './dimension.js';
 import { UNIT_PREFIXES, UNIT_SYMBOLS } from './internal/unit-definitions.js';
 import { Quantity } from './quantity.js';
-import { Unit, isUnitSymbol } from './unit.js';
+import { Unit, isUnitSymbol, similarUnitSymbols } from './unit.js';
 
 const REFERENCE_SYMBOLS = [
   's',
@@ -175,6 +175,46 @@ describe('Unit algebra (properties)', () => {
         expect(Quantity.fromBase(q.toBase(), 'dBm').magnitude).toBeCloseTo(db, 9);
       }),
     );
+  });
+
+  it('suggests the units a misspelled symbol is closest to', () => {
+    expect(similarUnitSymbols('Mhz')).toEqual(['MHz', 'mHz']);
+    expect(similarUnitSymbols('dbm')).toEqual(['dBm']);
+    expect(similarUnitSymbols('ohms')).toEqual(['ohm']);
+    // Units, short names and dotted names are not guessed at.
+    for (const name of ['MHz', 'a', 'dx', 'foo', 'mot.mhz']) {
+      expect(similarUnitSymbols(name), name).toEqual([]);
+    }
+    expect(() => Unit.parse('Mhz/V')).toThrow(
+      'undefined unit "Mhz" in "Mhz/V"; did you mean "MHz" or "mHz"?',
+    );
+  });
+
+  it('log levels read back as written: -3 dBm, 10 dB, 0.1 dBm survive SI and back exactly', () => {
+    for (const [m, u] of [
+      [-3, 'dBm'],
+      [10, 'dB'],
+      [0.1, 'dBm'],
+      [-0.3, 'dB'],
+      [0.001, 'dB'],
+      [123.456, 'dBm'],
+    ] as const) {
+      expect(Quantity.fromBase(new Quantity(m, u).toBase(), u).magnitude).toBe(m);
+    }
+    // Decimals of up to 6 digits between -300 and 300 dB.
+    const level = fc
+      .tuple(fc.integer({ min: -3e8, max: 3e8 }), fc.integer({ min: 0, max: 6 }))
+      .map(([k, digits]) => Number((k / 1e6).toFixed(digits)) + 0); // no -0
+    fc.assert(
+      fc.property(level, fc.constantFrom('dB', 'dBm'), (m, u) => {
+        const unit = Unit.parse(u);
+        expect(unit.fromBase(unit.toBase(m))).toBe(m);
+        expect(Quantity.fromBase(new Quantity(m, u).toBase(), u).magnitude).toBe(m);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(new Quantity(1, 'mW').to('dBm').magnitude).toBe(0);
+    expect(new Quantity(1, 'W').to('dBm').magnitude).toBe(30);
   });
 
   it('dimension exponents form a group', () => {

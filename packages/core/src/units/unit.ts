@@ -1,6 +1,7 @@
 import { InvalidValueError, UndefinedUnitError } from '../errors/index.js';
 import { BASE_DIMENSIONS, Dimension } from './dimension.js';
 import { type AtomDefinition, lookupUnitSymbol } from './internal/unit-definitions.js';
+import { unitSuggestion } from './internal/unit-suggestions.js';
 
 /** One factor of a unit: a (possibly prefixed) symbol raised to a power, e.g. `MHz^2`. */
 export interface UnitTerm {
@@ -50,6 +51,8 @@ function combineTerms(a: readonly UnitTerm[], b: readonly UnitTerm[], sign: numb
 export function isUnitSymbol(symbol: string): boolean {
   return lookupUnitSymbol(symbol) !== undefined;
 }
+
+export { similarUnitSymbols } from './internal/unit-suggestions.js';
 
 const CACHE = new Map<string, Unit>();
 
@@ -151,9 +154,16 @@ export class Unit {
     return this.isLogarithmic ? this.factor * 10 ** (magnitude / 10) : magnitude * this.factor;
   }
 
-  /** The magnitude in this unit of an SI value (inverse of {@link Unit.toBase}). */
+  /**
+   * The magnitude in this unit of an SI value (inverse of {@link Unit.toBase}). For a log unit the
+   * logarithm is rounded to 15 significant digits and to 1e-12 (whichever is coarser), a grid
+   * above its float error: a value that went to SI and back reads as written (`-3 dBm`, not
+   * `-3.0000000000000004 dBm`), and no level finer than 1e-12 dB is kept.
+   */
   fromBase(value: number): number {
-    return this.isLogarithmic ? 10 * Math.log10(value / this.factor) : value / this.factor;
+    return this.isLogarithmic
+      ? roundLogMagnitude(10 * Math.log10(value / this.factor))
+      : value / this.factor;
   }
 
   /**
@@ -250,7 +260,9 @@ function parseUnitText(text: string): UnitTerm[] {
     pos++;
     if (token.kind === 'symbol') {
       if (lookupUnitSymbol(token.text) === undefined) {
-        throw new UndefinedUnitError(`undefined unit "${token.text}" in "${text}"`);
+        throw new UndefinedUnitError(
+          `undefined unit "${token.text}" in "${text}"${unitSuggestion(token.text)}`,
+        );
       }
       return [{ symbol: token.text, exponent: 1 }];
     }
@@ -301,4 +313,14 @@ function parseUnitText(text: string): UnitTerm[] {
   if (pos < tokens.length)
     fail(`unexpected "${tokens[pos]!.text}" at column ${tokens[pos]!.index + 1}`);
   return terms;
+}
+
+/** Decimals kept by the log conversion at most (a 1e-12 dB grid). */
+const LOG_DECIMALS = 12;
+
+/** A dB level rounded to 15 significant digits and to `LOG_DECIMALS` decimals (see `fromBase`). */
+function roundLogMagnitude(level: number): number {
+  if (level === 0 || !Number.isFinite(level)) return level;
+  const decimals = Math.min(LOG_DECIMALS, 14 - Math.floor(Math.log10(Math.abs(level))));
+  return decimals >= 0 ? Number(level.toFixed(decimals)) : Number(level.toPrecision(15));
 }

@@ -33,6 +33,13 @@ export interface CompiledNode {
   readonly type: StaticType;
   readonly constant: number | undefined;
   readonly evaluate: Evaluator;
+  /**
+   * The exact magnitude in the display unit (`type.unit`), when no arithmetic happened: a quantity
+   * literal, a negated one (not for log units: `-(3 dBm)` is not `-3 dBm`), a bare unit, a quantity
+   * parameter passed through. Lets results keep the digits they were written with instead of
+   * going through the SI value and back.
+   */
+  readonly display?: Evaluator;
 }
 
 /** What the compiler needs to know. */
@@ -52,8 +59,10 @@ export function quantityType(unit: Unit): StaticType {
   return unit.isDimensionless && !unit.isAngle ? FLOAT : { kind: 'quantity', unit };
 }
 
-function constant(value: number, type: StaticType): CompiledNode {
-  return { type, constant: value, evaluate: () => value };
+function constant(value: number, type: StaticType, display?: number): CompiledNode {
+  return display === undefined || type.kind !== 'quantity'
+    ? { type, constant: value, evaluate: () => value }
+    : { type, constant: value, evaluate: () => value, display: () => display };
 }
 
 function node(type: StaticType, evaluate: Evaluator): CompiledNode {
@@ -109,9 +118,9 @@ class Compiler {
       case 'number':
         return constant(n.value, n.isInteger ? INT : FLOAT);
       case 'quantity':
-        return constant(n.unit.toBase(n.magnitude), quantityType(n.unit));
+        return constant(n.unit.toBase(n.magnitude), quantityType(n.unit), n.magnitude);
       case 'unit':
-        return constant(n.unit.toBase(1), quantityType(n.unit));
+        return constant(n.unit.toBase(1), quantityType(n.unit), 1);
       case 'variable':
         return this.variable(n.name, n.unitPosition, n.start);
       case 'unary': {
@@ -119,7 +128,16 @@ class Compiler {
         this.noBoolean(n.operand, operand, 'a sign');
         if (n.operator === '+') return operand;
         const f = operand.evaluate;
-        return fold(operand.type, (p, t) => -f(p, t), [operand]);
+        const negated = fold(operand.type, (p, t) => -f(p, t), [operand]);
+        const display = operand.display;
+        if (display === undefined || operand.type.unit.isLogarithmic) return negated;
+        return negated.constant !== undefined
+          ? constant(
+              negated.constant,
+              negated.type,
+              -display(undefined as unknown as Parameters, NaN),
+            )
+          : { ...negated, display: (p, t) => -display(p, t) };
       }
       case 'binary':
         return this.binary(n);
@@ -141,10 +159,15 @@ class Compiler {
           return node(INT, (p) => p.get(name) as number);
         case 'float':
           return node(FLOAT, (p) => p.get(name) as number);
-        case 'quantity':
-          return node(quantityType(Unit.parse(type.unit)), (p) =>
+        case 'quantity': {
+          const compiled = node(quantityType(Unit.parse(type.unit)), (p) =>
             (p.get(name) as Quantity).toBase(),
           );
+          // A quantity parameter's magnitude is in its type's unit (checked when it is set).
+          return compiled.type.kind === 'quantity'
+            ? { ...compiled, display: (p) => (p.get(name) as Quantity).magnitude }
+            : compiled;
+        }
       }
     }
     const builtin = CONSTANTS.get(name);

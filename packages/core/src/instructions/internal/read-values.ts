@@ -1,5 +1,5 @@
 // Reading tick values out of a tree without building intermediate instructions. Only type imports of
-// the node classes, so that the base class can use it without an import cycle.
+// the node classes, so that any node module can use it without an import cycle.
 import type { InstructionArray } from '../dtype.js';
 import type { Concatenated } from '../concatenated.js';
 import type { Pattern } from '../pattern.js';
@@ -88,22 +88,4 @@ export function readRange(
     default:
       throw new Error(`unknown instruction node kind "${String(x.kind)}"`);
   }
-}
-
-const CHUNK = 1 << 16;
-
-/** True if both instructions (same length and width) hold the same numbers at every tick. */
-export function valuesEqual(a: TimedInstruction, b: TimedInstruction): boolean {
-  const length = a.length;
-  const bufferA = new Float64Array(Math.min(CHUNK, length));
-  const bufferB = new Float64Array(Math.min(CHUNK, length));
-  for (let f = 0; f < a.width; f++) {
-    for (let start = 0; start < length; start += CHUNK) {
-      const n = Math.min(CHUNK, length - start);
-      readRange(a, f, start, n, bufferA, 0);
-      readRange(b, f, start, n, bufferB, 0);
-      for (let i = 0; i < n; i++) if (bufferA[i] !== bufferB[i]) return false;
-    }
-  }
-  return true;
 }

@@ -12,8 +12,9 @@
 // - otherwise the Repeated pieces are unrolled one level and the interval is swept again, so
 //   ramps are cut into sub-ramps rather than sampled;
 // - what is left (explicit patterns with constants or ramps) is written out as rows.
-// Rows and ramp ends of the common cases are written channel by channel into storage allocated
-// once, so a leaf costs no array allocation and adjacent rows fuse into one pattern for free.
+// Single rows, explicit rows and ramp ends are written channel by channel into storage allocated
+// once per sweep, in interval order, so a leaf costs no array allocation and adjacent rows and
+// explicit intervals are contiguous windows that fuse into one pattern without a copy.
 // Cost: O(segments + intervals x channels), with sequential memory access.
 import type { Concatenated } from '../concatenated.js';
 import { type InstructionArray, allocateTyped } from '../dtype.js';
@@ -27,7 +28,6 @@ import { sliceUnchecked } from '../slice.js';
 import type { TimedInstruction } from '../timed-instruction.js';
 import { ConcatBuilder } from './concat-builder.js';
 import { readRange } from './read-values.js';
-import { RowStore } from './row-store.js';
 
 const CONSTANT = 0;
 const RAMP = 1;
@@ -226,16 +226,28 @@ function gcd(a: number, b: number): number {
   return a;
 }
 
-/** Shared state of one stacking: output layout and stores. */
+/** Shared state of one stacking: output layout and the count of explicit values written. */
 class StackContext {
-  readonly rows: RowStore;
   materialized = 0;
 
   constructor(
     readonly layout: InstructionLayout,
     readonly maxMaterialized: number,
-  ) {
-    this.rows = new RowStore(layout);
+  ) {}
+
+  /**
+   * Counts `n` explicit rows about to be written.
+   * @throws InstructionTooLargeError past the cap.
+   */
+  materialize(n: number): void {
+    const width = this.layout.width;
+    this.materialized += n * width;
+    if (this.materialized > this.maxMaterialized) {
+      throw new InstructionTooLargeError(
+        `stacking would write ${this.materialized} explicit values (limit ${this.maxMaterialized}): ` +
+          `an explicit pattern of ${n} ticks is stacked with ${width} channels`,
+      );
+    }
   }
 }
 
@@ -243,13 +255,16 @@ class StackContext {
 const ROW_INTERVAL = 0;
 const RAMP_INTERVAL = 1;
 const GENERAL_INTERVAL = 2;
+/** Explicit values (patterns with constants or ramps), written as rows next to the single rows. */
+const EXPLICIT_INTERVAL = 3;
 
 /**
  * Stacks the lists over `[0, frameLength)` into `out`, in four passes:
  * 1. the union of boundaries: the next boundary is the smallest current segment end (cursor state
  *    in contiguous arrays), recording each interval's end and the kinds present on it;
- * 2. each interval's output type (constant row, ramp, or general), so that storage is allocated
- *    once and exactly: row columns, and ramp ends column by column;
+ * 2. each interval's output type (constant row, ramp, explicit rows, or general), so that storage
+ *    is allocated once and exactly: row columns (single rows and explicit intervals, in order, so
+ *    that adjacent ones are contiguous windows fused for free), and ramp ends column by column;
  * 3. channel by channel, its values written into its own column (sequential reads and writes);
  * 4. the output nodes, in order; general intervals are stacked as they come.
  */
@@ -315,6 +330,12 @@ function sweep(
     } else if ((mask & ~LINEAR) === 0) {
       type[j] = RAMP_INTERVAL;
       slot[j] = ramps++;
+    } else if ((mask & (1 << REPEATED)) === 0) {
+      const n = end - start;
+      ctx.materialize(n);
+      type[j] = EXPLICIT_INTERVAL;
+      slot[j] = rows;
+      rows += n;
     } else {
       type[j] = GENERAL_INTERVAL;
       slot[j] = generals++;
@@ -357,6 +378,9 @@ function sweep(
       }
       case RAMP_INTERVAL:
         out.push(new Ramp(layout, rampBounds, at, width * ramps + at, n, ramps));
+        break;
+      case EXPLICIT_INTERVAL:
+        out.push(new Pattern(layout, rowColumns, at, n));
         break;
       default: {
         const index = generalSegment.subarray(at * k, at * k + k);
@@ -411,6 +435,8 @@ function fillChannel(
         if (t === ROW_INTERVAL) column[at] = value;
         else if (t === RAMP_INTERVAL)
           rampBounds[startColumn + at] = rampBounds[stopColumn + at] = value;
+        else if (t === EXPLICIT_INTERVAL)
+          column.fill(value, at, at + ends[j]! - (j > 0 ? ends[j - 1]! : 0));
         else generalSegment[at * k + c] = s;
       }
       start = segmentEnd;
@@ -428,6 +454,7 @@ function fillChannel(
         for (let f = 0; f < w; f++) {
           const value = data[d + f]!;
           if (t === ROW_INTERVAL) rowColumns[base + f]![at] = value;
+          else if (t === EXPLICIT_INTERVAL) rowColumns[base + f]!.fill(value, at, at + end - start);
           else
             rampBounds[(base + f) * ramps + at] = rampBounds[stopBase + (base + f) * ramps + at] =
               value;
@@ -435,6 +462,10 @@ function fillChannel(
       } else if (t === ROW_INTERVAL) {
         const local = nodeOffset + start;
         for (let f = 0; f < w; f++) rowColumns[base + f]![at] = node.numberAt(local, f);
+      } else if (t === EXPLICIT_INTERVAL) {
+        const local = nodeOffset + start;
+        for (let f = 0; f < w; f++)
+          readRange(node, f, local, end - start, rowColumns[base + f]!, at);
       } else {
         // A ramp piece: ends interpolated, the true end kept when the piece reaches it.
         const local = nodeOffset + start;
@@ -457,7 +488,10 @@ function fillChannel(
   }
 }
 
-/** The general case of one interval: periodic blocks, one level of unrolling, or explicit rows. */
+/**
+ * The general case of one interval (it holds Repeated pieces): periodic blocks when the periods
+ * have a common multiple fitting twice, else one level of unrolling and a new sweep.
+ */
 function stackInterval(
   lists: readonly SegmentList[],
   index: Int32Array,
@@ -486,32 +520,7 @@ function stackInterval(
       return;
     }
   }
-  if ((kinds & (1 << REPEATED)) !== 0) {
-    sweep(expandAll(lists, index, local, n), n, out, ctx);
-    return;
-  }
-  const width = ctx.layout.width;
-  ctx.materialized += n * width;
-  if (ctx.materialized > ctx.maxMaterialized) {
-    throw new InstructionTooLargeError(
-      `stacking would write ${ctx.materialized} explicit values (limit ${ctx.maxMaterialized}): ` +
-        `an explicit pattern of ${n} ticks is stacked with ${width} channels`,
-    );
-  }
-  const at = ctx.rows.allocate(n);
-  const columns = ctx.rows.columns;
-  for (let c = 0; c < k; c++) {
-    const list = lists[c]!;
-    const i = index[c]!;
-    const node = list.nodes[i]!;
-    const kind = list.kinds[i]!;
-    for (let f = 0; f < list.width; f++) {
-      const column = columns[list.fieldBase + f]!;
-      if (kind === CONSTANT) column.fill(list.data[list.dataAt[i]! + f]!, at, at + n);
-      else readRange(node, f, local[c]!, n, column, at);
-    }
-  }
-  out.push(new Pattern(ctx.layout, columns, at, n));
+  sweep(expandAll(lists, index, local, n), n, out, ctx);
 }
 
 /** New segment lists for `length` ticks from the current pieces, Repeated pieces unrolled. */

@@ -1,6 +1,6 @@
 import { InvalidValueError, type ErrorLocation, withContext } from '../../errors/index.js';
 import type { LaneBlock, TimeLane } from '../../time-lanes/index.js';
-import { numberTicks, startTick } from '../../time/index.js';
+import { startTick, stopTick } from '../../time/index.js';
 import type { LaneCompilationContext } from '../lane-compilation-context.js';
 
 /** The exact timing of one block at a time step, all in integer picoseconds or ticks. */
@@ -12,6 +12,10 @@ export interface BlockTiming {
   readonly firstTick: number;
   readonly ticks: number;
   readonly dt: number;
+  /** Time of the first tick minus the block start (ps, in `[0, dt)`). */
+  readonly phase: number;
+  /** `t1 - t0` (ps). */
+  readonly duration: number;
 }
 
 /**
@@ -59,7 +63,9 @@ export function blockTiming(
 ): BlockTiming {
   const t0 = stepStartTimes[block.start]!;
   const t1 = stepStartTimes[block.stop]!;
-  return { t0, t1, firstTick: startTick(t0, dt), ticks: numberTicks(t0, t1, dt), dt };
+  const firstTick = startTick(t0, dt);
+  const ticks = stopTick(t1, dt) - firstTick;
+  return { t0, t1, firstTick, ticks, dt, phase: firstTick * dt - t0, duration: t1 - t0 };
 }
 
 /** Location of the lane. */
@@ -67,7 +73,10 @@ export function laneLocation(context: LaneCompilationContext): ErrorLocation {
   return context.laneName === undefined ? {} : { lane: context.laneName };
 }
 
-/** Location of a block: lane, block index and the name of its first step. */
+/**
+ * Location of a block: lane, block index and the name of its first step. Built only when an error
+ * is thrown (see {@link inBlock}): compiling a lane creates no location.
+ */
 export function blockLocation(
   context: LaneCompilationContext,
   index: number,
@@ -81,11 +90,26 @@ export function blockLocation(
   };
 }
 
-/** Runs `f`, adding the block's location to any error. */
-export function inBlock<T>(location: ErrorLocation, f: () => T): T {
+/** Runs `f`, adding the location of block `index` of `blocks` to any error. */
+export function inBlock<T>(
+  context: LaneCompilationContext,
+  blocks: readonly LaneBlock<unknown>[],
+  index: number,
+  f: () => T,
+): T {
   try {
     return f();
   } catch (error) {
-    throw withContext(error, location);
+    throw blockError(error, context, blocks, index);
   }
+}
+
+/** `error` with the location of block `index` of `blocks` added. */
+export function blockError(
+  error: unknown,
+  context: LaneCompilationContext,
+  blocks: readonly LaneBlock<unknown>[],
+  index: number,
+): Error {
+  return withContext(error, blockLocation(context, index, blocks[index]!));
 }

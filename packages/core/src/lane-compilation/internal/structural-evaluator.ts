@@ -37,6 +37,29 @@ export function dependsOnTime(node: ExpressionNode): boolean {
   }
 }
 
+/**
+ * True if the node is sampled tick by tick as a whole: a function call or a power of `t`, possibly
+ * combined with constants (`1 V * sin(2 pi t / 1 ms)`, `-cos(t / 1 s)`). Sampling it in one pass
+ * gives the same values as sampling the time-dependent part and then mapping the constant
+ * arithmetic over it, without the intermediate array.
+ */
+function sampledAsWhole(node: ExpressionNode): boolean {
+  switch (node.kind) {
+    case 'call':
+      return dependsOnTime(node);
+    case 'unary':
+      return sampledAsWhole(node.operand);
+    case 'binary':
+      if (node.operator === '^') return dependsOnTime(node);
+      return (
+        (!dependsOnTime(node.left) && sampledAsWhole(node.right)) ||
+        (sampledAsWhole(node.left) && !dependsOnTime(node.right))
+      );
+    default:
+      return false;
+  }
+}
+
 const AFFINE = { affine: true } as const;
 /** Most ticks a non-linear function of `t` may be sampled at in one block (256 MiB of float64). */
 const MAX_SAMPLES = 1 << 25;
@@ -69,6 +92,7 @@ export class StructuralEvaluator {
   /** The node over the block: a number if it does not depend on `t`, else an instruction. */
   evaluate(node: ExpressionNode): TimedInstruction | number {
     if (!dependsOnTime(node)) return this.constant(node);
+    if (sampledAsWhole(node)) return this.sample(node);
     switch (node.kind) {
       case 'variable':
         return createRamp(this.tStart, this.tStop, this.timing.ticks);

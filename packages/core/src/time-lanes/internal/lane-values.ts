@@ -1,3 +1,5 @@
+import { withContext } from '../../errors/index.js';
+import { Expression } from '../../expression/expression.js';
 import type { SpannedValue } from '../time-lane.js';
 
 /** Groups consecutive equal values into `[value, span]` blocks. */
@@ -19,4 +21,18 @@ export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
   return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** The spans with expression texts parsed; a parse error names its block. */
+export function parseSpans<V>(
+  spans: Iterable<SpannedValue<V | string>>,
+): SpannedValue<V | Expression>[] {
+  return [...spans].map(([value, span], block) => {
+    if (typeof value !== 'string') return [value, span];
+    try {
+      return [new Expression(value), span];
+    } catch (e) {
+      throw withContext(e, { block });
+    }
+  });
 }
