@@ -1,16 +1,32 @@
 // storage-write: shots of 20 parameters + one 512x512 uint16 image (0.5 MiB) stored on SQLite, as the
 // engine stores them (asynchronously, up to 8 writes in flight), in a fresh file per run.
-//   shots_per_s, mib_per_s           default settings: durability "normal", writer worker
+//   shots_per_s, mib_per_s           default settings: durability "normal", writer worker, SHOTS shots
+//                                     (a burst the WAL absorbs: the checkpointer copies it meanwhile)
+//   *_sustained                       the same for SUSTAINED shots (5 GB by default): far more than
+//                                     the WAL holds, so the disk sets the pace (each byte is written
+//                                     twice, to the WAL and to the database)
 //   *_off, *_full                     durability "off" (no fsync) and "full" (fsync every commit)
 //   *_sequential                      awaiting each write before the next (no queueing)
-//   *_inline                          writes on the main thread (writer: "inline")
+//   *_inline                          writes on the main thread (writer: "inline"; SQLite checkpoints
+//                                     inside commits)
+//   writer_wait_ms[_sustained]        time the writer waited for room in the WAL (checkpointStats)
+//   close_ms                          closing after the burst: the checkpointer copies what is left
 //   blocked_p99_ms_*                  p99 of the time one createShot call blocks the main thread
 //   loop_delay_max_ms_*               worst event-loop stall of the main thread while writing: what a
 //                                     running shot's timing would suffer (the reason for the worker)
+//   disk_direct_mib_per_s             context: the device's own write speed (dd oflag=direct, 1 GiB);
+//                                     ceiling_shots_per_s_sustained is half of it in images, the most
+//                                     WAL mode could sustain (it writes every byte twice)
+//   disk_buffered_mib_per_s           one stream through the page cache with an fdatasync every 64 MiB
+//                                     (what `dd conv=fdatasync` shows; SQLite's writer and checkpointer
+//                                     are two such streams at once)
+//   load_avg_start, load_avg_end      1-minute load average around the run (a shared machine skews it)
 //   *_postgres                        PostgreSQL (SHOTLINE_PG_URL), when set
-// Median of RUNS runs each. Usage: npm run bench -- storage-write [shots] [runs]
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Median of RUNS runs each. Usage: npm run bench -- storage-write [shots] [runs] [sustained shots]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { NDArray, SequencePath } from '../../packages/core/dist/index.js';
@@ -19,6 +35,7 @@ import { median, report, round } from './lib.mjs';
 
 const SHOTS = Number(process.argv[2] ?? 2000);
 const RUNS = Number(process.argv[3] ?? 5);
+const SUSTAINED = Number(process.argv[4] ?? 10_000);
 const WINDOW = 8;
 const IMAGE_BYTES = 512 * 512 * 2;
 const path = SequencePath.parse('\\bench\\write');
@@ -46,9 +63,9 @@ function shot(index) {
   };
 }
 
-async function prepare(storage) {
+async function prepare(storage, shots) {
   (
-    await storage.createSequence(path, { iteration: [], timeLanes: {}, expectedShots: SHOTS })
+    await storage.createSequence(path, { iteration: [], timeLanes: {}, expectedShots: shots })
   ).unwrap();
   (
     await storage.setPreparing(path, { globals: [], deviceConfigurations: [], owner: 'bench' })
@@ -56,13 +73,13 @@ async function prepare(storage) {
   (await storage.setRunning(path, new Date())).unwrap();
 }
 
-async function writeAll(storage, window) {
+async function writeAll(storage, window, shots) {
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
   const inFlight = new Set();
   const blocked = [];
   const t0 = performance.now();
-  for (let index = 0; index < SHOTS; index++) {
+  for (let index = 0; index < shots; index++) {
     const input = shot(index);
     const before = performance.now();
     const write = storage.createShot(path, input).then((r) => {
@@ -86,22 +103,28 @@ async function writeAll(storage, window) {
   };
 }
 
-async function measure(label, open, window = WINDOW) {
+async function measure(label, open, { window = WINDOW, shots = SHOTS } = {}) {
   const rates = [];
   const stalls = [];
   const blocking = [];
+  const waits = [];
+  const closing = [];
   for (let run = 0; run < RUNS; run++) {
     const { storage, cleanup } = await open();
     try {
-      await prepare(storage);
-      const { seconds, loopMaxMs, blockedP99Ms } = await writeAll(storage, window);
+      await prepare(storage, shots);
+      const { seconds, loopMaxMs, blockedP99Ms } = await writeAll(storage, window, shots);
       const stored = (await storage.getStats(path)).unwrap().completedShots;
-      if (stored !== SHOTS) throw new Error(`${label}: ${stored} of ${SHOTS} shots stored`);
-      rates.push(SHOTS / seconds);
+      if (stored !== shots) throw new Error(`${label}: ${stored} of ${shots} shots stored`);
+      rates.push(shots / seconds);
       stalls.push(loopMaxMs);
       blocking.push(blockedP99Ms);
+      const checkpoints = await storage.checkpointStats?.();
+      if (checkpoints !== undefined) waits.push(checkpoints.writerWaitedMs);
     } finally {
+      const t0 = performance.now();
       await storage.close();
+      closing.push(performance.now() - t0);
       await cleanup();
     }
   }
@@ -111,11 +134,42 @@ async function measure(label, open, window = WINDOW) {
     mib_per_s: round((shotsPerS * IMAGE_BYTES) / 2 ** 20, 0),
     loop_delay_max_ms: round(median(stalls), 1),
     blocked_p99_ms: round(median(blocking), 3),
+    close_ms: round(median(closing), 0),
+    ...(waits.length > 0 ? { writer_wait_ms: round(median(waits), 0) } : {}),
   };
   console.log(
     `${label}: ${JSON.stringify(figures)} (runs: ${rates.map((r) => r.toFixed(0)).join(', ')} shots/s)`,
   );
   return figures;
+}
+
+/**
+ * This disk's write speed (MiB/s), 1 GiB in 4 MiB writes each way: `direct` bypasses the page cache
+ * (O_DIRECT, with `dd` where it exists: Node cannot align its buffers), the device's own speed;
+ * `buffered` goes through the page cache with an fdatasync every 64 MiB, as SQLite writes.
+ */
+async function diskWriteSpeed(dir) {
+  const target = join(dir, 'direct');
+  const dd = spawnSync(
+    'dd',
+    ['if=/dev/zero', `of=${target}`, 'bs=4M', 'count=256', 'oflag=direct', 'conv=fdatasync'],
+    { encoding: 'utf8' },
+  );
+  const seconds = /copied, ([\d.]+) s/.exec(dd.stderr ?? '')?.[1];
+  const direct = dd.status === 0 && seconds !== undefined ? 1024 / Number(seconds) : undefined;
+  rmSync(target, { force: true });
+  const block = Buffer.alloc(4 * 2 ** 20, 0x5a);
+  const file = await open(join(dir, 'buffered'), 'w');
+  try {
+    const t0 = performance.now();
+    for (let written = 1; written <= 256; written++) {
+      await file.write(block);
+      if (written % 16 === 0) await file.datasync();
+    }
+    return { direct, buffered: 1024 / ((performance.now() - t0) / 1000) };
+  } finally {
+    await file.close();
+  }
 }
 
 function sqlite(options) {
@@ -127,28 +181,71 @@ function sqlite(options) {
 }
 
 console.log(`storage-write: ${SHOTS} shots of 20 parameters + 512x512 uint16, ${RUNS} runs each`);
+const loadStart = loadavg()[0];
 const normal = await measure('sqlite normal (worker)', sqlite({ durability: 'normal' }));
 const off = await measure('sqlite off (worker)', sqlite({ durability: 'off' }));
 const full = await measure('sqlite full (worker)', sqlite({ durability: 'full' }));
-const sequential = await measure(
-  'sqlite normal, one at a time',
-  sqlite({ durability: 'normal' }),
-  1,
-);
+const sequential = await measure('sqlite normal, one at a time', sqlite({ durability: 'normal' }), {
+  window: 1,
+});
 const inline = await measure(
   'sqlite normal (inline)',
   sqlite({ durability: 'normal', writer: 'inline' }),
 );
 
+// The sustained run writes SUSTAINED images (5 GB by default) per run: check the room first.
+const scratch = mkdtempSync(join(tmpdir(), 'shotline-bench-disk-'));
+let disk;
+let sustained;
+try {
+  const { bavail, bsize } = statfsSync(scratch);
+  const needed = 2.2 * SUSTAINED * IMAGE_BYTES;
+  disk = await diskWriteSpeed(scratch);
+  console.log(
+    `disk: ${disk.direct?.toFixed(0) ?? '(no O_DIRECT)'} MiB/s direct, ${disk.buffered.toFixed(0)} MiB/s through the page cache with fdatasync every 64 MiB`,
+  );
+  if (bavail * bsize < needed) {
+    console.log(
+      `sustained run skipped: ${tmpdir()} has less than ${(needed / 2 ** 30).toFixed(1)} GiB free`,
+    );
+  } else {
+    sustained = await measure(
+      `sqlite normal, ${SUSTAINED} shots`,
+      sqlite({ durability: 'normal' }),
+      {
+        shots: SUSTAINED,
+      },
+    );
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+
 const figures = {
   shots_per_s: normal.shots_per_s,
   mib_per_s: normal.mib_per_s,
+  ...(sustained === undefined
+    ? {}
+    : {
+        shots_per_s_sustained: sustained.shots_per_s,
+        mib_per_s_sustained: sustained.mib_per_s,
+        writer_wait_ms_sustained: sustained.writer_wait_ms,
+      }),
+  ...(disk.direct === undefined
+    ? {}
+    : {
+        disk_direct_mib_per_s: round(disk.direct, 0),
+        ceiling_shots_per_s_sustained: round(disk.direct / 2 / (IMAGE_BYTES / 2 ** 20), 0),
+      }),
+  disk_buffered_mib_per_s: round(disk.buffered, 0),
   shots_per_s_off: off.shots_per_s,
   mib_per_s_off: off.mib_per_s,
   shots_per_s_full: full.shots_per_s,
   mib_per_s_full: full.mib_per_s,
   shots_per_s_sequential: sequential.shots_per_s,
   shots_per_s_inline: inline.shots_per_s,
+  writer_wait_ms: normal.writer_wait_ms,
+  close_ms: normal.close_ms,
   blocked_p99_ms_worker: normal.blocked_p99_ms,
   blocked_p99_ms_inline: inline.blocked_p99_ms,
   loop_delay_max_ms_worker: normal.loop_delay_max_ms,
@@ -174,4 +271,6 @@ if (process.env.SHOTLINE_PG_URL) {
   figures.mib_per_s_postgres = postgres.mib_per_s;
 }
 
-report('storage-write', { ...figures, shots: SHOTS, runs: RUNS });
+figures.load_avg_start = round(loadStart, 2);
+figures.load_avg_end = round(loadavg()[0], 2);
+report('storage-write', { ...figures, shots: SHOTS, sustained_shots: SUSTAINED, runs: RUNS });

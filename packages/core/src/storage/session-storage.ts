@@ -124,6 +124,17 @@ export interface ShotTable {
   data: Record<DataLabel, JsonValue[]>;
 }
 
+/** Why a state change of a sequence was refused. */
+export type SequenceTransitionError =
+  | PathNotFoundError
+  | PathIsNotSequenceError
+  | InvalidStateTransitionError
+  | InvalidStorageDataError;
+
+/** Why an edit of a sequence (iteration, time lanes) was refused. */
+export type SequenceEditError =
+  PathNotFoundError | PathIsNotSequenceError | SequenceNotEditableError | InvalidStorageDataError;
+
 /** Options for {@link SessionStorage.createPath}. */
 export interface CreatePathOptions {
   /** Creation date of the created nodes (used when copying between storages). Default: now. */
@@ -263,95 +274,30 @@ export interface SessionStorage {
     path: SequencePath,
     iteration: JsonValue,
     expectedShots: number | null,
-  ): Promise<
-    Result<
-      void,
-      | PathNotFoundError
-      | PathIsNotSequenceError
-      | SequenceNotEditableError
-      | InvalidStorageDataError
-    >
-  >;
+  ): Promise<Result<void, SequenceEditError>>;
   /** Replaces the time lanes of a DRAFT. */
-  setTimeLanes(
-    path: SequencePath,
-    timeLanes: JsonValue,
-  ): Promise<
-    Result<
-      void,
-      | PathNotFoundError
-      | PathIsNotSequenceError
-      | SequenceNotEditableError
-      | InvalidStorageDataError
-    >
-  >;
+  setTimeLanes(path: SequencePath, timeLanes: JsonValue): Promise<Result<void, SequenceEditError>>;
 
   /** DRAFT -> PREPARING as one compare-and-set, writing the snapshots. */
   setPreparing(
     path: SequencePath,
     snapshot: PreparingSnapshot,
-  ): Promise<
-    Result<
-      void,
-      | PathNotFoundError
-      | PathIsNotSequenceError
-      | InvalidStateTransitionError
-      | InvalidStorageDataError
-    >
-  >;
+  ): Promise<Result<void, SequenceTransitionError>>;
   /** PREPARING -> RUNNING. */
-  setRunning(
-    path: SequencePath,
-    startTime: Date,
-  ): Promise<
-    Result<
-      void,
-      | PathNotFoundError
-      | PathIsNotSequenceError
-      | InvalidStateTransitionError
-      | InvalidStorageDataError
-    >
-  >;
+  setRunning(path: SequencePath, startTime: Date): Promise<Result<void, SequenceTransitionError>>;
   /** RUNNING -> FINISHED. */
-  setFinished(
-    path: SequencePath,
-    stopTime: Date,
-  ): Promise<
-    Result<
-      void,
-      | PathNotFoundError
-      | PathIsNotSequenceError
-      | InvalidStateTransitionError
-      | InvalidStorageDataError
-    >
-  >;
+  setFinished(path: SequencePath, stopTime: Date): Promise<Result<void, SequenceTransitionError>>;
   /** PREPARING | RUNNING -> INTERRUPTED. */
   setInterrupted(
     path: SequencePath,
     stopTime: Date,
-  ): Promise<
-    Result<
-      void,
-      | PathNotFoundError
-      | PathIsNotSequenceError
-      | InvalidStateTransitionError
-      | InvalidStorageDataError
-    >
-  >;
+  ): Promise<Result<void, SequenceTransitionError>>;
   /** PREPARING | RUNNING -> CRASHED, storing the error summary. */
   setCrashed(
     path: SequencePath,
     error: ErrorSummary,
     stopTime: Date,
-  ): Promise<
-    Result<
-      void,
-      | PathNotFoundError
-      | PathIsNotSequenceError
-      | InvalidStateTransitionError
-      | InvalidStorageDataError
-    >
-  >;
+  ): Promise<Result<void, SequenceTransitionError>>;
   /**
    * FINISHED | INTERRUPTED | CRASHED -> DRAFT, erasing shots, snapshots, times and error. This is the
    * only operation that deletes shots of a sequence (besides deleting the sequence).

@@ -11,14 +11,3 @@ export function sortStoragePaths(paths: SequencePath[]): SequencePath[] {
     return x < y ? -1 : x > y ? 1 : 0;
   });
 }
-
-/**
- * Bounds of the paths strictly below `path` in code point order, for SQL range queries on a column
- * with binary collation: every descendant starts with `path\`, and `\` (0x5C) is followed by `]`
- * (0x5D), so descendants are exactly the texts `t` with `lo <= t < hi`. Unlike `LIKE 'a\%'`, this
- * needs no escaping of `%` or `_`, which are valid in names.
- */
-export function descendantPathRange(path: SequencePath): [string, string] {
-  const text = path.toString();
-  return path.isRoot() ? ['\\', ']'] : [`${text}\\`, `${text}]`];
-}

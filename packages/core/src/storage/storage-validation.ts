@@ -8,7 +8,7 @@ import type {
   SequenceDraft,
   StoredDeviceConfiguration,
 } from './session-storage.js';
-import { InvalidStateTransitionError, InvalidStorageDataError } from './storage-errors.js';
+import { InvalidStorageDataError } from './storage-errors.js';
 import { decodeStorageJson, encodeStorageJson } from './storage-json.js';
 
 // Validation and encoding shared by every SessionStorage backend, so that all of them accept and
@@ -275,20 +275,6 @@ export function decodeStoredState(value: unknown, location: ErrorLocation = {}):
     });
   }
   return parsed.data;
-}
-
-/**
- * The error for a state change from `from` to `to`, or undefined when the change is allowed. Every
- * backend calls this inside its transaction, after reading the current state.
- */
-export function checkStateTransition(
-  path: SequencePath,
-  from: SequenceState,
-  to: SequenceState,
-): InvalidStateTransitionError | undefined {
-  return isTransitionAllowed(from, to)
-    ? undefined
-    : new InvalidStateTransitionError(path, from, to);
 }
 
 /** The states from which a sequence may go to `to`. */

@@ -47,19 +47,12 @@ export interface PreparedShot {
   arrays: PreparedArrayData[];
 }
 
-const CONSTRUCTORS: Record<DType, new (...args: never[]) => ArrayBufferView> = {
-  bool: Uint8Array,
-  uint8: Uint8Array,
-  uint16: Uint16Array,
-  uint32: Uint32Array,
-  int8: Int8Array,
-  int16: Int16Array,
-  int32: Int32Array,
-  float32: Float32Array,
-  float64: Float64Array,
-  int64: BigInt64Array,
-  uint64: BigUint64Array,
-};
+/** The typed-array class NDArray uses for `dtype` (`Uint16Array` for uint16...). */
+function arrayClassOf(dtype: DType): abstract new (...args: never[]) => ArrayBufferView {
+  return NDArray.zeros(dtype, [0]).data.constructor as abstract new (
+    ...args: never[]
+  ) => ArrayBufferView;
+}
 
 function prepareArray(
   label: string,
@@ -75,8 +68,9 @@ function prepareArray(
   }
   const size = (shape as number[]).reduce((a, b) => a * b, 1);
   const data = value.data as ArrayBufferView;
-  if (!(data instanceof CONSTRUCTORS[value.dtype])) {
-    return fail(`data of dtype ${value.dtype} must be a ${CONSTRUCTORS[value.dtype].name}`);
+  const arrayClass = arrayClassOf(value.dtype);
+  if (!(data instanceof arrayClass)) {
+    return fail(`data of dtype ${value.dtype} must be a ${arrayClass.name}`);
   }
   if (data.byteLength !== size * dtypeSize(value.dtype)) {
     return fail(`shape [${(shape as number[]).join(', ')}] needs ${size} values`);

@@ -2,21 +2,15 @@
 // the storage's `schema` option. The version lives in `shotline_schema_version`. Times are
 // timestamptz, JSON is `json` (kept verbatim, key order included), arrays are `bytea` stored without
 // compression (image data does not compress, and compressing costs CPU on every shot).
+import {
+  type StorageMigration,
+  latestStorageSchemaVersion,
+  storageMigrations,
+} from '@shotline/core';
 
-/** One step of the schema history. */
-export interface Migration {
-  /** The version the database has after this step. */
-  version: number;
-  description: string;
-  sql: string;
-}
-
-/** The schema history, oldest first. Never edit a released step: add a new one. */
-export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    description: 'path tree, sequences, shots with structured and array data, lab settings',
-    sql: `
+/** The SQL of each step of core's schema history. Never edit a released step: add a new one. */
+export const MIGRATIONS: readonly StorageMigration[] = storageMigrations({
+  1: `
       CREATE TABLE shotline_schema_version (
         singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
         version integer NOT NULL,
@@ -75,17 +69,11 @@ export const MIGRATIONS: readonly Migration[] = [
         content json NOT NULL
       );
     `,
-  },
-  {
-    version: 2,
-    description:
-      'sequence owner (so a restarting manager crashes only its own stale runs) and per-shot device timing',
-    sql: `
+  2: `
       ALTER TABLE sequences ADD COLUMN owner text;
       ALTER TABLE shots ADD COLUMN timing json NOT NULL DEFAULT 'null';
     `,
-  },
-];
+});
 
 /** The version this build writes and reads. */
-export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+export const SCHEMA_VERSION = latestStorageSchemaVersion(MIGRATIONS);

@@ -1,69 +1,48 @@
 import type { PoolClient, QueryConfig, QueryResultRow } from 'pg';
 import {
+  type EncodedPreparingSnapshot,
+  type EncodedSequenceDraft,
   type PreparedShot,
-  type SequencePath,
+  STORAGE_ROOT_PATH as ROOT,
+  SEQUENCE_DRAFT_RESET,
+  SEQUENCE_TRANSITION_COLUMNS,
   type SequenceState,
-  type StorageFailure,
+  type SequenceTransitionChanges,
   type StorageOutcome,
-  descendantPathRange,
-  isActive,
-  isEditable,
-  isTransitionAllowed,
+  type StorageStatePolicy,
+  type StoredDataRow,
+  type StoredDeviceRow,
+  type StoredSequenceRow,
+  type StoredSequenceStatsRow,
+  type StoredShotRow,
+  type StoredShotTableRows,
+  type StoredSnapshotRow,
+  childrenRefusal,
+  crashedRefusal,
+  deletePathRefusal,
+  editRefusal,
+  folderChainRefusal,
+  launchedRefusal,
+  movePathRefusal,
+  newSequenceRefusal,
+  sequencePreparingChanges,
+  sequenceLookupRefusal,
+  shotsRefusal,
+  storageDescendantRange,
+  storageFailure as failure,
+  storageParentPath,
+  storagePathChain,
+  storageRefusal as refused,
+  storageStatePolicy,
+  storageSuccess as success,
+  storedNodeKind as kindOf,
+  transitionRefusal,
 } from '@shotline/core';
 
 type Outcome<T> = StorageOutcome<T>;
 
-function success<T>(value: T): Outcome<T> {
-  return { ok: true, value };
-}
-
-function failure<T = never>(f: StorageFailure): Outcome<T> {
-  return { ok: false, failure: f };
-}
-
-/** A sequence row with its creation date and shot count (JSON columns as text). */
-export interface SequenceRow {
-  created_at: Date;
-  state: string;
-  iteration: string;
-  time_lanes: string;
-  expected_shots: number | null;
-  globals: string | null;
-  device_configurations: string | null;
-  error: string | null;
-  owner: string | null;
-  start_time: Date | null;
-  stop_time: Date | null;
-  completed: number;
-}
-
-/** A shot row without its data. */
-export interface ShotRow {
-  start_time: Date;
-  end_time: Date;
-  parameters: string;
-  timing: string;
-  labels: string[];
-}
-
-/** One stored data value: structured JSON, or an array's dtype, shape and bytes. */
-export type DataRow =
-  | { label: string; content: string }
-  | { label: string; dtype: string; shape: string; bytes: Buffer };
-
-/** Encoded draft fields (JSON text). */
-export interface DraftColumns {
-  iteration: string;
-  timeLanes: string;
-  expectedShots: number | null;
-}
-
-/** Encoded snapshot fields written at PREPARING. */
-export interface SnapshotColumns {
-  globals: string;
-  deviceConfigurations: string;
-  owner: string;
-}
+/** The state machine as the refusal rules take it. */
+const POLICY: StorageStatePolicy = storageStatePolicy();
 
 interface NodeRow {
   id: number;
@@ -78,20 +57,10 @@ interface SequenceRef {
   expected_shots: number | null;
 }
 
-const TRANSITION_COLUMNS = [
-  'globals',
-  'device_configurations',
-  'owner',
-  'error',
-  'start_time',
-  'stop_time',
-] as const;
-type TransitionColumn = (typeof TRANSITION_COLUMNS)[number];
-
 /**
- * Every storage operation as SQL on one connection inside the transaction opened by the storage
- * (see transaction.ts). Same checks, in the same order, as the SQLite backend's database layer;
- * failures are returned as core's {@link StorageFailure} data and rolled back by the caller.
+ * Every storage operation as SQL on one connection inside the transaction opened by the backend
+ * (see transaction.ts). Refusals are decided by core's storage rules, like in every backend, and
+ * returned as StorageFailure data, which the transaction rolls back.
  */
 export class SessionQueries {
   constructor(private readonly client: PoolClient) {}
@@ -128,35 +97,38 @@ export class SessionQueries {
     return (await this.row('SELECT 1 FROM paths WHERE parent_id = $1 LIMIT 1', [id])) !== undefined;
   }
 
-  private subtreeSequences(path: SequencePath): Promise<{ path: string; state: string }[]> {
-    const [lo, hi] = descendantPathRange(path);
+  private subtreeSequences(path: string): Promise<{ path: string; state: string }[]> {
+    const [lo, hi] = storageDescendantRange(path);
     return this.rows(
       `SELECT p.path, s.state FROM paths p JOIN sequences s ON s.path_id = p.id
        WHERE p.path = $1 OR (p.path >= $2 AND p.path < $3) ORDER BY p.path`,
-      [path.toString(), lo, hi],
+      [path, lo, hi],
     );
   }
 
   private async sequenceRef(path: string, share = false): Promise<Outcome<SequenceRef>> {
-    if (path === '\\') return failure({ kind: 'pathIsNotSequence', path });
-    const row = await this.row<{
-      id: number | null;
-      state: SequenceState;
-      expected_shots: number | null;
-    }>(
-      `SELECT s.id, s.state, s.expected_shots
-       FROM paths p LEFT JOIN sequences s ON s.path_id = p.id WHERE p.path = $1`,
-      [path],
-    );
-    if (row === undefined) return failure({ kind: 'pathNotFound', path });
-    if (row.id === null) return failure({ kind: 'pathIsNotSequence', path });
+    const row =
+      path === ROOT
+        ? undefined
+        : await this.row<{
+            id: number | null;
+            state: SequenceState;
+            expected_shots: number | null;
+          }>(
+            `SELECT s.id, s.state, s.expected_shots
+             FROM paths p LEFT JOIN sequences s ON s.path_id = p.id WHERE p.path = $1`,
+            [path],
+          );
+    const kind = row === undefined ? undefined : row.id === null ? 'folder' : 'sequence';
+    const refusal = refused(sequenceLookupRefusal(path, kind));
+    if (refusal) return refusal;
     if (share) {
       // Under READ COMMITTED this waits for a concurrent state change and reads its result.
       const locked = await this.row<{ state: SequenceState; expected_shots: number | null }>(
         'SELECT state, expected_shots FROM sequences WHERE id = $1 FOR SHARE',
-        [row.id],
+        [row!.id],
       );
-      return success({ id: row.id, ...locked! });
+      return success({ id: row!.id!, ...locked! });
     }
     return success(row as SequenceRef);
   }
@@ -173,20 +145,14 @@ export class SessionQueries {
 
   /** Creates the missing folders down to `path`; refuses to cross a sequence (reported for `reportAs`). */
   private async createFolders(
-    path: SequencePath,
+    path: string,
     createdAt: Date,
-    reportAs = path.toString(),
+    reportAs = path,
   ): Promise<Outcome<string[]>> {
-    const chain = path
-      .ancestors()
-      .reverse()
-      .filter((p) => !p.isRoot())
-      .map(String);
+    const chain = storagePathChain(path);
     const nodes = await Promise.all(chain.map((p) => this.node(p)));
-    const blocking = nodes.findIndex((n) => n !== undefined && n.sequence_id !== null);
-    if (blocking >= 0) {
-      return failure({ kind: 'pathCrossesSequence', path: reportAs, sequence: chain[blocking]! });
-    }
+    const crossing = refused(folderChainRefusal(reportAs, chain, nodes.map(kindOf)));
+    if (crossing) return crossing;
     const created: string[] = [];
     let parentId: number | null = null;
     for (let i = 0; i < chain.length; i++) {
@@ -206,28 +172,26 @@ export class SessionQueries {
   }
 
   private async insertSequence(
-    path: SequencePath,
-    draft: DraftColumns,
+    path: string,
+    draft: EncodedSequenceDraft,
     createdAt: Date,
   ): Promise<Outcome<void>> {
-    const text = path.toString();
-    if (path.isRoot()) return failure({ kind: 'pathIsRoot', path: text });
-    for (const ancestor of path.parent!.ancestors().reverse()) {
-      if (ancestor.isRoot()) continue;
-      if ((await this.node(ancestor.toString()))?.sequence_id != null) {
-        return failure({ kind: 'pathCrossesSequence', path: text, sequence: ancestor.toString() });
-      }
-    }
-    const existing = await this.node(text);
-    if (existing?.sequence_id != null) return failure({ kind: 'pathIsSequence', path: text });
-    if (existing !== undefined && (await this.hasChildren(existing.id))) {
-      return failure({ kind: 'pathHasChildren', path: text });
-    }
+    const parents = await Promise.all(
+      storagePathChain(storageParentPath(path)).map((p) => this.node(p)),
+    );
+    const existing = path === ROOT ? undefined : await this.node(path);
+    const refusal = newSequenceRefusal(
+      path,
+      parents.map(kindOf),
+      kindOf(existing),
+      existing !== undefined && (await this.hasChildren(existing.id)),
+    );
+    if (refusal) return failure(refusal);
     if (existing === undefined) {
       const created = await this.createFolders(path, createdAt);
       if (!created.ok) return created;
     }
-    const pathId = existing?.id ?? (await this.node(text))!.id;
+    const pathId = existing?.id ?? (await this.node(path))!.id;
     await this.client.query(
       `INSERT INTO sequences (path_id, state, iteration, time_lanes, expected_shots)
        VALUES ($1, 'draft', $2, $3, $4)`,
@@ -239,16 +203,15 @@ export class SessionQueries {
   private async transition(
     path: string,
     to: SequenceState,
-    changes: Partial<Record<TransitionColumn, string | Date | null>>,
+    changes: SequenceTransitionChanges<Date>,
     after?: (sequenceId: number) => Promise<unknown>,
   ): Promise<Outcome<void>> {
     const ref = await this.sequenceRef(path);
     if (!ref.ok) return ref;
     const from = ref.value.state;
-    if (!isTransitionAllowed(from, to)) {
-      return failure({ kind: 'invalidTransition', path, from, to });
-    }
-    const columns = TRANSITION_COLUMNS.filter((c) => c in changes);
+    const refusal = refused(transitionRefusal(path, from, to, POLICY));
+    if (refusal) return refusal;
+    const columns = SEQUENCE_TRANSITION_COLUMNS.filter((c) => c in changes);
     const assignments = ['state = $1', ...columns.map((c, i) => `${c} = $${i + 2}`)].join(', ');
     const n = columns.length + 2;
     const result = await this.client.query(
@@ -262,106 +225,91 @@ export class SessionQueries {
 
   // ---- path tree -------------------------------------------------------------------------------
 
-  async pathExists(path: SequencePath): Promise<boolean> {
-    return path.isRoot() || (await this.node(path.toString())) !== undefined;
+  async pathExists(path: string): Promise<boolean> {
+    return path === ROOT || (await this.node(path)) !== undefined;
   }
 
-  createPath(path: SequencePath, createdAt: Date): Promise<Outcome<string[]>> {
+  createPath(path: string, createdAt: Date): Promise<Outcome<string[]>> {
     return this.createFolders(path, createdAt);
   }
 
-  async deletePath(path: SequencePath, deleteSequences: boolean): Promise<Outcome<void>> {
-    const text = path.toString();
-    if (path.isRoot()) return failure({ kind: 'pathIsRoot', path: text });
-    const node = await this.node(text);
-    if (node === undefined) return failure({ kind: 'pathNotFound', path: text });
-    const sequences = await this.subtreeSequences(path);
-    if (sequences.length > 0 && !deleteSequences) {
-      return failure({ kind: 'pathContainsSequences', path: text, example: sequences[0]!.path });
-    }
-    const running = sequences.find((s) => isActive(s.state as SequenceState));
-    if (running !== undefined) return failure({ kind: 'sequenceRunning', path: running.path });
-    await this.client.query('DELETE FROM paths WHERE id = $1', [node.id]);
+  async deletePath(path: string, deleteSequences: boolean): Promise<Outcome<void>> {
+    const node = path === ROOT ? undefined : await this.node(path);
+    const sequences = node === undefined ? [] : await this.subtreeSequences(path);
+    const refusal = deletePathRefusal(path, node !== undefined, sequences, deleteSequences, POLICY);
+    if (refusal) return failure(refusal);
+    await this.client.query('DELETE FROM paths WHERE id = $1', [node!.id]);
     return success(undefined);
   }
 
-  async children(path: SequencePath): Promise<Outcome<string[]>> {
-    const text = path.toString();
-    if (path.isRoot()) {
-      return success(
-        (await this.rows<{ path: string }>('SELECT path FROM paths WHERE parent_id IS NULL')).map(
-          (r) => r.path,
-        ),
-      );
+  async children(path: string): Promise<Outcome<string[]>> {
+    let parentId: number | null = null;
+    if (path !== ROOT) {
+      const node = await this.node(path);
+      const refusal = refused(childrenRefusal(path, kindOf(node)));
+      if (refusal) return refusal;
+      parentId = node!.id;
     }
-    const node = await this.node(text);
-    if (node === undefined) return failure({ kind: 'pathNotFound', path: text });
-    if (node.sequence_id !== null) return failure({ kind: 'pathIsSequence', path: text });
-    return success(
-      (
-        await this.rows<{ path: string }>('SELECT path FROM paths WHERE parent_id = $1', [node.id])
-      ).map((r) => r.path),
+    const rows = await this.rows<{ path: string }>(
+      parentId === null
+        ? 'SELECT path FROM paths WHERE parent_id IS NULL'
+        : 'SELECT path FROM paths WHERE parent_id = $1',
+      parentId === null ? [] : [parentId],
     );
+    return success(rows.map((r) => r.path));
   }
 
-  async creationDate(path: SequencePath): Promise<Outcome<Date>> {
-    const text = path.toString();
-    if (path.isRoot()) return failure({ kind: 'pathIsRoot', path: text });
-    const node = await this.node(text);
-    return node === undefined
-      ? failure({ kind: 'pathNotFound', path: text })
-      : success(node.created_at);
+  async creationDate(path: string): Promise<Outcome<Date>> {
+    if (path === ROOT) return failure({ kind: 'pathIsRoot', path });
+    const node = await this.node(path);
+    return node === undefined ? failure({ kind: 'pathNotFound', path }) : success(node.created_at);
   }
 
-  async movePath(
-    source: SequencePath,
-    destination: SequencePath,
-    now: Date,
-  ): Promise<Outcome<void>> {
-    const from = source.toString();
-    const to = destination.toString();
-    if (source.isRoot() || destination.equals(source) || destination.isDescendantOf(source)) {
-      return failure({ kind: 'recursiveMove', source: from, destination: to });
-    }
-    const node = await this.node(from);
-    if (node === undefined) return failure({ kind: 'pathNotFound', path: from });
-    const running = (await this.subtreeSequences(source)).find((s) =>
-      isActive(s.state as SequenceState),
+  async movePath(source: string, destination: string, now: Date): Promise<Outcome<void>> {
+    const node = source === ROOT ? undefined : await this.node(source);
+    const sequences = node === undefined ? [] : await this.subtreeSequences(source);
+    const destinationExists = destination !== ROOT && (await this.node(destination)) !== undefined;
+    const refusal = refused(
+      movePathRefusal(
+        source,
+        destination,
+        node !== undefined,
+        sequences,
+        destinationExists,
+        POLICY,
+      ),
     );
-    if (running !== undefined) return failure({ kind: 'sequenceRunning', path: running.path });
-    if (destination.isRoot() || (await this.node(to)) !== undefined) {
-      return failure({ kind: 'pathExists', path: to });
-    }
-    const parent = destination.parent!;
-    const created = await this.createFolders(parent, now, to);
+    if (refusal) return refusal;
+    const parent = storageParentPath(destination);
+    const created = await this.createFolders(parent, now, destination);
     if (!created.ok) return created;
-    const parentId = parent.isRoot() ? null : (await this.node(parent.toString()))!.id;
-    const [lo, hi] = descendantPathRange(source);
+    const parentId = parent === ROOT ? null : (await this.node(parent))!.id;
+    const [lo, hi] = storageDescendantRange(source);
     // char_length() and substring() count characters the same way, whatever the encoding.
     await this.client.query(
       `UPDATE paths SET path = $1 || substring(path from char_length($2) + 1)
        WHERE path >= $3 AND path < $4`,
-      [to, from, lo, hi],
+      [destination, source, lo, hi],
     );
     await this.client.query('UPDATE paths SET path = $1, parent_id = $2 WHERE id = $3', [
-      to,
+      destination,
       parentId,
-      node.id,
+      node!.id,
     ]);
     return success(undefined);
   }
 
-  async isSequence(path: SequencePath): Promise<Outcome<boolean>> {
-    if (path.isRoot()) return success(false);
-    const node = await this.node(path.toString());
+  async isSequence(path: string): Promise<Outcome<boolean>> {
+    if (path === ROOT) return success(false);
+    const node = await this.node(path);
     return node === undefined
-      ? failure({ kind: 'pathNotFound', path: path.toString() })
+      ? failure({ kind: 'pathNotFound', path })
       : success(node.sequence_id !== null);
   }
 
-  async sequencesUnder(path: SequencePath): Promise<Outcome<string[]>> {
-    if (!path.isRoot() && (await this.node(path.toString())) === undefined) {
-      return failure({ kind: 'pathNotFound', path: path.toString() });
+  async sequencesUnder(path: string): Promise<Outcome<string[]>> {
+    if (path !== ROOT && (await this.node(path)) === undefined) {
+      return failure({ kind: 'pathNotFound', path });
     }
     return success((await this.subtreeSequences(path)).map((s) => s.path));
   }
@@ -377,16 +325,20 @@ export class SessionQueries {
 
   // ---- sequences -------------------------------------------------------------------------------
 
-  createSequence(path: SequencePath, draft: DraftColumns, createdAt: Date): Promise<Outcome<void>> {
+  createSequence(
+    path: string,
+    draft: EncodedSequenceDraft,
+    createdAt: Date,
+  ): Promise<Outcome<void>> {
     return this.insertSequence(path, draft, createdAt);
   }
 
   async duplicateSequence(
-    source: SequencePath,
-    destination: SequencePath,
+    source: string,
+    destination: string,
     createdAt: Date,
   ): Promise<Outcome<void>> {
-    const ref = await this.sequenceRef(source.toString());
+    const ref = await this.sequenceRef(source);
     if (!ref.ok) return ref;
     const row = (await this.row<{
       iteration: string;
@@ -402,11 +354,11 @@ export class SessionQueries {
     );
   }
 
-  async getSequence(path: SequencePath): Promise<Outcome<SequenceRow>> {
-    const ref = await this.sequenceRef(path.toString());
+  async getSequence(path: string): Promise<Outcome<StoredSequenceRow>> {
+    const ref = await this.sequenceRef(path);
     if (!ref.ok) return ref;
     return success(
-      (await this.row<SequenceRow>(
+      (await this.row<StoredSequenceRow>(
         `SELECT p.created_at, s.state, s.iteration, s.time_lanes, s.expected_shots, s.globals,
            s.device_configurations, s.error, s.owner, s.start_time, s.stop_time,
            (SELECT count(*) FROM shots sh WHERE sh.sequence_id = s.id) AS completed
@@ -416,11 +368,11 @@ export class SessionQueries {
     );
   }
 
-  async getStats(path: SequencePath): Promise<Outcome<SequenceRow>> {
-    const ref = await this.sequenceRef(path.toString());
+  async getStats(path: string): Promise<Outcome<StoredSequenceStatsRow>> {
+    const ref = await this.sequenceRef(path);
     if (!ref.ok) return ref;
     return success(
-      (await this.row<SequenceRow>(
+      (await this.row<StoredSequenceStatsRow>(
         `SELECT state, expected_shots, start_time, stop_time,
            (SELECT count(*) FROM shots sh WHERE sh.sequence_id = s.id) AS completed
          FROM sequences s WHERE s.id = $1`,
@@ -437,9 +389,8 @@ export class SessionQueries {
   ): Promise<Outcome<void>> {
     const ref = await this.sequenceRef(path);
     if (!ref.ok) return ref;
-    if (!isEditable(ref.value.state)) {
-      return failure({ kind: 'notEditable', path, state: ref.value.state });
-    }
+    const refusal = refused(editRefusal(path, ref.value.state, POLICY));
+    if (refusal) return refusal;
     if (expected === undefined) {
       await this.client.query(`UPDATE sequences SET ${column} = $1 WHERE id = $2`, [
         value,
@@ -455,111 +406,86 @@ export class SessionQueries {
   }
 
   setIteration(
-    path: SequencePath,
+    path: string,
     iteration: string,
     expectedShots: number | null,
   ): Promise<Outcome<void>> {
-    return this.edit(path.toString(), 'iteration', iteration, expectedShots);
+    return this.edit(path, 'iteration', iteration, expectedShots);
   }
 
-  setTimeLanes(path: SequencePath, timeLanes: string): Promise<Outcome<void>> {
-    return this.edit(path.toString(), 'time_lanes', timeLanes);
+  setTimeLanes(path: string, timeLanes: string): Promise<Outcome<void>> {
+    return this.edit(path, 'time_lanes', timeLanes);
   }
 
-  setPreparing(path: SequencePath, snapshot: SnapshotColumns): Promise<Outcome<void>> {
-    return this.transition(path.toString(), 'preparing', {
-      globals: snapshot.globals,
-      device_configurations: snapshot.deviceConfigurations,
-      owner: snapshot.owner,
-    });
+  setPreparing(path: string, snapshot: EncodedPreparingSnapshot): Promise<Outcome<void>> {
+    return this.transition(path, 'preparing', sequencePreparingChanges(snapshot));
   }
 
-  setRunning(path: SequencePath, startTime: Date): Promise<Outcome<void>> {
-    return this.transition(path.toString(), 'running', { start_time: startTime });
+  setRunning(path: string, startTime: Date): Promise<Outcome<void>> {
+    return this.transition(path, 'running', { start_time: startTime });
   }
 
-  setFinished(path: SequencePath, stopTime: Date): Promise<Outcome<void>> {
-    return this.transition(path.toString(), 'finished', { stop_time: stopTime });
+  setFinished(path: string, stopTime: Date): Promise<Outcome<void>> {
+    return this.transition(path, 'finished', { stop_time: stopTime });
   }
 
-  setInterrupted(path: SequencePath, stopTime: Date): Promise<Outcome<void>> {
-    return this.transition(path.toString(), 'interrupted', { stop_time: stopTime });
+  setInterrupted(path: string, stopTime: Date): Promise<Outcome<void>> {
+    return this.transition(path, 'interrupted', { stop_time: stopTime });
   }
 
-  setCrashed(path: SequencePath, error: string, stopTime: Date): Promise<Outcome<void>> {
-    return this.transition(path.toString(), 'crashed', { error, stop_time: stopTime });
+  setCrashed(path: string, error: string, stopTime: Date): Promise<Outcome<void>> {
+    return this.transition(path, 'crashed', { error, stop_time: stopTime });
   }
 
-  resetToDraft(path: SequencePath): Promise<Outcome<void>> {
-    return this.transition(
-      path.toString(),
-      'draft',
-      {
-        globals: null,
-        device_configurations: null,
-        owner: null,
-        error: null,
-        start_time: null,
-        stop_time: null,
-      },
-      (id) => this.client.query('DELETE FROM shots WHERE sequence_id = $1', [id]),
+  resetToDraft(path: string): Promise<Outcome<void>> {
+    return this.transition(path, 'draft', SEQUENCE_DRAFT_RESET, (id) =>
+      this.client.query('DELETE FROM shots WHERE sequence_id = $1', [id]),
     );
   }
 
-  async getError(path: SequencePath): Promise<Outcome<string>> {
-    const text = path.toString();
-    const ref = await this.sequenceRef(text);
+  async getError(path: string): Promise<Outcome<string>> {
+    const ref = await this.sequenceRef(path);
     if (!ref.ok) return ref;
     const row = (await this.row<{ error: string | null }>(
       'SELECT error FROM sequences WHERE id = $1',
       [ref.value.id],
     ))!;
-    if (ref.value.state !== 'crashed' || row.error === null) {
-      return failure({ kind: 'notCrashed', path: text, state: ref.value.state });
-    }
-    return success(row.error);
+    return refused(crashedRefusal(path, ref.value.state, row.error)) ?? success(row.error!);
   }
 
-  async getSnapshot(
-    path: SequencePath,
-  ): Promise<Outcome<{ globals: string; deviceConfigurations: string }>> {
-    const ref = await this.sequenceRef(path.toString());
+  async getSnapshot(path: string): Promise<Outcome<StoredSnapshotRow>> {
+    const ref = await this.sequenceRef(path);
     if (!ref.ok) return ref;
     const row = (await this.row<{ globals: string | null; device_configurations: string | null }>(
       'SELECT globals, device_configurations FROM sequences WHERE id = $1',
       [ref.value.id],
     ))!;
-    if (row.globals === null || row.device_configurations === null) {
-      return failure({ kind: 'notLaunched', path: path.toString() });
-    }
-    return success({ globals: row.globals, deviceConfigurations: row.device_configurations });
+    return (
+      refused(launchedRefusal(path, row.globals, row.device_configurations)) ??
+      success({ globals: row.globals!, deviceConfigurations: row.device_configurations! })
+    );
   }
 
   // ---- shots -----------------------------------------------------------------------------------
 
   /** Stores shots; runs in a `shots` transaction (READ COMMITTED, sequence row locked FOR SHARE). */
-  async createShots(path: SequencePath, shots: PreparedShot[]): Promise<Outcome<void>> {
-    const text = path.toString();
-    const ref = await this.sequenceRef(text, true);
+  async createShots(path: string, shots: PreparedShot[]): Promise<Outcome<void>> {
+    const ref = await this.sequenceRef(path, true);
     if (!ref.ok) return ref;
     const { id, state, expected_shots: expected } = ref.value;
-    if (state !== 'running') return failure({ kind: 'notRunning', path: text, state });
-    const seen = new Set<number>();
-    for (const { index } of shots) {
-      if (expected !== null && index >= expected) {
-        return failure({ kind: 'shotIndex', path: text, index, expected });
-      }
-      if (seen.has(index)) return failure({ kind: 'duplicateShot', path: text, index });
-      seen.add(index);
-    }
-    if (shots.length > 0) {
-      const existing = await this.row<{ idx: number }>(
-        'SELECT idx FROM shots WHERE sequence_id = $1 AND idx = ANY($2::bigint[]) ORDER BY idx LIMIT 1',
-        [id, shots.map((s) => s.index)],
-      );
-      if (existing !== undefined)
-        return failure({ kind: 'duplicateShot', path: text, index: existing.idx });
-    }
+    const indices = shots.map((s) => s.index);
+    const stored = new Set(
+      indices.length === 0
+        ? []
+        : (
+            await this.rows<{ idx: number }>(
+              'SELECT idx FROM shots WHERE sequence_id = $1 AND idx = ANY($2::bigint[])',
+              [id, indices],
+            )
+          ).map((r) => r.idx),
+    );
+    const refusal = shotsRefusal(path, state, expected, indices, (index) => stored.has(index));
+    if (refusal) return failure(refusal);
     for (const shot of shots) {
       const shotId = (await this.row<{ id: number }>({
         name: 'shotline-insert-shot',
@@ -592,8 +518,8 @@ export class SessionQueries {
     return success(undefined);
   }
 
-  async shotIndices(path: SequencePath): Promise<Outcome<number[]>> {
-    const ref = await this.sequenceRef(path.toString());
+  async shotIndices(path: string): Promise<Outcome<number[]>> {
+    const ref = await this.sequenceRef(path);
     if (!ref.ok) return ref;
     return success(
       (
@@ -605,10 +531,10 @@ export class SessionQueries {
     );
   }
 
-  async getShot(path: SequencePath, index: number): Promise<Outcome<ShotRow>> {
-    const shotId = await this.shotId(path.toString(), index);
+  async getShot(path: string, index: number): Promise<Outcome<StoredShotRow>> {
+    const shotId = await this.shotId(path, index);
     if (!shotId.ok) return shotId;
-    const row = (await this.row<Omit<ShotRow, 'labels'>>(
+    const row = (await this.row<Omit<StoredShotRow, 'labels'>>(
       'SELECT start_time, end_time, parameters, timing FROM shots WHERE id = $1',
       [shotId.value],
     ))!;
@@ -620,13 +546,8 @@ export class SessionQueries {
     return success({ ...row, labels: labels.map((l) => l.label) });
   }
 
-  private async arrays(shotId: number, label?: string): Promise<DataRow[]> {
-    const result = await this.client.query<{
-      label: string;
-      dtype: string;
-      shape: string;
-      bytes: Buffer;
-    }>(
+  private async arrays(shotId: number, label?: string): Promise<StoredDataRow[]> {
+    const result = await this.client.query<StoredDataRow & QueryResultRow>(
       `SELECT label, dtype, shape, bytes FROM shot_array_data
        WHERE shot_id = $1 ${label === undefined ? '' : 'AND label = $2'}`,
       label === undefined ? [shotId] : [shotId, label],
@@ -634,8 +555,8 @@ export class SessionQueries {
     return result.rows;
   }
 
-  async getShotData(path: SequencePath, index: number, label: string): Promise<Outcome<DataRow>> {
-    const shotId = await this.shotId(path.toString(), index);
+  async getShotData(path: string, index: number, label: string): Promise<Outcome<StoredDataRow>> {
+    const shotId = await this.shotId(path, index);
     if (!shotId.ok) return shotId;
     const structured = await this.row<{ label: string; content: string }>(
       'SELECT label, content FROM shot_structured_data WHERE shot_id = $1 AND label = $2',
@@ -644,12 +565,12 @@ export class SessionQueries {
     if (structured !== undefined) return success(structured);
     const [array] = await this.arrays(shotId.value, label);
     return array === undefined
-      ? failure({ kind: 'dataNotFound', path: path.toString(), index, label })
+      ? failure({ kind: 'dataNotFound', path, index, label })
       : success(array);
   }
 
-  async getAllShotData(path: SequencePath, index: number): Promise<Outcome<DataRow[]>> {
-    const shotId = await this.shotId(path.toString(), index);
+  async getAllShotData(path: string, index: number): Promise<Outcome<StoredDataRow[]>> {
+    const shotId = await this.shotId(path, index);
     if (!shotId.ok) return shotId;
     const structured = await this.rows<{ label: string; content: string }>(
       'SELECT label, content FROM shot_structured_data WHERE shot_id = $1',
@@ -660,22 +581,24 @@ export class SessionQueries {
 
   /** Rows for readShotTable; `labels` null means every structured label, [] none. */
   async shotTableRows(
-    path: SequencePath,
+    path: string,
     labels: string[] | null,
-  ): Promise<Outcome<{ shots: unknown[][]; data: unknown[][] }>> {
-    const ref = await this.sequenceRef(path.toString());
+  ): Promise<Outcome<StoredShotTableRows>> {
+    const ref = await this.sequenceRef(path);
     if (!ref.ok) return ref;
-    const shots = await this.client.query<unknown[]>({
+    // bigint indices arrive as numbers (the pool's type parser), times as float8 milliseconds and
+    // JSON as text.
+    const shots = await this.client.query<StoredShotTableRows['shots'][number]>({
       text: `SELECT idx, (extract(epoch from start_time) * 1000)::float8,
                (extract(epoch from end_time) * 1000)::float8, parameters
              FROM shots WHERE sequence_id = $1 ORDER BY idx`,
       values: [ref.value.id],
       rowMode: 'array',
     });
-    let data: unknown[][] = [];
+    let data: StoredShotTableRows['data'] = [];
     if (labels === null || labels.length > 0) {
       data = (
-        await this.client.query<unknown[]>({
+        await this.client.query<StoredShotTableRows['data'][number]>({
           text: `SELECT s.idx, d.label, d.content FROM shot_structured_data d
                  JOIN shots s ON s.id = d.shot_id WHERE s.sequence_id = $1
                  ${labels === null ? '' : 'AND d.label = ANY($2::text[])'}`,
@@ -704,12 +627,12 @@ export class SessionQueries {
     return success(undefined);
   }
 
-  listDevices(): Promise<{ name: string; type: string; content: string }[]> {
+  listDevices(): Promise<StoredDeviceRow[]> {
     return this.rows('SELECT name, type, content FROM device_configurations');
   }
 
-  async getDevice(name: string): Promise<Outcome<{ name: string; type: string; content: string }>> {
-    const row = await this.row<{ name: string; type: string; content: string }>(
+  async getDevice(name: string): Promise<Outcome<StoredDeviceRow>> {
+    const row = await this.row<StoredDeviceRow & QueryResultRow>(
       'SELECT name, type, content FROM device_configurations WHERE name = $1',
       [name],
     );

@@ -2,23 +2,18 @@
 // and is marked as shotline's by `PRAGMA application_id`. Times are INTEGER milliseconds since the
 // epoch (UTC); JSON is TEXT; arrays are BLOBs of C-order bytes with their dtype and JSON shape.
 
+import {
+  type StorageMigration,
+  latestStorageSchemaVersion,
+  storageMigrations,
+} from '@shotline/core';
+
 /** `PRAGMA application_id` of shotline databases ("SHOT"). */
 export const APPLICATION_ID = 0x53484f54;
 
-/** One step of the schema history. */
-export interface Migration {
-  /** The version the database has after this step. */
-  version: number;
-  description: string;
-  sql: string;
-}
-
-/** The schema history, oldest first. Never edit a released step: add a new one. */
-export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    description: 'path tree, sequences, shots with structured and array data, lab settings',
-    sql: `
+/** The SQL of each step of core's schema history. Never edit a released step: add a new one. */
+export const MIGRATIONS: readonly StorageMigration[] = storageMigrations({
+  1: `
       CREATE TABLE paths (
         id INTEGER PRIMARY KEY,
         path TEXT NOT NULL UNIQUE,
@@ -71,17 +66,11 @@ export const MIGRATIONS: readonly Migration[] = [
         content TEXT NOT NULL
       );
     `,
-  },
-  {
-    version: 2,
-    description:
-      'sequence owner (so a restarting manager crashes only its own stale runs) and per-shot device timing',
-    sql: `
+  2: `
       ALTER TABLE sequences ADD COLUMN owner TEXT;
       ALTER TABLE shots ADD COLUMN timing TEXT NOT NULL DEFAULT 'null';
     `,
-  },
-];
+});
 
 /** The version this build writes and reads. */
-export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+export const SCHEMA_VERSION = latestStorageSchemaVersion(MIGRATIONS);

@@ -1,64 +1,47 @@
 import type Database from 'better-sqlite3';
-// Types only: this file also runs in the writer worker, which must not load @shotline/core.
-import type { PreparedShot } from '@shotline/core';
-import { ROOT, ancestorsTopDown, descendantRange, parentOf } from './path-text.js';
+// Types only from the core barrel: this file also runs in the writer worker, which must not load all
+// of @shotline/core; the refusal rules come from its dependency-free `storage-rules` entry.
+import type {
+  EncodedPreparingSnapshot,
+  EncodedSequenceDraft,
+  PreparedShot,
+  StorageOutcome,
+  StoredDataRow,
+  StoredDeviceRow,
+  StoredSequenceRow,
+  StoredSequenceStatsRow,
+  StoredShotRow,
+  StoredShotTableRows,
+  StoredSnapshotRow,
+} from '@shotline/core';
 import {
-  type Outcome,
-  type StatePolicy,
-  type StorageFailure,
-  failure,
-  success,
-} from './storage-failure.js';
+  STORAGE_ROOT_PATH as ROOT,
+  SEQUENCE_DRAFT_RESET,
+  SEQUENCE_TRANSITION_COLUMNS,
+  type SequenceTransitionChanges,
+  type StorageStatePolicy,
+  childrenRefusal,
+  crashedRefusal,
+  deletePathRefusal,
+  editRefusal,
+  folderChainRefusal,
+  launchedRefusal,
+  movePathRefusal,
+  newSequenceRefusal,
+  sequencePreparingChanges,
+  sequenceLookupRefusal,
+  shotsRefusal,
+  storageDescendantRange,
+  storageFailure as failure,
+  storageParentPath,
+  storagePathChain,
+  storageRefusal as refused,
+  storageSuccess as success,
+  storedNodeKind as kindOf,
+  transitionRefusal,
+} from '@shotline/core/storage-rules';
 
-/** A sequence row with its path, creation date and shot count. */
-export interface SequenceRow {
-  created_at: number;
-  state: string;
-  iteration: string;
-  time_lanes: string;
-  expected_shots: number | null;
-  globals: string | null;
-  device_configurations: string | null;
-  error: string | null;
-  owner: string | null;
-  start_time: number | null;
-  stop_time: number | null;
-  completed: number;
-}
-
-/** A shot row without its data. */
-export interface ShotRow {
-  start_time: number;
-  end_time: number;
-  parameters: string;
-  timing: string;
-  labels: string[];
-}
-
-/** One stored data value: structured JSON, or an array's dtype, shape and bytes. */
-export type DataRow =
-  | { label: string; content: string }
-  | { label: string; dtype: string; shape: string; bytes: Uint8Array };
-
-/** Rows of {@link SessionDatabase.shotTableRows}: `[index, start, end, parameters]` and `[index, label, content]`. */
-export interface ShotTableRows {
-  shots: [number, number, number, string][];
-  data: [number, string, string][];
-}
-
-/** Encoded draft fields (JSON text). */
-export interface DraftColumns {
-  iteration: string;
-  timeLanes: string;
-  expectedShots: number | null;
-}
-
-/** Encoded snapshot fields written at PREPARING. */
-export interface SnapshotColumns {
-  globals: string;
-  deviceConfigurations: string;
-  owner: string;
-}
+type Outcome<T> = StorageOutcome<T>;
 
 interface NodeRow {
   id: number;
@@ -77,30 +60,20 @@ interface SequenceRef {
 class Rollback extends Error {}
 const ROLLBACK = new Rollback('rollback');
 
-const TRANSITION_COLUMNS = [
-  'globals',
-  'device_configurations',
-  'owner',
-  'error',
-  'start_time',
-  'stop_time',
-] as const;
-type TransitionColumn = (typeof TRANSITION_COLUMNS)[number];
-
 /**
  * Every storage operation as synchronous SQL on one better-sqlite3 connection. Paths are validated
  * path strings, times are milliseconds and JSON is text (encoded by core's helpers on the main
- * thread); expected failures are returned as {@link StorageFailure} data. Each write runs in one
- * `BEGIN IMMEDIATE` transaction (a savepoint when nested in a group commit) and checks everything
- * before writing, and a failure rolls back, so nothing is ever half-written. Reads run in one read
- * transaction, so they see a consistent snapshot.
+ * thread); refusals are decided by core's storage rules and returned as StorageFailure data. Each
+ * write runs in one `BEGIN IMMEDIATE` transaction (a savepoint when nested in a group commit) and
+ * checks everything before writing, and a failure rolls back, so nothing is ever half-written.
+ * Reads run in one read transaction, so they see a consistent snapshot.
  */
 export class SessionDatabase {
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(
     readonly db: Database.Database,
-    private readonly policy: StatePolicy,
+    private readonly policy: StorageStatePolicy,
   ) {}
 
   private stmt(sql: string): Database.Statement {
@@ -164,7 +137,7 @@ export class SessionDatabase {
   }
 
   private subtreeSequences(path: string): { path: string; state: string }[] {
-    const [lo, hi] = descendantRange(path);
+    const [lo, hi] = storageDescendantRange(path);
     return this.stmt(
       `SELECT p.path AS path, s.state AS state FROM paths p JOIN sequences s ON s.path_id = p.id
        WHERE p.path = ? OR (p.path >= ? AND p.path < ?) ORDER BY p.path`,
@@ -172,14 +145,12 @@ export class SessionDatabase {
   }
 
   private sequenceRef(path: string): Outcome<SequenceRef> {
-    if (path === ROOT) return failure({ kind: 'pathIsNotSequence', path });
     const row = this.stmt(
       `SELECT s.id AS id, s.state AS state, s.expected_shots AS expected_shots
        FROM paths p LEFT JOIN sequences s ON s.path_id = p.id WHERE p.path = ?`,
     ).get(path) as { id: number | null; state: string; expected_shots: number | null } | undefined;
-    if (row === undefined) return failure({ kind: 'pathNotFound', path });
-    if (row.id === null) return failure({ kind: 'pathIsNotSequence', path });
-    return success(row as SequenceRef);
+    const kind = row === undefined ? undefined : row.id === null ? 'folder' : 'sequence';
+    return refused(sequenceLookupRefusal(path, kind)) ?? success(row as SequenceRef);
   }
 
   private shotId(path: string, index: number): Outcome<number> {
@@ -194,12 +165,10 @@ export class SessionDatabase {
 
   /** Creates the missing folders down to `path`; refuses to cross a sequence (reported for `reportAs`). */
   private createFolders(path: string, createdAt: number, reportAs = path): Outcome<string[]> {
-    const chain = ancestorsTopDown(path);
+    const chain = storagePathChain(path);
     const nodes = chain.map((p) => this.node(p));
-    const blocking = nodes.findIndex((n) => n?.sequence_id != null);
-    if (blocking >= 0) {
-      return failure({ kind: 'pathCrossesSequence', path: reportAs, sequence: chain[blocking]! });
-    }
+    const crossing = refused(folderChainRefusal(reportAs, chain, nodes.map(kindOf)));
+    if (crossing) return crossing;
     const created: string[] = [];
     let parentId: number | null = null;
     chain.forEach((p, i) => {
@@ -217,18 +186,20 @@ export class SessionDatabase {
     return success(created);
   }
 
-  private insertSequence(path: string, draft: DraftColumns, createdAt: number): Outcome<void> {
-    if (path === ROOT) return failure({ kind: 'pathIsRoot', path });
-    for (const ancestor of ancestorsTopDown(parentOf(path))) {
-      if (this.node(ancestor)?.sequence_id != null) {
-        return failure({ kind: 'pathCrossesSequence', path, sequence: ancestor });
-      }
-    }
-    const existing = this.node(path);
-    if (existing?.sequence_id != null) return failure({ kind: 'pathIsSequence', path });
-    if (existing !== undefined && this.hasChildren(existing.id)) {
-      return failure({ kind: 'pathHasChildren', path });
-    }
+  private insertSequence(
+    path: string,
+    draft: EncodedSequenceDraft,
+    createdAt: number,
+  ): Outcome<void> {
+    const parentKinds = storagePathChain(storageParentPath(path)).map((p) => kindOf(this.node(p)));
+    const existing = path === ROOT ? undefined : this.node(path);
+    const refusal = newSequenceRefusal(
+      path,
+      parentKinds,
+      kindOf(existing),
+      existing !== undefined && this.hasChildren(existing.id),
+    );
+    if (refusal) return failure(refusal);
     if (existing === undefined) {
       const created = this.createFolders(path, createdAt);
       if (!created.ok) return created;
@@ -244,17 +215,16 @@ export class SessionDatabase {
   private transition(
     path: string,
     to: string,
-    changes: Partial<Record<TransitionColumn, string | number | null>>,
+    changes: SequenceTransitionChanges,
     after?: (sequenceId: number) => void,
   ): Outcome<void> {
     return this.write(() => {
       const ref = this.sequenceRef(path);
       if (!ref.ok) return ref;
       const from = ref.value.state;
-      if (!(this.policy.allowedFrom[to] ?? []).includes(from)) {
-        return failure({ kind: 'invalidTransition', path, from, to });
-      }
-      const columns = TRANSITION_COLUMNS.filter((c) => c in changes);
+      const refusal = refused(transitionRefusal(path, from, to, this.policy));
+      if (refusal) return refusal;
+      const columns = SEQUENCE_TRANSITION_COLUMNS.filter((c) => c in changes);
       const assignments = ['state = ?', ...columns.map((c) => `${c} = ?`)].join(', ');
       const info = this.stmt(`UPDATE sequences SET ${assignments} WHERE id = ? AND state = ?`).run(
         to,
@@ -280,16 +250,13 @@ export class SessionDatabase {
 
   deletePath(path: string, deleteSequences: boolean): Outcome<void> {
     return this.write(() => {
-      if (path === ROOT) return failure({ kind: 'pathIsRoot', path });
-      const node = this.node(path);
-      if (node === undefined) return failure({ kind: 'pathNotFound', path });
-      const sequences = this.subtreeSequences(path);
-      if (sequences.length > 0 && !deleteSequences) {
-        return failure({ kind: 'pathContainsSequences', path, example: sequences[0]!.path });
-      }
-      const running = sequences.find((s) => this.policy.active.includes(s.state));
-      if (running !== undefined) return failure({ kind: 'sequenceRunning', path: running.path });
-      this.stmt('DELETE FROM paths WHERE id = ?').run(node.id);
+      const node = path === ROOT ? undefined : this.node(path);
+      const sequences = node === undefined ? [] : this.subtreeSequences(path);
+      const refusal = refused(
+        deletePathRefusal(path, node !== undefined, sequences, deleteSequences, this.policy),
+      );
+      if (refusal) return refusal;
+      this.stmt('DELETE FROM paths WHERE id = ?').run(node!.id);
       return success(undefined);
     });
   }
@@ -302,10 +269,10 @@ export class SessionDatabase {
         );
       }
       const node = this.node(path);
-      if (node === undefined) return failure({ kind: 'pathNotFound', path });
-      if (node.sequence_id !== null) return failure({ kind: 'pathIsSequence', path });
+      const refusal = refused(childrenRefusal(path, kindOf(node)));
+      if (refusal) return refusal;
       return success(
-        this.stmt('SELECT path FROM paths WHERE parent_id = ?').pluck().all(node.id) as string[],
+        this.stmt('SELECT path FROM paths WHERE parent_id = ?').pluck().all(node!.id) as string[],
       );
     });
   }
@@ -318,23 +285,25 @@ export class SessionDatabase {
 
   movePath(source: string, destination: string, now: number): Outcome<void> {
     return this.write(() => {
-      if (source === ROOT || destination === source || destination.startsWith(`${source}\\`)) {
-        return failure({ kind: 'recursiveMove', source, destination });
-      }
-      const node = this.node(source);
-      if (node === undefined) return failure({ kind: 'pathNotFound', path: source });
-      const running = this.subtreeSequences(source).find((s) =>
-        this.policy.active.includes(s.state),
+      const node = source === ROOT ? undefined : this.node(source);
+      const sequences = node === undefined ? [] : this.subtreeSequences(source);
+      const destinationExists = destination !== ROOT && this.node(destination) !== undefined;
+      const refusal = refused(
+        movePathRefusal(
+          source,
+          destination,
+          node !== undefined,
+          sequences,
+          destinationExists,
+          this.policy,
+        ),
       );
-      if (running !== undefined) return failure({ kind: 'sequenceRunning', path: running.path });
-      if (destination === ROOT || this.node(destination) !== undefined) {
-        return failure({ kind: 'pathExists', path: destination });
-      }
-      const parent = parentOf(destination);
+      if (refusal) return refusal;
+      const parent = storageParentPath(destination);
       const created = this.createFolders(parent, now, destination);
       if (!created.ok) return created;
       const parentId = parent === ROOT ? null : this.node(parent)!.id;
-      const [lo, hi] = descendantRange(source);
+      const [lo, hi] = storageDescendantRange(source);
       // length() and substr() both count characters, so this is right for any text.
       this.stmt(
         'UPDATE paths SET path = ? || substr(path, length(?) + 1) WHERE path >= ? AND path < ?',
@@ -342,7 +311,7 @@ export class SessionDatabase {
       this.stmt('UPDATE paths SET path = ?, parent_id = ? WHERE id = ?').run(
         destination,
         parentId,
-        node.id,
+        node!.id,
       );
       return success(undefined);
     });
@@ -375,7 +344,7 @@ export class SessionDatabase {
 
   // ---- sequences -------------------------------------------------------------------------------
 
-  createSequence(path: string, draft: DraftColumns, createdAt: number): Outcome<void> {
+  createSequence(path: string, draft: EncodedSequenceDraft, createdAt: number): Outcome<void> {
     return this.write(() => this.insertSequence(path, draft, createdAt));
   }
 
@@ -398,7 +367,7 @@ export class SessionDatabase {
     });
   }
 
-  getSequence(path: string): Outcome<SequenceRow> {
+  getSequence(path: string): Outcome<StoredSequenceRow> {
     return this.read(() => {
       const ref = this.sequenceRef(path);
       if (!ref.ok) return ref;
@@ -410,16 +379,12 @@ export class SessionDatabase {
              s.start_time AS start_time, s.stop_time AS stop_time,
              (SELECT count(*) FROM shots sh WHERE sh.sequence_id = s.id) AS completed
            FROM sequences s JOIN paths p ON p.id = s.path_id WHERE s.id = ?`,
-        ).get(ref.value.id) as SequenceRow,
+        ).get(ref.value.id) as StoredSequenceRow,
       );
     });
   }
 
-  getStats(
-    path: string,
-  ): Outcome<
-    Pick<SequenceRow, 'state' | 'expected_shots' | 'start_time' | 'stop_time' | 'completed'>
-  > {
+  getStats(path: string): Outcome<StoredSequenceStatsRow> {
     return this.read(() => {
       const ref = this.sequenceRef(path);
       if (!ref.ok) return ref;
@@ -428,7 +393,7 @@ export class SessionDatabase {
           `SELECT state, expected_shots, start_time, stop_time,
              (SELECT count(*) FROM shots sh WHERE sh.sequence_id = s.id) AS completed
            FROM sequences s WHERE s.id = ?`,
-        ).get(ref.value.id) as SequenceRow,
+        ).get(ref.value.id) as StoredSequenceStatsRow,
       );
     });
   }
@@ -437,9 +402,8 @@ export class SessionDatabase {
     return this.write(() => {
       const ref = this.sequenceRef(path);
       if (!ref.ok) return ref;
-      if (!this.policy.editable.includes(ref.value.state)) {
-        return failure({ kind: 'notEditable', path, state: ref.value.state });
-      }
+      const refusal = refused(editRefusal(path, ref.value.state, this.policy));
+      if (refusal) return refusal;
       this.stmt('UPDATE sequences SET iteration = ?, expected_shots = ? WHERE id = ?').run(
         iteration,
         expectedShots,
@@ -453,20 +417,15 @@ export class SessionDatabase {
     return this.write(() => {
       const ref = this.sequenceRef(path);
       if (!ref.ok) return ref;
-      if (!this.policy.editable.includes(ref.value.state)) {
-        return failure({ kind: 'notEditable', path, state: ref.value.state });
-      }
+      const refusal = refused(editRefusal(path, ref.value.state, this.policy));
+      if (refusal) return refusal;
       this.stmt('UPDATE sequences SET time_lanes = ? WHERE id = ?').run(timeLanes, ref.value.id);
       return success(undefined);
     });
   }
 
-  setPreparing(path: string, snapshot: SnapshotColumns): Outcome<void> {
-    return this.transition(path, 'preparing', {
-      globals: snapshot.globals,
-      device_configurations: snapshot.deviceConfigurations,
-      owner: snapshot.owner,
-    });
+  setPreparing(path: string, snapshot: EncodedPreparingSnapshot): Outcome<void> {
+    return this.transition(path, 'preparing', sequencePreparingChanges(snapshot));
   }
 
   setRunning(path: string, startTime: number): Outcome<void> {
@@ -486,18 +445,8 @@ export class SessionDatabase {
   }
 
   resetToDraft(path: string): Outcome<void> {
-    return this.transition(
-      path,
-      'draft',
-      {
-        globals: null,
-        device_configurations: null,
-        owner: null,
-        error: null,
-        start_time: null,
-        stop_time: null,
-      },
-      (id) => this.stmt('DELETE FROM shots WHERE sequence_id = ?').run(id),
+    return this.transition(path, 'draft', SEQUENCE_DRAFT_RESET, (id) =>
+      this.stmt('DELETE FROM shots WHERE sequence_id = ?').run(id),
     );
   }
 
@@ -508,24 +457,21 @@ export class SessionDatabase {
       const error = this.stmt('SELECT error FROM sequences WHERE id = ?')
         .pluck()
         .get(ref.value.id) as string | null;
-      if (ref.value.state !== 'crashed' || error === null) {
-        return failure({ kind: 'notCrashed', path, state: ref.value.state });
-      }
-      return success(error);
+      return refused(crashedRefusal(path, ref.value.state, error)) ?? success(error!);
     });
   }
 
-  getSnapshot(path: string): Outcome<{ globals: string; deviceConfigurations: string }> {
+  getSnapshot(path: string): Outcome<StoredSnapshotRow> {
     return this.read(() => {
       const ref = this.sequenceRef(path);
       if (!ref.ok) return ref;
       const row = this.stmt(
         'SELECT globals, device_configurations FROM sequences WHERE id = ?',
       ).get(ref.value.id) as { globals: string | null; device_configurations: string | null };
-      if (row.globals === null || row.device_configurations === null) {
-        return failure({ kind: 'notLaunched', path });
-      }
-      return success({ globals: row.globals, deviceConfigurations: row.device_configurations });
+      return (
+        refused(launchedRefusal(path, row.globals, row.device_configurations)) ??
+        success({ globals: row.globals!, deviceConfigurations: row.device_configurations! })
+      );
     });
   }
 
@@ -536,18 +482,17 @@ export class SessionDatabase {
       const ref = this.sequenceRef(path);
       if (!ref.ok) return ref;
       const { id, state, expected_shots: expected } = ref.value;
-      if (state !== 'running') return failure({ kind: 'notRunning', path, state });
       const exists = this.stmt('SELECT 1 FROM shots WHERE sequence_id = ? AND idx = ?');
-      const seen = new Set<number>();
-      for (const { index } of shots) {
-        if (expected !== null && index >= expected) {
-          return failure({ kind: 'shotIndex', path, index, expected });
-        }
-        if (seen.has(index) || exists.get(id, index) !== undefined) {
-          return failure({ kind: 'duplicateShot', path, index });
-        }
-        seen.add(index);
-      }
+      const refusal = refused(
+        shotsRefusal(
+          path,
+          state,
+          expected,
+          shots.map((s) => s.index),
+          (index) => exists.get(id, index) !== undefined,
+        ),
+      );
+      if (refusal) return refusal;
       const insertShot = this.stmt(
         `INSERT INTO shots (sequence_id, idx, start_time, end_time, parameters, timing)
          VALUES (?, ?, ?, ?, ?, ?)`,
@@ -586,13 +531,13 @@ export class SessionDatabase {
     });
   }
 
-  getShot(path: string, index: number): Outcome<ShotRow> {
+  getShot(path: string, index: number): Outcome<StoredShotRow> {
     return this.read(() => {
       const shotId = this.shotId(path, index);
       if (!shotId.ok) return shotId;
       const row = this.stmt(
         'SELECT start_time, end_time, parameters, timing FROM shots WHERE id = ?',
-      ).get(shotId.value) as Omit<ShotRow, 'labels'>;
+      ).get(shotId.value) as Omit<StoredShotRow, 'labels'>;
       const labels = this.stmt(
         `SELECT label FROM shot_structured_data WHERE shot_id = ?
          UNION ALL SELECT label FROM shot_array_data WHERE shot_id = ?`,
@@ -603,39 +548,39 @@ export class SessionDatabase {
     });
   }
 
-  getShotData(path: string, index: number, label: string): Outcome<DataRow> {
+  getShotData(path: string, index: number, label: string): Outcome<StoredDataRow> {
     return this.read(() => {
       const shotId = this.shotId(path, index);
       if (!shotId.ok) return shotId;
       const structured = this.stmt(
         'SELECT label, content FROM shot_structured_data WHERE shot_id = ? AND label = ?',
-      ).get(shotId.value, label) as DataRow | undefined;
+      ).get(shotId.value, label) as StoredDataRow | undefined;
       if (structured !== undefined) return success(structured);
       const array = this.stmt(
         'SELECT label, dtype, shape, bytes FROM shot_array_data WHERE shot_id = ? AND label = ?',
-      ).get(shotId.value, label) as DataRow | undefined;
+      ).get(shotId.value, label) as StoredDataRow | undefined;
       return array === undefined
         ? failure({ kind: 'dataNotFound', path, index, label })
         : success(array);
     });
   }
 
-  getAllShotData(path: string, index: number): Outcome<DataRow[]> {
+  getAllShotData(path: string, index: number): Outcome<StoredDataRow[]> {
     return this.read(() => {
       const shotId = this.shotId(path, index);
       if (!shotId.ok) return shotId;
       const structured = this.stmt(
         'SELECT label, content FROM shot_structured_data WHERE shot_id = ?',
-      ).all(shotId.value) as DataRow[];
+      ).all(shotId.value) as StoredDataRow[];
       const arrays = this.stmt(
         'SELECT label, dtype, shape, bytes FROM shot_array_data WHERE shot_id = ?',
-      ).all(shotId.value) as DataRow[];
+      ).all(shotId.value) as StoredDataRow[];
       return success([...structured, ...arrays]);
     });
   }
 
   /** The rows readShotTable needs; `labels` null means every structured label, [] none. */
-  shotTableRows(path: string, labels: string[] | null): Outcome<ShotTableRows> {
+  shotTableRows(path: string, labels: string[] | null): Outcome<StoredShotTableRows> {
     return this.read(() => {
       const ref = this.sequenceRef(path);
       if (!ref.ok) return ref;
@@ -643,15 +588,15 @@ export class SessionDatabase {
         'SELECT idx, start_time, end_time, parameters FROM shots WHERE sequence_id = ? ORDER BY idx',
       )
         .raw()
-        .all(ref.value.id) as ShotTableRows['shots'];
-      let data: ShotTableRows['data'] = [];
+        .all(ref.value.id) as StoredShotTableRows['shots'];
+      let data: StoredShotTableRows['data'] = [];
       if (labels === null) {
         data = this.stmt(
           `SELECT s.idx, d.label, d.content FROM shot_structured_data d
            JOIN shots s ON s.id = d.shot_id WHERE s.sequence_id = ?`,
         )
           .raw()
-          .all(ref.value.id) as ShotTableRows['data'];
+          .all(ref.value.id) as StoredShotTableRows['data'];
       } else if (labels.length > 0) {
         data = this.stmt(
           `SELECT s.idx, d.label, d.content FROM shot_structured_data d
@@ -659,7 +604,7 @@ export class SessionDatabase {
            WHERE s.sequence_id = ? AND d.label IN (SELECT value FROM json_each(?))`,
         )
           .raw()
-          .all(ref.value.id, JSON.stringify(labels)) as ShotTableRows['data'];
+          .all(ref.value.id, JSON.stringify(labels)) as StoredShotTableRows['data'];
       }
       return success({ shots, data });
     });
@@ -682,18 +627,16 @@ export class SessionDatabase {
     });
   }
 
-  listDevices(): { name: string; type: string; content: string }[] {
-    return this.stmt('SELECT name, type, content FROM device_configurations').all() as {
-      name: string;
-      type: string;
-      content: string;
-    }[];
+  listDevices(): StoredDeviceRow[] {
+    return this.stmt(
+      'SELECT name, type, content FROM device_configurations',
+    ).all() as StoredDeviceRow[];
   }
 
-  getDevice(name: string): Outcome<{ name: string; type: string; content: string }> {
+  getDevice(name: string): Outcome<StoredDeviceRow> {
     const row = this.stmt(
       'SELECT name, type, content FROM device_configurations WHERE name = ?',
-    ).get(name) as { name: string; type: string; content: string } | undefined;
+    ).get(name) as StoredDeviceRow | undefined;
     return row === undefined ? failure({ kind: 'deviceNotFound', name }) : success(row);
   }
 
@@ -738,5 +681,3 @@ export const WRITE_OPERATIONS = [
 
 /** A write operation's name. */
 export type WriteOperation = (typeof WRITE_OPERATIONS)[number];
-
-export type { StorageFailure };

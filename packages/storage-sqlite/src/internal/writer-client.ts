@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { PreparedShot } from '@shotline/core';
+import type { PreparedShot, StorageOutcome as Outcome } from '@shotline/core';
+import type { CheckpointStats } from './checkpoint-signals.js';
 import type { WriteOperation } from './session-database.js';
-import type { Outcome } from './storage-failure.js';
 import type { ThrownError, WriterInit, WriterReply, WriterRequest } from './writer-protocol.js';
 
 /** Where the built worker script is: next to this file in dist, or in dist when running from src. */
@@ -29,6 +29,9 @@ export function rebuildThrown(thrown: ThrownError): Error {
   return error;
 }
 
+/** Most bytes of array buffers kept for reuse. */
+const MAX_SPARE_BYTES = 64 * 2 ** 20;
+
 interface Pending {
   resolve: (outcome: Outcome<unknown>) => void;
   reject: (error: Error) => void;
@@ -40,6 +43,9 @@ interface Pending {
  */
 export class WriterClient {
   private readonly pending = new Map<number, Pending>();
+  /** Array buffers handed back by the worker, by size, to copy the next shots' arrays into. */
+  private readonly spare = new Map<number, ArrayBuffer[]>();
+  private spareBytes = 0;
   private nextId = 1;
   private failed: Error | undefined;
   private closing = false;
@@ -47,7 +53,10 @@ export class WriterClient {
 
   private constructor(private readonly worker: Worker) {
     this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
-    worker.on('message', (reply: WriterReply) => this.settle(reply));
+    worker.on('message', (reply: WriterReply | WriterReply[]) => {
+      if (Array.isArray(reply)) for (const one of reply) this.settle(one);
+      else this.settle(reply);
+    });
     worker.on('error', (e) => this.fail(e));
     worker.on('exit', (code) => {
       this.fail(new Error(`the SQLite writer worker exited (code ${code})`));
@@ -71,12 +80,29 @@ export class WriterClient {
   }
 
   private settle(reply: WriterReply): void {
+    for (const buffer of reply.recycled ?? []) this.keep(buffer);
     const pending = this.pending.get(reply.id);
     if (pending === undefined) return;
     this.pending.delete(reply.id);
     if (this.pending.size === 0 && !this.closing) this.worker.unref();
     if ('thrown' in reply) pending.reject(rebuildThrown(reply.thrown));
     else pending.resolve(reply.outcome);
+  }
+
+  private keep(buffer: ArrayBuffer): void {
+    if (buffer.byteLength === 0 || this.spareBytes + buffer.byteLength > MAX_SPARE_BYTES) return;
+    const list = this.spare.get(buffer.byteLength);
+    if (list === undefined) this.spare.set(buffer.byteLength, [buffer]);
+    else list.push(buffer);
+    this.spareBytes += buffer.byteLength;
+  }
+
+  /** A buffer of `size` bytes: a spare one when there is one (no allocation, no page faults). */
+  private buffer(size: number): ArrayBuffer {
+    const buffer = this.spare.get(size)?.pop();
+    if (buffer === undefined) return new ArrayBuffer(size);
+    this.spareBytes -= size;
+    return buffer;
   }
 
   private fail(error: Error): void {
@@ -97,7 +123,9 @@ export class WriterClient {
   /**
    * Runs one write operation in the worker. Array bytes of shots are copied once here and moved to
    * the worker (transferred), never cloned: a view into a larger buffer would otherwise clone all of
-   * it, and the caller's arrays stay untouched.
+   * it, and the caller's arrays stay untouched. The copies go into buffers the worker handed back
+   * after earlier writes: allocating and freeing a fresh half-megabyte buffer per image costs more
+   * (page faults, unmapping) than copying it.
    */
   call(op: WriteOperation, args: unknown[]): Promise<Outcome<unknown>> {
     const transfer: ArrayBuffer[] = [];
@@ -108,7 +136,8 @@ export class WriterClient {
         shots.map((shot) => ({
           ...shot,
           arrays: shot.arrays.map((array) => {
-            const bytes = array.bytes.slice();
+            const bytes = new Uint8Array(this.buffer(array.bytes.byteLength));
+            bytes.set(array.bytes);
             transfer.push(bytes.buffer);
             return { ...array, bytes };
           }),
@@ -116,6 +145,12 @@ export class WriterClient {
       ];
     }
     return this.post({ id: this.nextId++, op, args }, transfer);
+  }
+
+  /** What the background checkpointing did so far. */
+  async checkpointStats(): Promise<CheckpointStats> {
+    const outcome = await this.post({ id: this.nextId++, op: 'checkpointStats' });
+    return (outcome as { ok: true; value: CheckpointStats }).value;
   }
 
   /** Lets pending writes finish, closes the worker's connection and waits for the worker to end. */

@@ -1,6 +1,8 @@
+import type { StorageOutcome as Outcome } from '@shotline/core';
+import type { StorageStatePolicy } from '@shotline/core/storage-rules';
+import type { CheckpointPolicy } from './checkpointer.js';
 import type { ConnectionSettings } from './connection.js';
 import type { WriteOperation } from './session-database.js';
-import type { Outcome, StatePolicy } from './storage-failure.js';
 
 // Messages between a SqliteSessionStorage (main thread) and its writer worker.
 
@@ -8,14 +10,18 @@ import type { Outcome, StatePolicy } from './storage-failure.js';
 export interface WriterInit {
   file: string;
   settings: ConnectionSettings;
-  policy: StatePolicy;
+  policy: StorageStatePolicy;
   /** Most shots one group commit may hold. */
   maxGroup: number;
+  /** When the checkpointer copies the WAL, and the WAL's limit. */
+  checkpoints: CheckpointPolicy;
 }
 
-/** A write to run, or the request to close the connection and end. */
+/** A write to run, a request for the checkpoint statistics, or the request to close and end. */
 export type WriterRequest =
-  { id: number; op: WriteOperation; args: unknown[] } | { id: number; op: 'close' };
+  | { id: number; op: WriteOperation; args: unknown[] }
+  | { id: number; op: 'checkpointStats' }
+  | { id: number; op: 'close' };
 
 /** An unexpected error of the worker (I/O, bug) as plain data. */
 export interface ThrownError {
@@ -25,9 +31,13 @@ export interface ThrownError {
   stack?: string;
 }
 
-/** The answer to one request, or the worker's start-up report (id 0). */
-export type WriterReply =
-  { id: number; outcome: Outcome<unknown> } | { id: number; thrown: ThrownError };
+/**
+ * The answer to one request, or the worker's start-up report (id 0). `recycled` hands the array
+ * buffers of a shot write back to the main thread, which fills them with the next shots' arrays.
+ */
+export type WriterReply = (
+  { id: number; outcome: Outcome<unknown> } | { id: number; thrown: ThrownError }
+) & { recycled?: ArrayBuffer[] };
 
 /** Turns anything thrown into {@link ThrownError}. */
 export function describeThrown(e: unknown): ThrownError {

@@ -1,96 +1,52 @@
 import {
-  ContractViolationError,
-  type CreatePathOptions,
-  type CreateSequenceOptions,
-  type DataLabel,
-  type DataValue,
-  DataNotFoundError,
-  DeviceConfigurationNotFoundError,
-  DuplicateShotError,
-  type ErrorSummary,
-  type JsonValue,
-  PathExistsError,
-  PathHasChildrenError,
-  PathIsNotSequenceError,
-  PathIsRootError,
-  PathIsSequenceError,
-  PathNotFoundError,
+  EncodedSessionStorage,
+  type EncodedPreparingSnapshot,
+  type EncodedSequenceDraft,
   type PreparedShot,
-  type PreparingSnapshot,
-  RecursivePathMoveError,
-  type Result,
-  type SequenceDraft,
-  SequenceNotCrashedError,
-  SequenceNotEditableError,
-  SequenceNotLaunchedError,
-  SequenceNotRunningError,
-  SequencePath,
-  type SequenceRecord,
-  SequenceRunningError,
+  STORAGE_ROOT_PATH as ROOT,
+  SEQUENCE_DRAFT_RESET,
+  type SequencePath,
   type SequenceState,
-  type SequenceStats,
+  type SequenceTransitionChanges,
   type SessionStorage,
-  ShotNotFoundError,
-  type ShotInput,
-  type ShotRecord,
-  type ShotTable,
-  type ShotTableQuery,
-  ShotTableBuilder,
-  type StoredDeviceConfiguration,
-  type InvalidStateTransitionError,
-  type InvalidStorageDataError,
-  type ShotIndexError,
-  checkShotIndexRange,
-  checkStateTransition,
-  decodeStorageJson,
-  decodeStorageJsonObject,
-  decodeStoredArray,
-  decodeStoredDeviceConfigurations,
-  decodeStoredErrorSummary,
-  encodeDeviceConfiguration,
-  encodeErrorSummary,
-  encodePreparingSnapshot,
-  encodeSequenceDraft,
-  encodeStorageDate,
-  encodeStorageJson,
-  err,
-  findRepeatedShotIndex,
-  isActive,
-  isEditable,
-  ok,
-  pathContainsSequencesError,
-  pathCrossesSequenceError,
-  prepareShot,
-  prepareShots,
-  sortStoragePaths,
+  type StorageAnswer,
+  type StorageBackend,
+  type StorageFailure,
+  type StorageOutcome,
+  type StoredDataRow,
+  type StoredDeviceRow,
+  type StoredNodeKind,
+  type StoredSequenceRow,
+  type StoredSequenceState,
+  type StoredShotRow,
+  type StoredShotTableRows,
+  type StoredSnapshotRow,
+  childrenRefusal,
+  crashedRefusal,
+  deletePathRefusal,
+  editRefusal,
+  folderChainRefusal,
+  launchedRefusal,
+  movePathRefusal,
+  newSequenceRefusal,
+  sequencePreparingChanges,
+  sequenceLookupRefusal,
+  shotsRefusal,
+  storageFailure as failure,
+  storageParentPath,
+  storagePathChain,
+  storageStatePolicy,
+  storageSuccess as success,
+  transitionRefusal,
 } from '@shotline/core';
 
-type TransitionError =
-  | PathNotFoundError
-  | PathIsNotSequenceError
-  | InvalidStateTransitionError
-  | InvalidStorageDataError;
-
-type ShotWriteError =
-  | PathNotFoundError
-  | PathIsNotSequenceError
-  | SequenceNotRunningError
-  | ShotIndexError
-  | DuplicateShotError
-  | InvalidStorageDataError;
-
-/** A sequence as the memory backend keeps it: the same encoded forms a database row holds. */
-interface MemorySequence {
-  state: SequenceState;
-  iteration: string;
-  timeLanes: string;
-  expectedShots: number | null;
-  globals: string | null;
-  deviceConfigurations: string | null;
-  owner: string | null;
-  error: string | null;
-  startTime: number | null;
-  stopTime: number | null;
+/** A sequence as the memory backend keeps it: the columns of a database row, and its shots. */
+interface MemorySequence extends Omit<
+  StoredSequenceRow,
+  'created_at' | 'completed' | 'start_time' | 'stop_time'
+> {
+  start_time: number | null;
+  stop_time: number | null;
   shots: Map<number, PreparedShot>;
 }
 
@@ -102,8 +58,8 @@ interface MemoryNode {
 /** The data shared by the handles of one in-memory database. */
 interface MemoryDatabase {
   nodes: Map<string, MemoryNode>;
-  globals: string;
-  devices: Map<string, { type: string; configuration: string }>;
+  settings: Map<string, string>;
+  devices: Map<string, { type: string; content: string }>;
 }
 
 /** Options of {@link MemorySessionStorage}. */
@@ -115,693 +71,425 @@ export interface MemorySessionStorageOptions {
   shareWith?: MemorySessionStorage;
 }
 
-type Found =
-  | { ok: true; node: MemoryNode; sequence: MemorySequence }
-  | { ok: false; error: PathNotFoundError | PathIsNotSequenceError };
+const POLICY = storageStatePolicy();
+
+type Outcome<T> = StorageOutcome<T>;
+
+function answer<T>(outcome: Outcome<T>): StorageAnswer<T> {
+  return Promise.resolve(outcome);
+}
+
+function refusedOr<T>(refusal: StorageFailure | undefined, run: () => T): StorageAnswer<T> {
+  return answer(refusal === undefined ? success(run()) : failure(refusal));
+}
 
 /**
- * A {@link SessionStorage} that keeps everything in memory: for tests and demos. It passes the same
- * conformance suite as the SQLite and PostgreSQL backends and stores the same encoded forms (JSON
- * text, copied array bytes), so what it accepts, refuses and returns is what a database would. Every
- * method runs synchronously inside one turn of the event loop, which makes it atomic.
+ * The memory {@link StorageBackend}: maps instead of tables, the same refusal rules and row shapes
+ * as the databases. Each operation runs synchronously in one turn of the event loop, which makes it
+ * atomic; arrays are copied in and out, so nothing is shared with callers.
  */
-export class MemorySessionStorage implements SessionStorage {
-  readonly kind = 'memory';
-  readonly location = 'memory';
-  readonly #db: MemoryDatabase;
-  #closed = false;
+class MemoryBackend implements StorageBackend {
+  constructor(private readonly db: MemoryDatabase) {}
 
-  constructor(options: MemorySessionStorageOptions = {}) {
-    this.#db = options.shareWith
-      ? options.shareWith.#db
-      : { nodes: new Map(), globals: '[]', devices: new Map() };
+  async close(): Promise<void> {}
+
+  #kind(path: string): StoredNodeKind {
+    const node = path === ROOT ? undefined : this.db.nodes.get(path);
+    return node === undefined ? undefined : node.sequence === undefined ? 'folder' : 'sequence';
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
+  /** The paths at or below `path` (the whole tree for the root), sorted. */
+  #subtree(path: string): string[] {
+    const prefix = path === ROOT ? ROOT : `${path}\\`;
+    return [...this.db.nodes.keys()].filter((p) => p === path || p.startsWith(prefix)).sort();
   }
 
-  #open(): MemoryDatabase {
-    if (this.#closed) throw new ContractViolationError('the memory storage is closed');
-    return this.#db;
+  #subtreeSequences(path: string): StoredSequenceState[] {
+    return this.#subtree(path).flatMap((p) => {
+      const sequence = this.db.nodes.get(p)!.sequence;
+      return sequence === undefined ? [] : [{ path: p, state: sequence.state }];
+    });
   }
 
-  #sequence(path: SequencePath): Found {
-    const node = this.#open().nodes.get(path.toString());
-    if (node === undefined || path.isRoot()) {
-      return {
-        ok: false,
-        error: path.isRoot() ? new PathIsNotSequenceError(path) : new PathNotFoundError(path),
-      };
-    }
-    if (node.sequence === undefined) return { ok: false, error: new PathIsNotSequenceError(path) };
-    return { ok: true, node, sequence: node.sequence };
+  #sequence(path: string): Outcome<MemorySequence> {
+    const refusal = sequenceLookupRefusal(path, this.#kind(path));
+    return refusal ? failure(refusal) : success(this.db.nodes.get(path)!.sequence!);
   }
 
-  #subtree(path: SequencePath): string[] {
-    const text = path.toString();
-    const prefix = path.isRoot() ? text : `${text}\\`;
-    return [...this.#open().nodes.keys()].filter((p) => p === text || p.startsWith(prefix));
+  #shot(path: string, index: number): Outcome<PreparedShot> {
+    const found = this.#sequence(path);
+    if (!found.ok) return found;
+    const shot = found.value.shots.get(index);
+    return shot === undefined ? failure({ kind: 'shotNotFound', path, index }) : success(shot);
   }
 
-  /** The first missing-or-folder check of creating `path`: an ancestor (or itself) that is a sequence. */
-  #sequenceOnTheWay(path: SequencePath): SequencePath | undefined {
-    for (const ancestor of path.ancestors().reverse()) {
-      if (this.#open().nodes.get(ancestor.toString())?.sequence !== undefined) return ancestor;
-    }
-    return undefined;
-  }
-
-  #createMissing(path: SequencePath, createdAt: number): SequencePath[] {
-    const created: SequencePath[] = [];
-    for (const ancestor of path.ancestors().reverse()) {
-      if (ancestor.isRoot() || this.#open().nodes.has(ancestor.toString())) continue;
-      this.#open().nodes.set(ancestor.toString(), { createdAt });
-      created.push(ancestor);
-    }
+  /** Creates the missing folders of `chain` at `createdAt`; returns the created ones. */
+  #createFolders(chain: string[], createdAt: number): string[] {
+    const created = chain.filter((p) => !this.db.nodes.has(p));
+    for (const p of created) this.db.nodes.set(p, { createdAt });
     return created;
+  }
+
+  #insertSequence(path: string, draft: EncodedSequenceDraft, createdAt: number): Outcome<void> {
+    const parents = storagePathChain(storageParentPath(path));
+    const kind = this.#kind(path);
+    const refusal = newSequenceRefusal(
+      path,
+      parents.map((p) => this.#kind(p)),
+      kind,
+      this.#subtree(path).length > 1,
+    );
+    if (refusal) return failure(refusal);
+    this.#createFolders(parents, createdAt);
+    const node = this.db.nodes.get(path) ?? { createdAt };
+    node.sequence = {
+      state: 'draft',
+      iteration: draft.iteration,
+      time_lanes: draft.timeLanes,
+      expected_shots: draft.expectedShots,
+      ...SEQUENCE_DRAFT_RESET,
+      shots: new Map(),
+    };
+    this.db.nodes.set(path, node);
+    return success(undefined);
+  }
+
+  #transition(
+    path: string,
+    to: SequenceState,
+    changes: SequenceTransitionChanges,
+    after?: (sequence: MemorySequence) => void,
+  ): StorageAnswer<void> {
+    const found = this.#sequence(path);
+    if (!found.ok) return answer(found);
+    return refusedOr(transitionRefusal(path, found.value.state, to, POLICY), () => {
+      Object.assign(found.value, changes, { state: to });
+      after?.(found.value);
+    });
+  }
+
+  #edit(path: string, changes: Partial<MemorySequence>): StorageAnswer<void> {
+    const found = this.#sequence(path);
+    if (!found.ok) return answer(found);
+    return refusedOr(editRefusal(path, found.value.state, POLICY), () => {
+      Object.assign(found.value, changes);
+    });
   }
 
   // ---- path tree -------------------------------------------------------------------------------
 
   async pathExists(path: SequencePath): Promise<boolean> {
-    return path.isRoot() || this.#open().nodes.has(path.toString());
+    return path.isRoot() || this.db.nodes.has(path.toString());
   }
 
-  async createPath(
-    path: SequencePath,
-    options: CreatePathOptions = {},
-  ): Promise<Result<SequencePath[], PathIsSequenceError | InvalidStorageDataError>> {
-    const createdAt = encodeStorageDate(options.createdAt ?? new Date(), 'creation date', {
-      path: path.toString(),
+  createPath(path: SequencePath, createdAt: number): StorageAnswer<string[]> {
+    const chain = storagePathChain(path.toString());
+    const refusal = folderChainRefusal(
+      path.toString(),
+      chain,
+      chain.map((p) => this.#kind(p)),
+    );
+    return refusedOr(refusal, () => this.#createFolders(chain, createdAt));
+  }
+
+  deletePath(path: SequencePath, deleteSequences: boolean): StorageAnswer<void> {
+    const text = path.toString();
+    const exists = this.#kind(text) !== undefined;
+    const sequences = exists ? this.#subtreeSequences(text) : [];
+    const refusal = deletePathRefusal(text, exists, sequences, deleteSequences, POLICY);
+    return refusedOr(refusal, () => {
+      for (const p of this.#subtree(text)) this.db.nodes.delete(p);
     });
-    if (!createdAt.ok) return createdAt;
-    const blocking = this.#sequenceOnTheWay(path);
-    if (blocking !== undefined) return err(pathCrossesSequenceError(path, blocking));
-    return ok(this.#createMissing(path, createdAt.value));
   }
 
-  async deletePath(
-    path: SequencePath,
-    options: { deleteSequences?: boolean } = {},
-  ): Promise<
-    Result<void, PathNotFoundError | PathIsRootError | PathIsSequenceError | SequenceRunningError>
-  > {
-    const db = this.#open();
-    if (path.isRoot()) return err(new PathIsRootError(path));
-    if (!db.nodes.has(path.toString())) return err(new PathNotFoundError(path));
-    const subtree = this.#subtree(path);
-    const sequences = subtree.filter((p) => db.nodes.get(p)!.sequence !== undefined).sort();
-    if (sequences.length > 0 && options.deleteSequences !== true) {
-      return err(pathContainsSequencesError(path, SequencePath.parse(sequences[0]!)));
-    }
-    const running = sequences.find((p) => isActive(db.nodes.get(p)!.sequence!.state));
-    if (running !== undefined) return err(new SequenceRunningError(SequencePath.parse(running)));
-    for (const p of subtree) db.nodes.delete(p);
-    return ok();
+  children(path: SequencePath): StorageAnswer<string[]> {
+    const text = path.toString();
+    return refusedOr(childrenRefusal(text, this.#kind(text)), () =>
+      [...this.db.nodes.keys()].filter((p) => storageParentPath(p) === text),
+    );
   }
 
-  async children(
-    path: SequencePath,
-  ): Promise<Result<SequencePath[], PathNotFoundError | PathIsSequenceError>> {
-    const db = this.#open();
-    if (!path.isRoot()) {
-      const node = db.nodes.get(path.toString());
-      if (node === undefined) return err(new PathNotFoundError(path));
-      if (node.sequence !== undefined) return err(new PathIsSequenceError(path));
-    }
-    const children: SequencePath[] = [];
-    for (const p of db.nodes.keys()) {
-      const child = SequencePath.parse(p);
-      if (child.parent?.equals(path)) children.push(child);
-    }
-    return ok(sortStoragePaths(children));
+  creationDate(path: SequencePath): StorageAnswer<number> {
+    const text = path.toString();
+    if (path.isRoot()) return answer(failure({ kind: 'pathIsRoot', path: text }));
+    const node = this.db.nodes.get(text);
+    return answer(
+      node === undefined ? failure({ kind: 'pathNotFound', path: text }) : success(node.createdAt),
+    );
   }
 
-  async creationDate(
-    path: SequencePath,
-  ): Promise<Result<Date, PathNotFoundError | PathIsRootError>> {
-    if (path.isRoot()) return err(new PathIsRootError(path));
-    const node = this.#open().nodes.get(path.toString());
-    if (node === undefined) return err(new PathNotFoundError(path));
-    return ok(new Date(node.createdAt));
-  }
-
-  async movePath(
-    source: SequencePath,
-    destination: SequencePath,
-  ): Promise<
-    Result<
-      void,
-      | PathNotFoundError
-      | PathExistsError
-      | RecursivePathMoveError
-      | PathIsSequenceError
-      | SequenceRunningError
-    >
-  > {
-    const db = this.#open();
-    if (source.isRoot() || destination.equals(source) || destination.isDescendantOf(source)) {
-      return err(new RecursivePathMoveError(source, destination));
-    }
-    if (!db.nodes.has(source.toString())) return err(new PathNotFoundError(source));
-    const subtree = this.#subtree(source).sort();
-    const running = subtree.find((p) => {
-      const sequence = db.nodes.get(p)!.sequence;
-      return sequence !== undefined && isActive(sequence.state);
-    });
-    if (running !== undefined) return err(new SequenceRunningError(SequencePath.parse(running)));
-    if (destination.isRoot() || db.nodes.has(destination.toString())) {
-      return err(new PathExistsError(destination));
-    }
-    const blocking = this.#sequenceOnTheWay(destination.parent!);
-    if (blocking !== undefined) return err(pathCrossesSequenceError(destination, blocking));
-    this.#createMissing(destination.parent!, Date.now());
+  movePath(source: SequencePath, destination: SequencePath, now: number): StorageAnswer<void> {
     const from = source.toString();
     const to = destination.toString();
-    for (const p of subtree) {
-      const node = db.nodes.get(p)!;
-      db.nodes.delete(p);
-      db.nodes.set(to + p.slice(from.length), node);
+    const exists = this.#kind(from) !== undefined;
+    const sequences = exists ? this.#subtreeSequences(from) : [];
+    const moving = movePathRefusal(
+      from,
+      to,
+      exists,
+      sequences,
+      this.#kind(to) !== undefined,
+      POLICY,
+    );
+    if (moving) return answer(failure(moving));
+    const parents = storagePathChain(storageParentPath(to));
+    const crossing = folderChainRefusal(
+      to,
+      parents,
+      parents.map((p) => this.#kind(p)),
+    );
+    return refusedOr(crossing, () => {
+      this.#createFolders(parents, now);
+      for (const p of this.#subtree(from)) {
+        const node = this.db.nodes.get(p)!;
+        this.db.nodes.delete(p);
+        this.db.nodes.set(to + p.slice(from.length), node);
+      }
+    });
+  }
+
+  isSequence(path: SequencePath): StorageAnswer<boolean> {
+    const text = path.toString();
+    if (path.isRoot()) return answer(success(false));
+    const kind = this.#kind(text);
+    return answer(
+      kind === undefined
+        ? failure({ kind: 'pathNotFound', path: text })
+        : success(kind === 'sequence'),
+    );
+  }
+
+  sequencesUnder(path: SequencePath): StorageAnswer<string[]> {
+    const text = path.toString();
+    if (!path.isRoot() && this.#kind(text) === undefined) {
+      return answer(failure({ kind: 'pathNotFound', path: text }));
     }
-    return ok();
+    return answer(success(this.#subtreeSequences(text).map((s) => s.path)));
   }
 
-  async isSequence(path: SequencePath): Promise<Result<boolean, PathNotFoundError>> {
-    if (path.isRoot()) return ok(false);
-    const node = this.#open().nodes.get(path.toString());
-    if (node === undefined) return err(new PathNotFoundError(path));
-    return ok(node.sequence !== undefined);
-  }
-
-  async sequencesUnder(path: SequencePath): Promise<Result<SequencePath[], PathNotFoundError>> {
-    const db = this.#open();
-    if (!path.isRoot() && !db.nodes.has(path.toString())) return err(new PathNotFoundError(path));
-    const sequences = this.#subtree(path)
-      .filter((p) => db.nodes.get(p)!.sequence !== undefined)
-      .map((p) => SequencePath.parse(p));
-    return ok(sortStoragePaths(sequences));
-  }
-
-  async sequencesInState(state: SequenceState): Promise<SequencePath[]> {
-    const found: SequencePath[] = [];
-    for (const [p, node] of this.#open().nodes) {
-      if (node.sequence?.state === state) found.push(SequencePath.parse(p));
-    }
-    return sortStoragePaths(found);
+  async sequencesInState(state: SequenceState): Promise<string[]> {
+    return [...this.db.nodes].filter(([, n]) => n.sequence?.state === state).map(([p]) => p);
   }
 
   // ---- sequences -------------------------------------------------------------------------------
 
-  async createSequence(
+  createSequence(
     path: SequencePath,
-    draft: SequenceDraft,
-    options: CreateSequenceOptions = {},
-  ): Promise<
-    Result<
-      void,
-      PathIsSequenceError | PathHasChildrenError | PathIsRootError | InvalidStorageDataError
-    >
-  > {
-    const encoded = encodeSequenceDraft(path, draft);
-    if (!encoded.ok) return encoded;
-    const createdAt = encodeStorageDate(options.createdAt ?? new Date(), 'creation date', {
-      sequence: path.toString(),
-    });
-    if (!createdAt.ok) return createdAt;
-    return this.#insertSequence(path, encoded.value, createdAt.value);
-  }
-
-  #insertSequence(
-    path: SequencePath,
-    draft: { iteration: string; timeLanes: string; expectedShots: number | null },
+    draft: EncodedSequenceDraft,
     createdAt: number,
-  ): Result<void, PathIsSequenceError | PathHasChildrenError | PathIsRootError> {
-    const db = this.#open();
-    if (path.isRoot()) return err(new PathIsRootError(path));
-    const blocking = this.#sequenceOnTheWay(path);
-    if (blocking !== undefined) {
-      return err(pathCrossesSequenceError(path, blocking));
-    }
-    if (this.#subtree(path).length > 1) return err(new PathHasChildrenError(path));
-    this.#createMissing(path.parent!, createdAt);
-    const node = db.nodes.get(path.toString()) ?? { createdAt };
-    node.sequence = {
-      state: 'draft',
-      ...draft,
-      globals: null,
-      deviceConfigurations: null,
-      owner: null,
-      error: null,
-      startTime: null,
-      stopTime: null,
-      shots: new Map(),
-    };
-    db.nodes.set(path.toString(), node);
-    return ok();
+  ): StorageAnswer<void> {
+    return answer(this.#insertSequence(path.toString(), draft, createdAt));
   }
 
-  async duplicateSequence(
+  duplicateSequence(
     source: SequencePath,
     destination: SequencePath,
-    options: CreateSequenceOptions = {},
-  ): Promise<
-    Result<
-      void,
-      | PathNotFoundError
-      | PathIsNotSequenceError
-      | PathIsSequenceError
-      | PathHasChildrenError
-      | PathIsRootError
-      | InvalidStorageDataError
-    >
-  > {
-    const createdAt = encodeStorageDate(options.createdAt ?? new Date(), 'creation date', {
-      sequence: destination.toString(),
-    });
-    if (!createdAt.ok) return createdAt;
-    const found = this.#sequence(source);
-    if (!found.ok) return err(found.error);
-    const { iteration, timeLanes, expectedShots } = found.sequence;
-    return this.#insertSequence(
-      destination,
-      { iteration, timeLanes, expectedShots },
-      createdAt.value,
+    createdAt: number,
+  ): StorageAnswer<void> {
+    const found = this.#sequence(source.toString());
+    if (!found.ok) return answer(found);
+    const { iteration, time_lanes: timeLanes, expected_shots: expectedShots } = found.value;
+    return answer(
+      this.#insertSequence(
+        destination.toString(),
+        { iteration, timeLanes, expectedShots },
+        createdAt,
+      ),
     );
   }
 
-  async getSequence(
-    path: SequencePath,
-  ): Promise<Result<SequenceRecord, PathNotFoundError | PathIsNotSequenceError>> {
-    const found = this.#sequence(path);
-    if (!found.ok) return err(found.error);
-    const s = found.sequence;
-    const at = { sequence: path.toString() };
-    return ok({
-      ...statsOf(s),
-      path,
-      createdAt: new Date(found.node.createdAt),
-      iteration: decodeStorageJson(s.iteration, 'iteration', at),
-      timeLanes: decodeStorageJson(s.timeLanes, 'time lanes', at),
-      globals: s.globals === null ? null : decodeStorageJson(s.globals, 'global parameters', at),
-      deviceConfigurations:
-        s.deviceConfigurations === null
-          ? null
-          : decodeStoredDeviceConfigurations(s.deviceConfigurations, at),
-      error: s.error === null ? null : decodeStoredErrorSummary(s.error, at),
-      owner: s.owner,
-    });
+  getSequence(path: SequencePath): StorageAnswer<StoredSequenceRow> {
+    const found = this.#sequence(path.toString());
+    if (!found.ok) return answer(found);
+    const { shots, ...columns } = found.value;
+    const createdAt = this.db.nodes.get(path.toString())!.createdAt;
+    return answer(success({ ...columns, created_at: createdAt, completed: shots.size }));
   }
 
-  async getStats(
-    path: SequencePath,
-  ): Promise<Result<SequenceStats, PathNotFoundError | PathIsNotSequenceError>> {
-    const found = this.#sequence(path);
-    return found.ok ? ok(statsOf(found.sequence)) : err(found.error);
+  async getStats(path: SequencePath) {
+    return this.getSequence(path);
   }
 
-  async setIteration(
+  setIteration(
     path: SequencePath,
-    iteration: JsonValue,
+    iteration: string,
     expectedShots: number | null,
-  ): Promise<
-    Result<
-      void,
-      | PathNotFoundError
-      | PathIsNotSequenceError
-      | SequenceNotEditableError
-      | InvalidStorageDataError
-    >
-  > {
-    const encoded = encodeSequenceDraft(path, { iteration, timeLanes: null, expectedShots });
-    if (!encoded.ok) return encoded;
-    const found = this.#editable(path);
-    if (!found.ok) return found;
-    found.value.iteration = encoded.value.iteration;
-    found.value.expectedShots = encoded.value.expectedShots;
-    return ok();
+  ): StorageAnswer<void> {
+    return this.#edit(path.toString(), { iteration, expected_shots: expectedShots });
   }
 
-  async setTimeLanes(
-    path: SequencePath,
-    timeLanes: JsonValue,
-  ): Promise<
-    Result<
-      void,
-      | PathNotFoundError
-      | PathIsNotSequenceError
-      | SequenceNotEditableError
-      | InvalidStorageDataError
-    >
-  > {
-    const encoded = encodeStorageJson(timeLanes, 'time lanes', { sequence: path.toString() });
-    if (!encoded.ok) return encoded;
-    const found = this.#editable(path);
-    if (!found.ok) return found;
-    found.value.timeLanes = encoded.value;
-    return ok();
+  setTimeLanes(path: SequencePath, timeLanes: string): StorageAnswer<void> {
+    return this.#edit(path.toString(), { time_lanes: timeLanes });
   }
 
-  #editable(
-    path: SequencePath,
-  ): Result<MemorySequence, PathNotFoundError | PathIsNotSequenceError | SequenceNotEditableError> {
-    const found = this.#sequence(path);
-    if (!found.ok) return err(found.error);
-    if (!isEditable(found.sequence.state)) {
-      return err(new SequenceNotEditableError(path, found.sequence.state));
-    }
-    return ok(found.sequence);
+  setPreparing(path: SequencePath, snapshot: EncodedPreparingSnapshot): StorageAnswer<void> {
+    return this.#transition(path.toString(), 'preparing', sequencePreparingChanges(snapshot));
   }
 
-  #transition(
-    path: SequencePath,
-    to: SequenceState,
-  ): Result<
-    MemorySequence,
-    PathNotFoundError | PathIsNotSequenceError | InvalidStateTransitionError
-  > {
-    const found = this.#sequence(path);
-    if (!found.ok) return err(found.error);
-    const refused = checkStateTransition(path, found.sequence.state, to);
-    if (refused) return err(refused);
-    return ok(found.sequence);
+  setRunning(path: SequencePath, startTime: number): StorageAnswer<void> {
+    return this.#transition(path.toString(), 'running', { start_time: startTime });
   }
 
-  async setPreparing(
-    path: SequencePath,
-    snapshot: PreparingSnapshot,
-  ): Promise<Result<void, TransitionError>> {
-    const encoded = encodePreparingSnapshot(path, snapshot);
-    if (!encoded.ok) return encoded;
-    const found = this.#transition(path, 'preparing');
-    if (!found.ok) return found;
-    Object.assign(found.value, {
-      state: 'preparing',
-      globals: encoded.value.globals,
-      deviceConfigurations: encoded.value.deviceConfigurations,
-      owner: encoded.value.owner,
-    });
-    return ok();
+  setFinished(path: SequencePath, stopTime: number): StorageAnswer<void> {
+    return this.#transition(path.toString(), 'finished', { stop_time: stopTime });
   }
 
-  async setRunning(path: SequencePath, startTime: Date): Promise<Result<void, TransitionError>> {
-    return this.#timedTransition(path, 'running', startTime, 'startTime');
+  setInterrupted(path: SequencePath, stopTime: number): StorageAnswer<void> {
+    return this.#transition(path.toString(), 'interrupted', { stop_time: stopTime });
   }
 
-  async setFinished(path: SequencePath, stopTime: Date): Promise<Result<void, TransitionError>> {
-    return this.#timedTransition(path, 'finished', stopTime, 'stopTime');
+  setCrashed(path: SequencePath, error: string, stopTime: number): StorageAnswer<void> {
+    return this.#transition(path.toString(), 'crashed', { error, stop_time: stopTime });
   }
 
-  async setInterrupted(path: SequencePath, stopTime: Date): Promise<Result<void, TransitionError>> {
-    return this.#timedTransition(path, 'interrupted', stopTime, 'stopTime');
+  resetToDraft(path: SequencePath): StorageAnswer<void> {
+    return this.#transition(path.toString(), 'draft', SEQUENCE_DRAFT_RESET, (s) => s.shots.clear());
   }
 
-  async setCrashed(
-    path: SequencePath,
-    error: ErrorSummary,
-    stopTime: Date,
-  ): Promise<Result<void, TransitionError>> {
-    const summary = encodeErrorSummary(path, error);
-    if (!summary.ok) return summary;
-    return this.#timedTransition(path, 'crashed', stopTime, 'stopTime', summary.value);
+  getError(path: SequencePath): StorageAnswer<string> {
+    const found = this.#sequence(path.toString());
+    if (!found.ok) return answer(found);
+    const { state, error } = found.value;
+    return refusedOr(crashedRefusal(path.toString(), state, error), () => error!);
   }
 
-  #timedTransition(
-    path: SequencePath,
-    to: SequenceState,
-    time: Date,
-    field: 'startTime' | 'stopTime',
-    error?: string,
-  ): Result<void, TransitionError> {
-    const ms = encodeStorageDate(time, field === 'startTime' ? 'start time' : 'stop time', {
-      sequence: path.toString(),
-    });
-    if (!ms.ok) return ms;
-    const found = this.#transition(path, to);
-    if (!found.ok) return found;
-    found.value.state = to;
-    found.value[field] = ms.value;
-    if (error !== undefined) found.value.error = error;
-    return ok();
-  }
-
-  async resetToDraft(
-    path: SequencePath,
-  ): Promise<
-    Result<void, PathNotFoundError | PathIsNotSequenceError | InvalidStateTransitionError>
-  > {
-    const found = this.#transition(path, 'draft');
-    if (!found.ok) return found;
-    Object.assign(found.value, {
-      state: 'draft',
-      globals: null,
-      deviceConfigurations: null,
-      owner: null,
-      error: null,
-      startTime: null,
-      stopTime: null,
-      shots: new Map(),
-    });
-    return ok();
-  }
-
-  async getError(
-    path: SequencePath,
-  ): Promise<
-    Result<ErrorSummary, PathNotFoundError | PathIsNotSequenceError | SequenceNotCrashedError>
-  > {
-    const found = this.#sequence(path);
-    if (!found.ok) return err(found.error);
-    const s = found.sequence;
-    if (s.state !== 'crashed' || s.error === null) {
-      return err(new SequenceNotCrashedError(path, s.state));
-    }
-    return ok(decodeStoredErrorSummary(s.error, { sequence: path.toString() }));
-  }
-
-  async getSnapshot(
-    path: SequencePath,
-  ): Promise<
-    Result<
-      { globals: JsonValue; deviceConfigurations: StoredDeviceConfiguration[] },
-      PathNotFoundError | PathIsNotSequenceError | SequenceNotLaunchedError
-    >
-  > {
-    const found = this.#sequence(path);
-    if (!found.ok) return err(found.error);
-    const s = found.sequence;
-    if (s.globals === null || s.deviceConfigurations === null) {
-      return err(new SequenceNotLaunchedError(path));
-    }
-    const at = { sequence: path.toString() };
-    return ok({
-      globals: decodeStorageJson(s.globals, 'global parameters', at),
-      deviceConfigurations: decodeStoredDeviceConfigurations(s.deviceConfigurations, at),
-    });
+  getSnapshot(path: SequencePath): StorageAnswer<StoredSnapshotRow> {
+    const found = this.#sequence(path.toString());
+    if (!found.ok) return answer(found);
+    const { globals, device_configurations: deviceConfigurations } = found.value;
+    return refusedOr(launchedRefusal(path.toString(), globals, deviceConfigurations), () => ({
+      globals: globals!,
+      deviceConfigurations: deviceConfigurations!,
+    }));
   }
 
   // ---- shots -----------------------------------------------------------------------------------
 
-  async createShot(path: SequencePath, shot: ShotInput): Promise<Result<void, ShotWriteError>> {
-    const prepared = prepareShot(path, shot);
-    if (!prepared.ok) return prepared;
-    return this.#insertShots(path, [prepared.value]);
-  }
-
-  async createShots(path: SequencePath, shots: ShotInput[]): Promise<Result<void, ShotWriteError>> {
-    const prepared = prepareShots(path, shots);
-    if (!prepared.ok) return prepared;
-    return this.#insertShots(path, prepared.value);
-  }
-
-  #insertShots(path: SequencePath, shots: PreparedShot[]): Result<void, ShotWriteError> {
-    const found = this.#sequence(path);
-    if (!found.ok) return err(found.error);
-    const s = found.sequence;
-    if (s.state !== 'running') return err(new SequenceNotRunningError(path, s.state));
-    for (const shot of shots) {
-      const outOfRange = checkShotIndexRange(path, shot.index, s.expectedShots);
-      if (outOfRange) return err(outOfRange);
-      if (s.shots.has(shot.index)) return err(new DuplicateShotError(path, shot.index));
-    }
-    const repeated = findRepeatedShotIndex(shots);
-    if (repeated !== undefined) return err(new DuplicateShotError(path, repeated));
-    for (const shot of shots) {
-      s.shots.set(shot.index, {
-        ...shot,
-        arrays: shot.arrays.map((a) => ({ ...a, bytes: a.bytes.slice() })),
-      });
-    }
-    return ok();
-  }
-
-  #shot(
-    path: SequencePath,
-    index: number,
-  ): Result<PreparedShot, PathNotFoundError | PathIsNotSequenceError | ShotNotFoundError> {
-    const found = this.#sequence(path);
-    if (!found.ok) return err(found.error);
-    const shot = found.sequence.shots.get(index);
-    return shot === undefined ? err(new ShotNotFoundError(path, index)) : ok(shot);
-  }
-
-  async shotIndices(
-    path: SequencePath,
-  ): Promise<Result<number[], PathNotFoundError | PathIsNotSequenceError>> {
-    const found = this.#sequence(path);
-    if (!found.ok) return err(found.error);
-    return ok([...found.sequence.shots.keys()].sort((a, b) => a - b));
-  }
-
-  async getShot(
-    path: SequencePath,
-    index: number,
-  ): Promise<Result<ShotRecord, PathNotFoundError | PathIsNotSequenceError | ShotNotFoundError>> {
-    const shot = this.#shot(path, index);
-    if (!shot.ok) return shot;
-    const at = { sequence: path.toString(), shot: index };
-    const s = shot.value;
-    return ok({
-      index,
-      parameters: decodeStorageJsonObject(s.parameters, 'parameters', at),
-      startTime: new Date(s.startTime),
-      endTime: new Date(s.endTime),
-      timing: decodeStorageJson(s.timing, 'timing', at),
-      labels: [...s.structured.map((d) => d.label), ...s.arrays.map((a) => a.label)].sort(),
+  createShots(path: SequencePath, shots: PreparedShot[]): StorageAnswer<void> {
+    const text = path.toString();
+    const found = this.#sequence(text);
+    if (!found.ok) return answer(found);
+    const s = found.value;
+    const refusal = shotsRefusal(
+      text,
+      s.state,
+      s.expected_shots,
+      shots.map((shot) => shot.index),
+      (index) => s.shots.has(index),
+    );
+    return refusedOr(refusal, () => {
+      for (const shot of shots) {
+        const arrays = shot.arrays.map((a) => ({ ...a, bytes: a.bytes.slice() }));
+        s.shots.set(shot.index, { ...shot, arrays });
+      }
     });
   }
 
-  async getShotData(
-    path: SequencePath,
-    index: number,
-    label: DataLabel,
-  ): Promise<
-    Result<
-      DataValue,
-      PathNotFoundError | PathIsNotSequenceError | ShotNotFoundError | DataNotFoundError
-    >
-  > {
-    const shot = this.#shot(path, index);
-    if (!shot.ok) return shot;
-    const value = decodeData(path, shot.value, label);
-    return value === undefined ? err(new DataNotFoundError(path, index, label)) : ok(value);
+  shotIndices(path: SequencePath): StorageAnswer<number[]> {
+    const found = this.#sequence(path.toString());
+    if (!found.ok) return answer(found);
+    return answer(success([...found.value.shots.keys()].sort((a, b) => a - b)));
   }
 
-  async getAllShotData(
-    path: SequencePath,
-    index: number,
-  ): Promise<
-    Result<
-      Record<DataLabel, DataValue>,
-      PathNotFoundError | PathIsNotSequenceError | ShotNotFoundError
-    >
-  > {
-    const shot = this.#shot(path, index);
-    if (!shot.ok) return shot;
-    const labels = [
-      ...shot.value.structured.map((d) => d.label),
-      ...shot.value.arrays.map((a) => a.label),
-    ].sort();
-    const data: Record<DataLabel, DataValue> = {};
-    for (const label of labels) data[label] = decodeData(path, shot.value, label)!;
-    return ok(data);
+  getShot(path: SequencePath, index: number): StorageAnswer<StoredShotRow> {
+    const shot = this.#shot(path.toString(), index);
+    if (!shot.ok) return answer(shot);
+    const { startTime, endTime, parameters, timing, structured, arrays } = shot.value;
+    const labels = [...structured, ...arrays].map((d) => d.label);
+    return answer(
+      success({ start_time: startTime, end_time: endTime, parameters, timing, labels }),
+    );
   }
 
-  async readShotTable(
-    path: SequencePath,
-    query?: ShotTableQuery,
-  ): Promise<Result<ShotTable, PathNotFoundError | PathIsNotSequenceError>> {
-    const found = this.#sequence(path);
-    if (!found.ok) return err(found.error);
-    const builder = new ShotTableBuilder(path, query);
-    const shots = [...found.sequence.shots.values()].sort((a, b) => a.index - b.index);
-    for (const shot of shots) {
-      builder.addShot(shot.index, shot.startTime, shot.endTime, shot.parameters);
-    }
-    for (const shot of shots) {
-      for (const d of shot.structured) builder.addData(shot.index, d.label, d.content);
-    }
-    return ok(builder.build());
+  getShotData(path: SequencePath, index: number, label: string): StorageAnswer<StoredDataRow> {
+    const shot = this.#shot(path.toString(), index);
+    if (!shot.ok) return answer(shot);
+    const row = dataRows(shot.value).find((r) => r.label === label);
+    return answer(
+      row === undefined
+        ? failure({ kind: 'dataNotFound', path: path.toString(), index, label })
+        : success(row),
+    );
+  }
+
+  getAllShotData(path: SequencePath, index: number): StorageAnswer<StoredDataRow[]> {
+    const shot = this.#shot(path.toString(), index);
+    return answer(shot.ok ? success(dataRows(shot.value)) : shot);
+  }
+
+  shotTableRows(path: SequencePath, labels: string[] | null): StorageAnswer<StoredShotTableRows> {
+    const found = this.#sequence(path.toString());
+    if (!found.ok) return answer(found);
+    const shots = [...found.value.shots.values()].sort((a, b) => a.index - b.index);
+    const wanted = labels === null ? undefined : new Set(labels);
+    return answer(
+      success({
+        shots: shots.map((s) => [s.index, s.startTime, s.endTime, s.parameters]),
+        data: shots.flatMap((s) =>
+          s.structured
+            .filter((d) => wanted === undefined || wanted.has(d.label))
+            .map((d): [number, string, string] => [s.index, d.label, d.content]),
+        ),
+      }),
+    );
   }
 
   // ---- lab-wide settings ---------------------------------------------------------------------
 
-  async getGlobals(): Promise<JsonValue> {
-    return decodeStorageJson(this.#open().globals, 'global parameters');
+  async getSetting(name: string): Promise<string | undefined> {
+    return this.db.settings.get(name);
   }
 
-  async setGlobals(globals: JsonValue): Promise<Result<void, InvalidStorageDataError>> {
-    const encoded = encodeStorageJson(globals, 'global parameters');
-    if (!encoded.ok) return encoded;
-    this.#open().globals = encoded.value;
-    return ok();
+  async setSetting(name: string, content: string): StorageAnswer<void> {
+    this.db.settings.set(name, content);
+    return success(undefined);
   }
 
-  async listDeviceConfigurations(): Promise<StoredDeviceConfiguration[]> {
-    const names = [...this.#open().devices.keys()].sort();
-    return names.map((name) => this.#device(name)!);
+  async listDevices(): Promise<StoredDeviceRow[]> {
+    return [...this.db.devices].map(([name, d]) => ({ name, ...d }));
   }
 
-  #device(name: string): StoredDeviceConfiguration | undefined {
-    const stored = this.#open().devices.get(name);
-    if (stored === undefined) return undefined;
-    return {
-      name,
-      type: stored.type,
-      configuration: decodeStorageJson(stored.configuration, 'device configuration', {
-        device: name,
-      }),
-    };
+  async getDevice(name: string): StorageAnswer<StoredDeviceRow> {
+    const device = this.db.devices.get(name);
+    return device === undefined
+      ? failure({ kind: 'deviceNotFound', name })
+      : success({ name, ...device });
   }
 
-  async getDeviceConfiguration(
-    name: string,
-  ): Promise<Result<StoredDeviceConfiguration, DeviceConfigurationNotFoundError>> {
-    const device = this.#device(name);
-    return device === undefined ? err(new DeviceConfigurationNotFoundError(name)) : ok(device);
+  async setDevice(name: string, type: string, content: string): StorageAnswer<void> {
+    this.db.devices.set(name, { type, content });
+    return success(undefined);
   }
 
-  async setDeviceConfiguration(
-    configuration: StoredDeviceConfiguration,
-  ): Promise<Result<void, InvalidStorageDataError>> {
-    const encoded = encodeDeviceConfiguration(configuration);
-    if (!encoded.ok) return encoded;
-    this.#open().devices.set(encoded.value.name, {
-      type: encoded.value.type,
-      configuration: encoded.value.configuration,
-    });
-    return ok();
-  }
-
-  async deleteDeviceConfiguration(
-    name: string,
-  ): Promise<Result<void, DeviceConfigurationNotFoundError>> {
-    if (!this.#open().devices.delete(name)) return err(new DeviceConfigurationNotFoundError(name));
-    return ok();
+  async deleteDevice(name: string): StorageAnswer<void> {
+    return this.db.devices.delete(name)
+      ? success(undefined)
+      : failure({ kind: 'deviceNotFound', name });
   }
 }
 
-function statsOf(s: MemorySequence): SequenceStats {
-  return {
-    state: s.state,
-    completedShots: s.shots.size,
-    expectedShots: s.expectedShots,
-    startTime: s.startTime === null ? null : new Date(s.startTime),
-    stopTime: s.stopTime === null ? null : new Date(s.stopTime),
-  };
+/** The data of a stored shot as rows; arrays are copies. */
+function dataRows(shot: PreparedShot): StoredDataRow[] {
+  return [
+    ...shot.structured.map((d) => ({ label: d.label, content: d.content })),
+    ...shot.arrays.map((a) => ({ ...a, bytes: a.bytes.slice() })),
+  ];
 }
 
-function decodeData(
-  path: SequencePath,
-  shot: PreparedShot,
-  label: DataLabel,
-): DataValue | undefined {
-  const location = { sequence: path.toString(), shot: shot.index, label };
-  const structured = shot.structured.find((d) => d.label === label);
-  if (structured !== undefined) {
-    return decodeStorageJson(structured.content, `data "${label}"`, location);
+const databases = new WeakMap<MemorySessionStorage, MemoryDatabase>();
+
+/**
+ * A {@link SessionStorage} that keeps everything in memory: for tests and demos. It is core's
+ * `EncodedSessionStorage` over maps, so it checks input, applies the refusal rules and stores the
+ * same encoded forms (JSON text, copied array bytes) as the SQLite and PostgreSQL backends: what it
+ * accepts, refuses and returns is what a database would. It passes the same conformance suite.
+ */
+export class MemorySessionStorage extends EncodedSessionStorage implements SessionStorage {
+  constructor(options: MemorySessionStorageOptions = {}) {
+    const database = options.shareWith
+      ? databases.get(options.shareWith)!
+      : { nodes: new Map(), settings: new Map(), devices: new Map() };
+    super('memory', 'memory', new MemoryBackend(database), 'memory storage');
+    databases.set(this, database);
   }
-  const array = shot.arrays.find((a) => a.label === label);
-  if (array === undefined) return undefined;
-  return decodeStoredArray(array.dtype, array.shape, array.bytes.slice(), location);
 }

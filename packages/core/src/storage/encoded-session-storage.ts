@@ -1,0 +1,348 @@
+import type { DataLabel } from '../data/index.js';
+import type { ErrorSummary } from '../errors/index.js';
+import { ContractViolationError } from '../errors/index.js';
+import { SequencePath } from '../path/index.js';
+import { type Result, err, ok } from '../result/index.js';
+import type { SequenceState } from '../sequence/index.js';
+import type {
+  CreatePathOptions,
+  CreateSequenceOptions,
+  JsonValue,
+  PreparingSnapshot,
+  SequenceDraft,
+  SessionStorage,
+  ShotInput,
+  ShotTableQuery,
+  StoredDeviceConfiguration,
+} from './session-storage.js';
+import { ShotTableBuilder } from './shot-table-builder.js';
+import type { StorageBackend } from './storage-backend.js';
+import { DuplicateShotError } from './storage-errors.js';
+import { type StorageOutcome, storageFailureToError } from './storage-failure.js';
+import { decodeStorageJson, encodeStorageJson } from './storage-json.js';
+import { sortStoragePaths } from './storage-order.js';
+import {
+  decodeDataRow,
+  decodeDataRows,
+  decodeDeviceRow,
+  decodeSequenceRow,
+  decodeSequenceStatsRow,
+  decodeShotRow,
+  decodeSnapshotRow,
+} from './storage-rows.js';
+import {
+  decodeStorageDate,
+  decodeStoredErrorSummary,
+  encodeDeviceConfiguration,
+  encodeErrorSummary,
+  encodePreparingSnapshot,
+  encodeSequenceDraft,
+  encodeStorageDate,
+} from './storage-validation.js';
+import { findRepeatedShotIndex, prepareShot, prepareShots } from './stored-shot.js';
+
+/** The promise a {@link SessionStorage} method returns. */
+type Answer<K extends keyof SessionStorage> = SessionStorage[K] extends (
+  ...args: never[]
+) => infer R
+  ? R
+  : never;
+
+const byName = (a: { name: string }, b: { name: string }) =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+
+/**
+ * A {@link SessionStorage} over a {@link StorageBackend}: everything the SQLite, PostgreSQL and
+ * memory storages do alike, written once. It checks and encodes every input with core's helpers
+ * (so all backends refuse the same input with the same errors), calls the backend, turns its
+ * failures into typed errors and its rows into records, sorts what is listed, and refuses to be
+ * used once closed. A backend package subclasses it to add what is its own (options, migration
+ * report...).
+ */
+export class EncodedSessionStorage implements SessionStorage {
+  readonly kind: string;
+  readonly location: string;
+  readonly #backend: StorageBackend;
+  readonly #describedAs: string;
+  #closing: Promise<void> | undefined;
+
+  /**
+   * @param kind `sqlite`, `postgres`, `memory`...
+   * @param location where the data lives (file, URL without password...)
+   * @param backend the database operations
+   * @param describedAs how messages name this storage, e.g. `SQLite storage "/lab/shotline.sqlite"`
+   */
+  constructor(kind: string, location: string, backend: StorageBackend, describedAs: string) {
+    this.kind = kind;
+    this.location = location;
+    this.#backend = backend;
+    this.#describedAs = describedAs;
+  }
+
+  /** Closes the backend once; every later call of another method throws. */
+  close(): Promise<void> {
+    this.#closing ??= this.#backend.close();
+    return this.#closing;
+  }
+
+  /** The backend, or a ContractViolationError once the storage is closed. */
+  protected get backend(): StorageBackend {
+    if (this.#closing) throw new ContractViolationError(`the ${this.#describedAs} is closed`);
+    return this.#backend;
+  }
+
+  /** A backend outcome as a typed result, mapping its value with `decode`. */
+  #result<T, E extends Error>(
+    outcome: StorageOutcome<unknown>,
+    decode?: (value: never) => T,
+  ): Result<T, E> {
+    if (!outcome.ok) return err(storageFailureToError(outcome.failure) as unknown as E);
+    return ok(decode ? decode(outcome.value as never) : (outcome.value as T));
+  }
+
+  // ---- path tree -------------------------------------------------------------------------------
+
+  async pathExists(path: SequencePath): Answer<'pathExists'> {
+    return this.backend.pathExists(path);
+  }
+
+  async createPath(path: SequencePath, options: CreatePathOptions = {}): Answer<'createPath'> {
+    const createdAt = encodeStorageDate(options.createdAt ?? new Date(), 'creation date', {
+      path: path.toString(),
+    });
+    if (!createdAt.ok) return createdAt;
+    return this.#result(await this.backend.createPath(path, createdAt.value), (created: string[]) =>
+      created.map((p) => SequencePath.parse(p)),
+    );
+  }
+
+  async deletePath(
+    path: SequencePath,
+    options: { deleteSequences?: boolean } = {},
+  ): Answer<'deletePath'> {
+    return this.#result(await this.backend.deletePath(path, options.deleteSequences === true));
+  }
+
+  async children(path: SequencePath): Answer<'children'> {
+    return this.#result(await this.backend.children(path), parsePaths);
+  }
+
+  async creationDate(path: SequencePath): Answer<'creationDate'> {
+    return this.#result(await this.backend.creationDate(path), (value: unknown) =>
+      decodeStorageDate(value, 'creation date', { path: path.toString() }),
+    );
+  }
+
+  async movePath(source: SequencePath, destination: SequencePath): Answer<'movePath'> {
+    return this.#result(await this.backend.movePath(source, destination, Date.now()));
+  }
+
+  async isSequence(path: SequencePath): Answer<'isSequence'> {
+    return this.#result(await this.backend.isSequence(path));
+  }
+
+  async sequencesUnder(path: SequencePath): Answer<'sequencesUnder'> {
+    return this.#result(await this.backend.sequencesUnder(path), parsePaths);
+  }
+
+  async sequencesInState(state: SequenceState): Answer<'sequencesInState'> {
+    return parsePaths(await this.backend.sequencesInState(state));
+  }
+
+  // ---- sequences -------------------------------------------------------------------------------
+
+  async createSequence(
+    path: SequencePath,
+    draft: SequenceDraft,
+    options: CreateSequenceOptions = {},
+  ): Answer<'createSequence'> {
+    const encoded = encodeSequenceDraft(path, draft);
+    if (!encoded.ok) return encoded;
+    const createdAt = encodeStorageDate(options.createdAt ?? new Date(), 'creation date', {
+      sequence: path.toString(),
+    });
+    if (!createdAt.ok) return createdAt;
+    return this.#result(await this.backend.createSequence(path, encoded.value, createdAt.value));
+  }
+
+  async duplicateSequence(
+    source: SequencePath,
+    destination: SequencePath,
+    options: CreateSequenceOptions = {},
+  ): Answer<'duplicateSequence'> {
+    const createdAt = encodeStorageDate(options.createdAt ?? new Date(), 'creation date', {
+      sequence: destination.toString(),
+    });
+    if (!createdAt.ok) return createdAt;
+    return this.#result(await this.backend.duplicateSequence(source, destination, createdAt.value));
+  }
+
+  async getSequence(path: SequencePath): Answer<'getSequence'> {
+    return this.#result(await this.backend.getSequence(path), decodeSequenceRow.bind(null, path));
+  }
+
+  async getStats(path: SequencePath): Answer<'getStats'> {
+    return this.#result(await this.backend.getStats(path), decodeSequenceStatsRow.bind(null, path));
+  }
+
+  async setIteration(
+    path: SequencePath,
+    iteration: JsonValue,
+    expectedShots: number | null,
+  ): Answer<'setIteration'> {
+    const encoded = encodeSequenceDraft(path, { iteration, timeLanes: null, expectedShots });
+    if (!encoded.ok) return encoded;
+    const { iteration: json, expectedShots: expected } = encoded.value;
+    return this.#result(await this.backend.setIteration(path, json, expected));
+  }
+
+  async setTimeLanes(path: SequencePath, timeLanes: JsonValue): Answer<'setTimeLanes'> {
+    const encoded = encodeStorageJson(timeLanes, 'time lanes', { sequence: path.toString() });
+    if (!encoded.ok) return encoded;
+    return this.#result(await this.backend.setTimeLanes(path, encoded.value));
+  }
+
+  async setPreparing(path: SequencePath, snapshot: PreparingSnapshot): Answer<'setPreparing'> {
+    const encoded = encodePreparingSnapshot(path, snapshot);
+    if (!encoded.ok) return encoded;
+    return this.#result(await this.backend.setPreparing(path, encoded.value));
+  }
+
+  async #timed(
+    op: 'setRunning' | 'setFinished' | 'setInterrupted',
+    path: SequencePath,
+    time: Date,
+  ): Answer<'setRunning'> {
+    const ms = encodeStorageDate(time, op === 'setRunning' ? 'start time' : 'stop time', {
+      sequence: path.toString(),
+    });
+    if (!ms.ok) return ms;
+    return this.#result(await this.backend[op](path, ms.value));
+  }
+
+  async setRunning(path: SequencePath, startTime: Date): Answer<'setRunning'> {
+    return this.#timed('setRunning', path, startTime);
+  }
+
+  async setFinished(path: SequencePath, stopTime: Date): Answer<'setFinished'> {
+    return this.#timed('setFinished', path, stopTime);
+  }
+
+  async setInterrupted(path: SequencePath, stopTime: Date): Answer<'setInterrupted'> {
+    return this.#timed('setInterrupted', path, stopTime);
+  }
+
+  async setCrashed(path: SequencePath, error: ErrorSummary, stopTime: Date): Answer<'setCrashed'> {
+    const summary = encodeErrorSummary(path, error);
+    if (!summary.ok) return summary;
+    const ms = encodeStorageDate(stopTime, 'stop time', { sequence: path.toString() });
+    if (!ms.ok) return ms;
+    return this.#result(await this.backend.setCrashed(path, summary.value, ms.value));
+  }
+
+  async resetToDraft(path: SequencePath): Answer<'resetToDraft'> {
+    return this.#result(await this.backend.resetToDraft(path));
+  }
+
+  async getError(path: SequencePath): Answer<'getError'> {
+    return this.#result(await this.backend.getError(path), (text: string) =>
+      decodeStoredErrorSummary(text, { sequence: path.toString() }),
+    );
+  }
+
+  async getSnapshot(path: SequencePath): Answer<'getSnapshot'> {
+    return this.#result(await this.backend.getSnapshot(path), decodeSnapshotRow.bind(null, path));
+  }
+
+  // ---- shots -----------------------------------------------------------------------------------
+
+  async createShot(path: SequencePath, shot: ShotInput): Answer<'createShot'> {
+    const prepared = prepareShot(path, shot);
+    if (!prepared.ok) return prepared;
+    return this.#result(await this.backend.createShots(path, [prepared.value]));
+  }
+
+  async createShots(path: SequencePath, shots: ShotInput[]): Answer<'createShots'> {
+    const prepared = prepareShots(path, shots);
+    if (!prepared.ok) return prepared;
+    const repeated = findRepeatedShotIndex(prepared.value);
+    if (repeated !== undefined) return err(new DuplicateShotError(path, repeated));
+    return this.#result(await this.backend.createShots(path, prepared.value));
+  }
+
+  async shotIndices(path: SequencePath): Answer<'shotIndices'> {
+    return this.#result(await this.backend.shotIndices(path));
+  }
+
+  async getShot(path: SequencePath, index: number): Answer<'getShot'> {
+    return this.#result(
+      await this.backend.getShot(path, index),
+      decodeShotRow.bind(null, path, index),
+    );
+  }
+
+  async getShotData(path: SequencePath, index: number, label: DataLabel): Answer<'getShotData'> {
+    return this.#result(
+      await this.backend.getShotData(path, index, label),
+      decodeDataRow.bind(null, path, index),
+    );
+  }
+
+  async getAllShotData(path: SequencePath, index: number): Answer<'getAllShotData'> {
+    return this.#result(
+      await this.backend.getAllShotData(path, index),
+      decodeDataRows.bind(null, path, index),
+    );
+  }
+
+  async readShotTable(path: SequencePath, query?: ShotTableQuery): Answer<'readShotTable'> {
+    const builder = new ShotTableBuilder(path, query);
+    const outcome = await this.backend.shotTableRows(path, builder.labels ?? null);
+    if (!outcome.ok) return this.#result(outcome);
+    for (const [index, start, end, parameters] of outcome.value.shots) {
+      builder.addShot(index, start, end, parameters);
+    }
+    for (const [index, label, content] of outcome.value.data) {
+      builder.addData(index, label, content);
+    }
+    return ok(builder.build());
+  }
+
+  // ---- lab-wide settings ---------------------------------------------------------------------
+
+  async getGlobals(): Answer<'getGlobals'> {
+    const stored = await this.backend.getSetting('globals');
+    return stored === undefined ? [] : decodeStorageJson(stored, 'global parameters');
+  }
+
+  async setGlobals(globals: JsonValue): Answer<'setGlobals'> {
+    const encoded = encodeStorageJson(globals, 'global parameters');
+    if (!encoded.ok) return encoded;
+    return this.#result(await this.backend.setSetting('globals', encoded.value));
+  }
+
+  async listDeviceConfigurations(): Answer<'listDeviceConfigurations'> {
+    return (await this.backend.listDevices()).map(decodeDeviceRow).sort(byName);
+  }
+
+  async getDeviceConfiguration(name: string): Answer<'getDeviceConfiguration'> {
+    return this.#result(await this.backend.getDevice(name), decodeDeviceRow);
+  }
+
+  async setDeviceConfiguration(
+    configuration: StoredDeviceConfiguration,
+  ): Answer<'setDeviceConfiguration'> {
+    const encoded = encodeDeviceConfiguration(configuration);
+    if (!encoded.ok) return encoded;
+    const { name, type, configuration: content } = encoded.value;
+    return this.#result(await this.backend.setDevice(name, type, content));
+  }
+
+  async deleteDeviceConfiguration(name: string): Answer<'deleteDeviceConfiguration'> {
+    return this.#result(await this.backend.deleteDevice(name));
+  }
+}
+
+function parsePaths(paths: string[]): SequencePath[] {
+  return sortStoragePaths(paths.map((p) => SequencePath.parse(p)));
+}

@@ -1,0 +1,98 @@
+import type { SequencePath } from '../path/index.js';
+import type { SequenceState } from '../sequence/index.js';
+import type { StorageOutcome } from './storage-failure.js';
+import type {
+  StoredDataRow,
+  StoredDeviceRow,
+  StoredSequenceRow,
+  StoredSequenceStatsRow,
+  StoredShotRow,
+  StoredShotTableRows,
+  StoredSnapshotRow,
+  StoredTime,
+} from './storage-rows.js';
+import type { EncodedPreparingSnapshot, EncodedSequenceDraft } from './storage-validation.js';
+import type { PreparedShot } from './stored-shot.js';
+
+/** The answer of one backend operation: a value, or an expected failure as data. */
+export type StorageAnswer<T> = Promise<StorageOutcome<T>>;
+
+/**
+ * What a database (or the memory) implements so that {@link EncodedSessionStorage} becomes a full
+ * `SessionStorage`: every operation on input already checked and encoded by core (paths validated,
+ * times in milliseconds since the epoch, JSON as text, shots as {@link PreparedShot}), returning
+ * the stored rows of `storage-rows.ts`.
+ *
+ * Each operation is atomic (one transaction) and decides its refusals with the rules of
+ * `storage-rules.ts`, returning them as `StorageFailure` data; it throws only on I/O trouble or a
+ * bug. A backend holds what differs between databases: SQL dialect, transactions, driver.
+ */
+export interface StorageBackend {
+  /** Releases the connections; called once, by the storage's `close()`. */
+  close(): Promise<void>;
+
+  // ---- path tree -------------------------------------------------------------------------------
+
+  pathExists(path: SequencePath): Promise<boolean>;
+  /** Creates the missing folders down to `path`; returns the created paths, top-down. */
+  createPath(path: SequencePath, createdAt: number): StorageAnswer<string[]>;
+  deletePath(path: SequencePath, deleteSequences: boolean): StorageAnswer<void>;
+  children(path: SequencePath): StorageAnswer<string[]>;
+  creationDate(path: SequencePath): StorageAnswer<StoredTime>;
+  /** Moves a subtree; missing folders above the destination are created at `now`. */
+  movePath(source: SequencePath, destination: SequencePath, now: number): StorageAnswer<void>;
+  isSequence(path: SequencePath): StorageAnswer<boolean>;
+  sequencesUnder(path: SequencePath): StorageAnswer<string[]>;
+  sequencesInState(state: SequenceState): Promise<string[]>;
+
+  // ---- sequences -------------------------------------------------------------------------------
+
+  createSequence(
+    path: SequencePath,
+    draft: EncodedSequenceDraft,
+    createdAt: number,
+  ): StorageAnswer<void>;
+  duplicateSequence(
+    source: SequencePath,
+    destination: SequencePath,
+    createdAt: number,
+  ): StorageAnswer<void>;
+  getSequence(path: SequencePath): StorageAnswer<StoredSequenceRow>;
+  getStats(path: SequencePath): StorageAnswer<StoredSequenceStatsRow>;
+  setIteration(
+    path: SequencePath,
+    iteration: string,
+    expectedShots: number | null,
+  ): StorageAnswer<void>;
+  setTimeLanes(path: SequencePath, timeLanes: string): StorageAnswer<void>;
+  /** The DRAFT -> PREPARING compare-and-set, with the snapshots. */
+  setPreparing(path: SequencePath, snapshot: EncodedPreparingSnapshot): StorageAnswer<void>;
+  setRunning(path: SequencePath, startTime: number): StorageAnswer<void>;
+  setFinished(path: SequencePath, stopTime: number): StorageAnswer<void>;
+  setInterrupted(path: SequencePath, stopTime: number): StorageAnswer<void>;
+  setCrashed(path: SequencePath, error: string, stopTime: number): StorageAnswer<void>;
+  /** Back to DRAFT, erasing snapshots, error, times and shots. */
+  resetToDraft(path: SequencePath): StorageAnswer<void>;
+  getError(path: SequencePath): StorageAnswer<string>;
+  getSnapshot(path: SequencePath): StorageAnswer<StoredSnapshotRow>;
+
+  // ---- shots -----------------------------------------------------------------------------------
+
+  /** Stores shots whose indices are distinct (checked by the caller). */
+  createShots(path: SequencePath, shots: PreparedShot[]): StorageAnswer<void>;
+  shotIndices(path: SequencePath): StorageAnswer<number[]>;
+  getShot(path: SequencePath, index: number): StorageAnswer<StoredShotRow>;
+  getShotData(path: SequencePath, index: number, label: string): StorageAnswer<StoredDataRow>;
+  getAllShotData(path: SequencePath, index: number): StorageAnswer<StoredDataRow[]>;
+  /** The rows of a shot table; `labels` null means every structured label, [] none. */
+  shotTableRows(path: SequencePath, labels: string[] | null): StorageAnswer<StoredShotTableRows>;
+
+  // ---- lab-wide settings ---------------------------------------------------------------------
+
+  getSetting(name: string): Promise<string | undefined>;
+  setSetting(name: string, content: string): StorageAnswer<void>;
+  listDevices(): Promise<StoredDeviceRow[]>;
+  getDevice(name: string): StorageAnswer<StoredDeviceRow>;
+  setDevice(name: string, type: string, content: string): StorageAnswer<void>;
+  deleteDevice(name: string): StorageAnswer<void>;
+}

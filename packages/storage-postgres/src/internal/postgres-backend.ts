@@ -1,0 +1,207 @@
+import type pg from 'pg';
+import {
+  type EncodedPreparingSnapshot,
+  type EncodedSequenceDraft,
+  type PreparedShot,
+  type SequencePath,
+  type SequenceState,
+  type StorageAnswer,
+  type StorageBackend,
+  type StorageOutcome,
+  storageSuccess,
+} from '@shotline/core';
+import { SessionQueries } from './session-queries.js';
+import { type TransactionMode, transaction } from './transaction.js';
+
+/**
+ * The PostgreSQL {@link StorageBackend}: every operation is one transaction on a pooled connection
+ * (see transaction.ts), SERIALIZABLE for writes, REPEATABLE READ READ ONLY for reads and READ
+ * COMMITTED for shots; times go to the database as Dates.
+ */
+export class PostgresBackend implements StorageBackend {
+  readonly #pool: pg.Pool;
+
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  close(): Promise<void> {
+    return this.#pool.end();
+  }
+
+  #run<T>(
+    mode: TransactionMode,
+    fn: (queries: SessionQueries) => Promise<StorageOutcome<T>>,
+  ): StorageAnswer<T> {
+    return transaction(this.#pool, mode, (client) => fn(new SessionQueries(client)));
+  }
+
+  async #read<T>(fn: (queries: SessionQueries) => Promise<T>): Promise<T> {
+    const outcome = await this.#run('read', async (q) => storageSuccess(await fn(q)));
+    return (outcome as { value: T }).value;
+  }
+
+  // ---- path tree -------------------------------------------------------------------------------
+
+  pathExists(path: SequencePath): Promise<boolean> {
+    return this.#read((q) => q.pathExists(path.toString()));
+  }
+
+  createPath(path: SequencePath, createdAt: number): StorageAnswer<string[]> {
+    return this.#run('write', (q) => q.createPath(path.toString(), new Date(createdAt)));
+  }
+
+  deletePath(path: SequencePath, deleteSequences: boolean): StorageAnswer<void> {
+    return this.#run('write', (q) => q.deletePath(path.toString(), deleteSequences));
+  }
+
+  children(path: SequencePath): StorageAnswer<string[]> {
+    return this.#run('read', (q) => q.children(path.toString()));
+  }
+
+  creationDate(path: SequencePath): StorageAnswer<Date> {
+    return this.#run('read', (q) => q.creationDate(path.toString()));
+  }
+
+  movePath(source: SequencePath, destination: SequencePath, now: number): StorageAnswer<void> {
+    return this.#run('write', (q) =>
+      q.movePath(source.toString(), destination.toString(), new Date(now)),
+    );
+  }
+
+  isSequence(path: SequencePath): StorageAnswer<boolean> {
+    return this.#run('read', (q) => q.isSequence(path.toString()));
+  }
+
+  sequencesUnder(path: SequencePath): StorageAnswer<string[]> {
+    return this.#run('read', (q) => q.sequencesUnder(path.toString()));
+  }
+
+  sequencesInState(state: SequenceState): Promise<string[]> {
+    return this.#read((q) => q.sequencesInState(state));
+  }
+
+  // ---- sequences -------------------------------------------------------------------------------
+
+  createSequence(
+    path: SequencePath,
+    draft: EncodedSequenceDraft,
+    createdAt: number,
+  ): StorageAnswer<void> {
+    return this.#run('write', (q) => q.createSequence(path.toString(), draft, new Date(createdAt)));
+  }
+
+  duplicateSequence(
+    source: SequencePath,
+    destination: SequencePath,
+    createdAt: number,
+  ): StorageAnswer<void> {
+    return this.#run('write', (q) =>
+      q.duplicateSequence(source.toString(), destination.toString(), new Date(createdAt)),
+    );
+  }
+
+  getSequence(path: SequencePath) {
+    return this.#run('read', (q) => q.getSequence(path.toString()));
+  }
+
+  getStats(path: SequencePath) {
+    return this.#run('read', (q) => q.getStats(path.toString()));
+  }
+
+  setIteration(
+    path: SequencePath,
+    iteration: string,
+    expectedShots: number | null,
+  ): StorageAnswer<void> {
+    return this.#run('write', (q) => q.setIteration(path.toString(), iteration, expectedShots));
+  }
+
+  setTimeLanes(path: SequencePath, timeLanes: string): StorageAnswer<void> {
+    return this.#run('write', (q) => q.setTimeLanes(path.toString(), timeLanes));
+  }
+
+  setPreparing(path: SequencePath, snapshot: EncodedPreparingSnapshot): StorageAnswer<void> {
+    return this.#run('write', (q) => q.setPreparing(path.toString(), snapshot));
+  }
+
+  setRunning(path: SequencePath, startTime: number): StorageAnswer<void> {
+    return this.#run('write', (q) => q.setRunning(path.toString(), new Date(startTime)));
+  }
+
+  setFinished(path: SequencePath, stopTime: number): StorageAnswer<void> {
+    return this.#run('write', (q) => q.setFinished(path.toString(), new Date(stopTime)));
+  }
+
+  setInterrupted(path: SequencePath, stopTime: number): StorageAnswer<void> {
+    return this.#run('write', (q) => q.setInterrupted(path.toString(), new Date(stopTime)));
+  }
+
+  setCrashed(path: SequencePath, error: string, stopTime: number): StorageAnswer<void> {
+    return this.#run('write', (q) => q.setCrashed(path.toString(), error, new Date(stopTime)));
+  }
+
+  resetToDraft(path: SequencePath): StorageAnswer<void> {
+    return this.#run('write', (q) => q.resetToDraft(path.toString()));
+  }
+
+  getError(path: SequencePath): StorageAnswer<string> {
+    return this.#run('read', (q) => q.getError(path.toString()));
+  }
+
+  getSnapshot(path: SequencePath) {
+    return this.#run('read', (q) => q.getSnapshot(path.toString()));
+  }
+
+  // ---- shots -----------------------------------------------------------------------------------
+
+  createShots(path: SequencePath, shots: PreparedShot[]): StorageAnswer<void> {
+    return this.#run('shots', (q) => q.createShots(path.toString(), shots));
+  }
+
+  shotIndices(path: SequencePath): StorageAnswer<number[]> {
+    return this.#run('read', (q) => q.shotIndices(path.toString()));
+  }
+
+  getShot(path: SequencePath, index: number) {
+    return this.#run('read', (q) => q.getShot(path.toString(), index));
+  }
+
+  getShotData(path: SequencePath, index: number, label: string) {
+    return this.#run('read', (q) => q.getShotData(path.toString(), index, label));
+  }
+
+  getAllShotData(path: SequencePath, index: number) {
+    return this.#run('read', (q) => q.getAllShotData(path.toString(), index));
+  }
+
+  shotTableRows(path: SequencePath, labels: string[] | null) {
+    return this.#run('read', (q) => q.shotTableRows(path.toString(), labels));
+  }
+
+  // ---- lab-wide settings ---------------------------------------------------------------------
+
+  getSetting(name: string): Promise<string | undefined> {
+    return this.#read((q) => q.getSetting(name));
+  }
+
+  setSetting(name: string, content: string): StorageAnswer<void> {
+    return this.#run('write', (q) => q.setSetting(name, content));
+  }
+
+  listDevices() {
+    return this.#read((q) => q.listDevices());
+  }
+
+  getDevice(name: string) {
+    return this.#run('read', (q) => q.getDevice(name));
+  }
+
+  setDevice(name: string, type: string, content: string): StorageAnswer<void> {
+    return this.#run('write', (q) => q.setDevice(name, type, content));
+  }
+
+  deleteDevice(name: string): StorageAnswer<void> {
+    return this.#run('write', (q) => q.deleteDevice(name));
+  }
+}
