@@ -6,7 +6,12 @@ import type { SequencePath } from '../path/index.js';
 import { EVENT_BUS_TOKEN, type DeviceRegistry } from '../plugins/index.js';
 import { ExperimentSession } from '../session/index.js';
 import type { SessionStorage } from '../storage/index.js';
+import {
+  type ConnectOptions,
+  RemoteExperimentManager,
+} from '../remote/remote-experiment-manager.js';
 import { Procedure, type ProcedureHost } from './procedure.js';
+import type { ExperimentManagerContract } from './procedure-contract.js';
 import { ExperimentManagerClosedError, StaleSequenceError } from './procedure-errors.js';
 import { ProcedureLock } from './procedure-lock.js';
 import {
@@ -49,7 +54,7 @@ export interface CreateProcedureOptions {
  * PREPARING or RUNNING by a manager that is provably gone (this host, and the same manager id or a
  * process that no longer exists) — never those of another PC sharing the database.
  */
-export class ExperimentManager implements AsyncDisposable {
+export class ExperimentManager implements ExperimentManagerContract {
   /** Typed events of every sequence this manager runs. */
   readonly events: ShotlineEventBus;
   /** The typed storage façade the manager works with. */
@@ -132,6 +137,20 @@ export class ExperimentManager implements AsyncDisposable {
       });
     }
     return new ExperimentManager(options, identity, session, events, recovered);
+  }
+
+  /**
+   * Connects to the lab's server (`shotline serve`): the returned manager's procedures behave as
+   * local ones, but the engine, the devices and the storage stay in the server process. Needs a
+   * token (`shotline token create <user>`); on Node.js 20, the `ws` package too.
+   *
+   * ```ts
+   * await using manager = await ExperimentManager.connect('http://127.0.0.1:8765', { token });
+   * await manager.createProcedure('scan').run((p) => p.runSequence('\\mot\\scan'));
+   * ```
+   */
+  static connect(url: string | URL, options: ConnectOptions): Promise<RemoteExperimentManager> {
+    return RemoteExperimentManager.connect(url, options);
   }
 
   /**

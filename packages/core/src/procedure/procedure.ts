@@ -9,6 +9,7 @@ import {
   ProcedureNotActiveError,
   SequenceAlreadyRunningError,
 } from './procedure-errors.js';
+import type { ProcedureContract } from './procedure-contract.js';
 import type { ProcedureLock } from './procedure-lock.js';
 
 /** Options of {@link Procedure.startSequence} and {@link Procedure.runSequence}. */
@@ -57,7 +58,7 @@ interface RunningSequence {
  * language gives disposers no error), so it always interrupts a sequence still running, then waits
  * for it to end; await `procedure.exception()` inside the block to let a sequence finish.
  */
-export class Procedure implements AsyncDisposable {
+export class Procedure implements ProcedureContract {
   private active = false;
   private activating = false;
   private running: RunningSequence | undefined;

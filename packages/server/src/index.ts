@@ -1,0 +1,2 @@
+// Public API of @shotline/server.
+export {};
