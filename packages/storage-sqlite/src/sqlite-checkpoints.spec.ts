@@ -98,8 +98,11 @@ describe('SQLite checkpoints', () => {
       reader.exec('BEGIN');
       expect(reader.prepare('SELECT count(*) AS n FROM shots').get()).toEqual({ n: 0 });
       for (let i = 0; i < 12; i++) (await storage.createShot(path, shot(i))).unwrap();
-      // The writer waited once, found the checkpoints stuck behind the reader, and went on.
-      expect((await storage.checkpointStats())!.writerWaits).toBe(1);
+      // The writer found the checkpoints stuck behind the reader and went on: it waited once or
+      // twice (how many frames the first wait still saw copied depends on the size of the
+      // schema), never on every one of the 12 writes.
+      expect((await storage.checkpointStats())!.writerWaits).toBeGreaterThanOrEqual(1);
+      expect((await storage.checkpointStats())!.writerWaits).toBeLessThanOrEqual(2);
       expect(statSync(`${file}-wal`).size).toBeGreaterThan(12 * IMAGE_BYTES);
       reader.exec('COMMIT');
       // Once the reader is done, the checkpointer copies everything and the WAL starts again.

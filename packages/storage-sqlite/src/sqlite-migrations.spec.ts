@@ -128,7 +128,7 @@ describe('SQLite schema versions', () => {
     makeVersion1Database(file);
     const open = openSqliteStorage(file, { migrate: false });
     await expect(open).rejects.toBeInstanceOf(StorageSchemaError);
-    await expect(open).rejects.toThrow(/schema version 1, older than version 2/);
+    await expect(open).rejects.toThrow(/schema version 1, older than version 3/);
     withRawConnection(file, (db) => expect(db.pragma('user_version', { simple: true })).toBe(1));
     expect(existsSync(`${file}.bak-v1`)).toBe(false);
   });

@@ -21,3 +21,4 @@ export * from './storage-rows.js';
 export * from './storage-backend.js';
 export * from './encoded-session-storage.js';
 export * from './storage-migrations.js';
+export * from './lab-records.js';

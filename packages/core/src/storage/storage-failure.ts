@@ -4,6 +4,7 @@ import {
   DataNotFoundError,
   DeviceConfigurationNotFoundError,
   DuplicateShotError,
+  QueuedRunNotFoundError,
   InvalidStateTransitionError,
   PathExistsError,
   PathHasChildrenError,
@@ -45,7 +46,8 @@ export type StorageFailure =
   | { kind: 'duplicateShot'; path: string; index: number }
   | { kind: 'shotNotFound'; path: string; index: number }
   | { kind: 'dataNotFound'; path: string; index: number; label: string }
-  | { kind: 'deviceNotFound'; name: string };
+  | { kind: 'deviceNotFound'; name: string }
+  | { kind: 'queuedRunNotFound'; id: string };
 
 /** The result of a SQL backend's query: a value or an expected failure as data. */
 export type StorageOutcome<T> = { ok: true; value: T } | { ok: false; failure: StorageFailure };
@@ -106,5 +108,7 @@ export function storageFailureToError(f: StorageFailure): StorageError {
       return new DataNotFoundError(at(f.path), f.index, f.label);
     case 'deviceNotFound':
       return new DeviceConfigurationNotFoundError(f.name);
+    case 'queuedRunNotFound':
+      return new QueuedRunNotFoundError(f.id);
   }
 }

@@ -13,6 +13,10 @@ export const STORAGE_SCHEMA_STEPS = [
     description:
       'sequence owner (so a restarting manager crashes only its own stale runs) and per-shot device timing',
   },
+  {
+    version: 3,
+    description: "the server's run queue, audit log and API tokens (hashed)",
+  },
 ] as const;
 
 /** A version of the storage schema. */

@@ -70,6 +70,37 @@ export const MIGRATIONS: readonly StorageMigration[] = storageMigrations({
       ALTER TABLE sequences ADD COLUMN owner TEXT;
       ALTER TABLE shots ADD COLUMN timing TEXT NOT NULL DEFAULT 'null';
     `,
+  3: `
+      CREATE TABLE queued_runs (
+        id TEXT PRIMARY KEY,
+        position INTEGER NOT NULL,
+        sequence TEXT NOT NULL,
+        submitted_by TEXT NOT NULL,
+        submitted_at INTEGER NOT NULL,
+        options TEXT NOT NULL,
+        state TEXT NOT NULL,
+        started_at INTEGER,
+        ended_at INTEGER,
+        error TEXT
+      );
+      CREATE INDEX queued_runs_position ON queued_runs(position);
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        time INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT,
+        details TEXT NOT NULL
+      );
+      CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        user_name TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        salt TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+    `,
 });
 
 /** The version this build writes and reads. */

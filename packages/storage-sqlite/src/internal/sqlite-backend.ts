@@ -8,6 +8,9 @@ import type {
   StorageAnswer,
   StorageBackend,
   StorageOutcome,
+  StoredApiTokenRow,
+  StoredAuditRow,
+  StoredQueuedRunRow,
 } from '@shotline/core';
 import type { SessionDatabase, WriteOperation } from './session-database.js';
 import type { WriterClient } from './writer-client.js';
@@ -202,5 +205,49 @@ export class SqliteBackend implements StorageBackend {
 
   deleteDevice(name: string): StorageAnswer<void> {
     return this.#write('deleteDevice', name);
+  }
+
+  // ---- the lab server's queue, audit log and tokens ---------------------------------------
+
+  insertQueuedRun(row: Omit<StoredQueuedRunRow, 'position'>): StorageAnswer<StoredQueuedRunRow> {
+    return this.#write('insertQueuedRun', row);
+  }
+
+  async listQueuedRuns(states: readonly string[] | null): Promise<StoredQueuedRunRow[]> {
+    return this.#database.listQueuedRuns(states);
+  }
+
+  updateQueuedRun(
+    id: string,
+    state: string,
+    startedAt: number | null,
+    endedAt: number | null,
+    error: string | null,
+  ): StorageAnswer<StoredQueuedRunRow> {
+    return this.#write('updateQueuedRun', id, state, startedAt, endedAt, error);
+  }
+
+  setQueuedRunPositions(ids: readonly string[]): StorageAnswer<void> {
+    return this.#write('setQueuedRunPositions', [...ids]);
+  }
+
+  insertAuditEntry(row: Omit<StoredAuditRow, 'id'>): StorageAnswer<StoredAuditRow> {
+    return this.#write('insertAuditEntry', row);
+  }
+
+  async auditEntries(afterId: number, limit: number): Promise<StoredAuditRow[]> {
+    return this.#database.auditEntries(afterId, limit);
+  }
+
+  putApiToken(row: StoredApiTokenRow): StorageAnswer<void> {
+    return this.#write('putApiToken', row);
+  }
+
+  async listApiTokens(): Promise<StoredApiTokenRow[]> {
+    return this.#database.listApiTokens();
+  }
+
+  deleteApiToken(id: string): StorageAnswer<boolean> {
+    return this.#write('deleteApiToken', id);
   }
 }
