@@ -59,6 +59,16 @@ export const wireEventSchema = z.discriminatedUnion('type', [
     startTime: date,
     endTime: date,
     runMs: z.number(),
+    devices: z
+      .record(
+        z.string(),
+        z.object({
+          readyMs: z.number().nullable(),
+          barrierMs: z.number().nullable(),
+          finishedMs: z.number().nullable(),
+        }),
+      )
+      .optional(),
   }),
   z.object({
     type: z.literal('shot-stored'),

@@ -1,13 +1,13 @@
 import type { AnyDeviceExtension, Device } from '../../device/index.js';
 import { ShotlineError, summarizeError, withContext } from '../../errors/index.js';
-import type { ShotlineEventBus } from '../../events/index.js';
+import type { DeviceTimingSummary, ShotlineEventBus } from '../../events/index.js';
 import type { Parameters } from '../../parameters/index.js';
 import type { SequencePath } from '../../path/index.js';
 import type { JsonValue } from '../../storage/index.js';
 import { ControllersDidNotStopError, ShotAttemptsExceededError } from '../engine-errors.js';
 import type { ResolvedPipelineOptions } from '../pipeline-options.js';
 import { matchesRetryPolicy } from '../shot-retry.js';
-import type { ShotTiming } from '../shot-timing.js';
+import type { DeviceShotTiming, ShotTiming } from '../shot-timing.js';
 import { runShotAttempt, type ShotAttemptResult, type ShotParticipant } from './shot-attempt.js';
 import type { ShotWriter } from './shot-writer.js';
 
@@ -176,6 +176,7 @@ export async function runShotPipeline(run: ShotPipelineRun): Promise<ShotPipelin
         startTime: result.startTime,
         endTime: result.endTime,
         runMs: result.runMs,
+        devices: deviceTimingSummaries(result.devices),
       });
       const timing: ShotTiming = {
         attempts,
@@ -241,4 +242,16 @@ async function runWithRetry(
       });
     }
   }
+}
+
+/** The milestones of each device, for the shot-finished event. */
+function deviceTimingSummaries(
+  devices: Readonly<Record<string, DeviceShotTiming>>,
+): Record<string, DeviceTimingSummary> {
+  const out: Record<string, DeviceTimingSummary> = {};
+  for (const name in devices) {
+    const d = devices[name]!;
+    out[name] = { readyMs: d.readyMs, barrierMs: d.barrierMs, finishedMs: d.finishedMs };
+  }
+  return out;
 }
