@@ -150,7 +150,10 @@ export class LabServer {
         : {}),
       onSlowClient: (bytes) => {
         metrics.slowClientsDropped.inc();
-        app.log.warn({ bufferedBytes: bytes }, 'dropped an event-stream client that did not keep up');
+        app.log.warn(
+          { bufferedBytes: bytes },
+          'dropped an event-stream client that did not keep up',
+        );
       },
     });
     const procedures = new RemoteProcedures(manager, {
@@ -176,9 +179,13 @@ export class LabServer {
     });
     const unsubscribe = manager.events.onAny((event) => {
       hub.publishEvent(event);
-      if (event.type === 'log') app.log[event.level]({ sequence: event.sequence, device: event.device }, event.message);
+      if (event.type === 'log')
+        app.log[event.level]({ sequence: event.sequence, device: event.device }, event.message);
       else if (event.type === 'sequence-state') {
-        app.log.info({ sequence: event.sequence, state: event.state, shots: event.storedShots }, 'sequence state');
+        app.log.info(
+          { sequence: event.sequence, state: event.state, shots: event.storedShots },
+          'sequence state',
+        );
       }
     });
     const context: ServerContext = {
@@ -259,7 +266,10 @@ export class LabServer {
   async listen(listen: { host?: string; port?: number } = {}): Promise<string> {
     await this.takeLabLock();
     await this.context.queue.start();
-    const address = await this.app.listen({ host: listen.host ?? '127.0.0.1', port: listen.port ?? 0 });
+    const address = await this.app.listen({
+      host: listen.host ?? '127.0.0.1',
+      port: listen.port ?? 0,
+    });
     return address.replace('[::1]', 'localhost');
   }
 
@@ -273,7 +283,10 @@ export class LabServer {
       return;
     }
     if (this.lockHolder !== attempt.holder) {
-      this.app.log.warn({ holder: attempt.holder }, 'the lab is locked by someone else; waiting for it');
+      this.app.log.warn(
+        { holder: attempt.holder },
+        'the lab is locked by someone else; waiting for it',
+      );
     }
     this.lockHolder = attempt.holder;
     this.lockTimer = setTimeout(() => {

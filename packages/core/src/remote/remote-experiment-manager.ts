@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { ShotlineEventBus } from '../events/index.js';
 import type { CreateProcedureOptions } from '../procedure/experiment-manager.js';
 import type { ExperimentManagerContract } from '../procedure/procedure-contract.js';
@@ -68,6 +69,12 @@ export class RemoteExperimentManager implements ExperimentManagerContract {
     const core = (await import('../index.js')) as Record<string, unknown>;
     const classes = errorClassesOf(core, ...(options.errorModules ?? []));
     const connection = new ServerConnection(url, options.token, classes);
+    // An HTTP request first: a bad token or an unreachable server gives its typed error.
+    await connection.request({
+      method: 'GET',
+      path: PROCEDURE_ROUTES.procedures,
+      response: z.array(z.unknown()),
+    });
     const WebSocket = await webSocketImplementation();
     const manager = new RemoteExperimentManager(connection, undefined, classes);
     manager.stream = await EventStream.open({
