@@ -313,8 +313,10 @@ export class LabServer {
     clearTimeout(this.lockTimer);
     const interrupt = running === 'interrupt';
     if (interrupt) this.context.procedures.interruptAll();
-    await this.context.queue.stop({ interrupt });
+    // The queue may be waiting for a remote procedure to be left: stop it, leave those, then wait.
+    const queueStopped = this.context.queue.stop({ interrupt });
     await this.context.procedures.leaveAll();
+    await queueStopped;
     this.context.hub.closeAll(1001, 'server shutting down');
     this.context.sessions.clear();
     await this.app.close();

@@ -1,9 +1,4 @@
-import {
-  type AuditEntry,
-  type QueuedRun,
-  type SequenceInfo,
-  withoutStacks,
-} from '@shotline/core';
+import { type AuditEntry, type QueuedRun, type SequenceInfo, withoutStacks } from '@shotline/core';
 import type { z } from 'zod';
 import type { auditEntrySchema, sequenceDetailSchema } from '../api/lab-api.js';
 import type { QueuedRunJson } from '../api/queue-api.js';

@@ -1,3 +1,9 @@
+import {
+  BEARER_PROTOCOL_PREFIX,
+  EVENT_STREAM_PROTOCOL,
+  PROCEDURE_ROUTES,
+  serverMessageSchema,
+} from '@shotline/core';
 import { z } from 'zod';
 import { LAB_ROUTES, healthSchema } from '../api/lab-api.js';
 import type { RoutePlugin } from './route-plugin.js';
@@ -36,6 +42,15 @@ export const operationsRoutes: RoutePlugin = async (app, { context }) => {
         response: { 200: z.record(z.string(), z.unknown()) },
       },
     },
-    async () => app.swagger() as unknown as Record<string, unknown>,
+    async () => ({
+      ...(app.swagger() as unknown as Record<string, unknown>),
+      // WebSocket routes are not OpenAPI operations: the stream's messages are described here.
+      'x-shotline-event-stream': {
+        path: PROCEDURE_ROUTES.events,
+        subprotocol: EVENT_STREAM_PROTOCOL,
+        tokenSubprotocolPrefix: BEARER_PROTOCOL_PREFIX,
+        messages: z.toJSONSchema(serverMessageSchema, { io: 'input', unrepresentable: 'any' }),
+      },
+    }),
   );
 };

@@ -86,7 +86,11 @@ export const procedureRoutes: RoutePlugin = async (app, { context }) => {
       },
     },
     async (request) =>
-      procedures.waitActive(request.params.id, userOf(request), request.query.waitMs ?? DEFAULT_WAIT_MS),
+      procedures.waitActive(
+        request.params.id,
+        userOf(request),
+        request.query.waitMs ?? DEFAULT_WAIT_MS,
+      ),
   );
 
   app.post(

@@ -45,7 +45,9 @@ export const sequenceRoutes: RoutePlugin = async (app, { context }) => {
       },
     },
     async (request) => {
-      const under = request.query.under ? SequencePath.parse(request.query.under) : SequencePath.root;
+      const under = request.query.under
+        ? SequencePath.parse(request.query.under)
+        : SequencePath.root;
       const paths = (await storage.sequencesUnder(under)).unwrap();
       const out = [];
       for (const path of paths) {

@@ -28,7 +28,11 @@ export const settingsRoutes: RoutePlugin = async (app, { context }) => {
     LAB_ROUTES.globals,
     {
       config: { scope: 'read' },
-      schema: { summary: 'The global parameters', tags: ['globals'], response: { 200: globalsSchema } },
+      schema: {
+        summary: 'The global parameters',
+        tags: ['globals'],
+        response: { 200: globalsSchema },
+      },
     },
     async () => ({ globals: (await session.globals()).toJSON() }),
   );

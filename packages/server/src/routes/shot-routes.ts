@@ -33,7 +33,9 @@ export const shotRoutes: RoutePlugin = async (app, { context }) => {
         response: { 200: shotIndicesSchema, ...errors },
       },
     },
-    async (request) => ({ indices: await session.shotIndices(SequencePath.parse(request.query.path)) }),
+    async (request) => ({
+      indices: await session.shotIndices(SequencePath.parse(request.query.path)),
+    }),
   );
 
   app.get(
@@ -54,7 +56,8 @@ export const shotRoutes: RoutePlugin = async (app, { context }) => {
       const data: Record<string, unknown> = {};
       const arrays: { label: string; dtype: string; shape: number[] }[] = [];
       for (const [label, value] of Object.entries(all)) {
-        if (value instanceof NDArray) arrays.push({ label, dtype: value.dtype, shape: [...value.shape] });
+        if (value instanceof NDArray)
+          arrays.push({ label, dtype: value.dtype, shape: [...value.shape] });
         else data[label] = value;
       }
       return {
@@ -117,5 +120,4 @@ export const shotRoutes: RoutePlugin = async (app, { context }) => {
       };
     },
   );
-
 };
