@@ -10,3 +10,5 @@ export * from './api/queue-api.js';
 export * from './api/lab-api.js';
 export * from './events/event-hub.js';
 export * from './queue/queue-runner.js';
+export * from './queue/queue-options.js';
+export { LabClient } from './client/lab-client.js';

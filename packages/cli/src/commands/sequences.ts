@@ -6,6 +6,13 @@ import {
   type SequenceRecord,
 } from '@shotline/core';
 import { CliUsageError } from '../cli-errors.js';
+import { labServerFor } from '../client/lab-server-access.js';
+import {
+  remoteSeqChange,
+  remoteSeqList,
+  remoteSeqShow,
+  remoteSeqWrite,
+} from '../client/remote-commands.js';
 import { withLab, type CommandContext } from '../command-context.js';
 import { SourceDocument } from '../input/source-document.js';
 import { parseSequencePathArgument } from '../input/sequence-path-arg.js';
@@ -32,6 +39,8 @@ export async function seqCreateCommand(
   const path = parseSequencePathArgument(pathText);
   if (!options.file) throw new CliUsageError('seq create needs --file <sequence file>');
   const file = options.file;
+  const server = await labServerFor(context);
+  if (server) return remoteSeqWrite(context, server, path, file, 'create');
   await withLab(context, async (lab) => {
     const definition = await readDefinition(lab, file);
     await lab.session.createSequence(path, definition);
@@ -53,6 +62,8 @@ export async function seqEditCommand(
   const path = parseSequencePathArgument(pathText);
   if (!options.file) throw new CliUsageError('seq edit needs --file <sequence file>');
   const file = options.file;
+  const server = await labServerFor(context);
+  if (server) return remoteSeqWrite(context, server, path, file, 'edit');
   await withLab(context, async (lab) => {
     const definition = await readDefinition(lab, file);
     const state = await lab.session.state(path);
@@ -89,6 +100,8 @@ export async function seqListCommand(
   folderText: string | undefined,
 ): Promise<void> {
   const folder = folderText ? parseSequencePathArgument(folderText) : SequencePath.root;
+  const server = await labServerFor(context);
+  if (server) return remoteSeqList(context, server, folder);
   await withLab(context, async (lab) => {
     const paths = (await lab.storage.sequencesUnder(folder)).unwrap();
     const listing: SequenceListing[] = [];
@@ -191,6 +204,8 @@ export async function seqShowCommand(
   options: { definition?: boolean },
 ): Promise<void> {
   const path = parseSequencePathArgument(pathText);
+  const server = await labServerFor(context);
+  if (server) return remoteSeqShow(context, server, path, options);
   await withLab(context, async (lab) => {
     const record = (await lab.storage.getSequence(path)).unwrap();
     if (options.definition) {
@@ -209,6 +224,8 @@ export async function seqShowCommand(
 /** `shotline seq reset <path>`: FINISHED, INTERRUPTED or CRASHED back to DRAFT (erases shots). */
 export async function seqResetCommand(context: CommandContext, pathText: string): Promise<void> {
   const path = parseSequencePathArgument(pathText);
+  const server = await labServerFor(context);
+  if (server) return remoteSeqChange(context, server, { kind: 'reset', path });
   await withLab(context, async (lab) => {
     const before = (await lab.storage.getStats(path)).unwrap();
     await lab.session.resetToDraft(path);
@@ -227,6 +244,8 @@ export async function seqDuplicateCommand(
 ): Promise<void> {
   const source = parseSequencePathArgument(sourceText);
   const destination = parseSequencePathArgument(destinationText);
+  const server = await labServerFor(context);
+  if (server) return remoteSeqChange(context, server, { kind: 'duplicate', source, destination });
   await withLab(context, async (lab) => {
     (await lab.storage.duplicateSequence(source, destination)).unwrap();
     context.output.result(
@@ -243,6 +262,14 @@ export async function seqDeleteCommand(
   options: { recursive?: boolean },
 ): Promise<void> {
   const path = parseSequencePathArgument(pathText);
+  const server = await labServerFor(context);
+  if (server) {
+    return remoteSeqChange(context, server, {
+      kind: 'delete',
+      path,
+      recursive: options.recursive === true,
+    });
+  }
   await withLab(context, async (lab) => {
     const isSequence = (await lab.storage.isSequence(path)).unwrap();
     (

@@ -45,11 +45,20 @@ export const duplicateSequenceBodySchema = z.object({ source: path, destination:
 
 /** `?path=&index=` of one shot. */
 export const shotQuerySchema = z
-  .object({ path, index: z.coerce.number().int().min(0).max(2 ** 31) })
+  .object({
+    path,
+    index: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31),
+  })
   .strict();
 
 /** `?path=&index=&label=` of one datum of a shot. */
-export const shotDataQuerySchema = shotQuerySchema.extend({ label: z.string().min(1).max(1000) }).strict();
+export const shotDataQuerySchema = shotQuerySchema
+  .extend({ label: z.string().min(1).max(1000) })
+  .strict();
 
 /** A shot: parameters, structured data, and the arrays it has (fetch each as a binary frame). */
 export const shotSchema = z.object({
@@ -90,10 +99,17 @@ export const deviceConfigurationSchema = z.object({
 export const deviceQuerySchema = z.object({ name: z.string().min(1).max(200) }).strict();
 
 /** `PUT /api/device?name=`: validated by the type's schema. */
-export const deviceBodySchema = z.object({ type: z.string().min(1).max(200), configuration: z.unknown() }).strict();
+export const deviceBodySchema = z
+  .object({ type: z.string().min(1).max(200), configuration: z.unknown() })
+  .strict();
 
 /** The device types the server's plugins provide. */
-export const deviceTypeSchema = z.object({ type: z.string(), label: z.string() });
+export const deviceTypeSchema = z.object({
+  type: z.string(),
+  label: z.string(),
+  /** The configuration a new device of this type starts from. */
+  defaultConfiguration: z.unknown(),
+});
 
 /** `GET /api/audit?after=&limit=`. */
 export const auditQuerySchema = z

@@ -1,6 +1,6 @@
 import { QUEUED_RUN_STATES, wireErrorSchema } from '@shotline/core';
 import { z } from 'zod';
-import { queuedRunOptionsSchema } from '../queue/queue-runner.js';
+import { queuedRunOptionsSchema } from '../queue/queue-options.js';
 
 /** A run of the queue, as the API gives it. */
 export const queuedRunSchema = z.object({
@@ -25,13 +25,17 @@ export const submitRunBodySchema = queuedRunOptionsSchema
   .strict();
 
 /** `GET /api/queue?all=true`: every run, not only those waiting or running. */
-export const queueListQuerySchema = z.object({ all: z.enum(['true', 'false']).optional() }).strict();
+export const queueListQuerySchema = z
+  .object({ all: z.enum(['true', 'false']).optional() })
+  .strict();
 
 /** `:id` of a queued run. */
 export const queuedRunParamsSchema = z.object({ id: z.uuid() }).strict();
 
 /** `POST /api/queue/:id/move`: new place among the waiting runs (0 = next). */
-export const moveRunBodySchema = z.object({ position: z.number().int().min(0).max(1_000_000) }).strict();
+export const moveRunBodySchema = z
+  .object({ position: z.number().int().min(0).max(1_000_000) })
+  .strict();
 
 /** The queue routes. */
 export const QUEUE_ROUTES = {

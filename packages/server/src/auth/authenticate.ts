@@ -1,8 +1,4 @@
-import {
-  AuthenticationError,
-  BEARER_PROTOCOL_PREFIX,
-  PermissionDeniedError,
-} from '@shotline/core';
+import { AuthenticationError, BEARER_PROTOCOL_PREFIX, PermissionDeniedError } from '@shotline/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal, TokenVerifier } from './api-tokens.js';
 import { type Scope, allows } from './scopes.js';

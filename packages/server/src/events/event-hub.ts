@@ -93,7 +93,8 @@ export class EventHub {
 
   private publish(message: Numbered): void {
     this.history.push(message);
-    if (this.history.length > this.capacity) this.history.splice(0, this.history.length - this.capacity);
+    if (this.history.length > this.capacity)
+      this.history.splice(0, this.history.length - this.capacity);
     for (const socket of this.sockets) this.deliver(socket, message.json);
   }
 

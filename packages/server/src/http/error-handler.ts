@@ -15,11 +15,16 @@ function issuePlace(context: string | undefined, instancePath: string): string {
 }
 
 /** The error (and HTTP status) a failed request answers with. */
-export function requestError(error: unknown, request: FastifyRequest): { status: number; error: Error } {
+export function requestError(
+  error: unknown,
+  request: FastifyRequest,
+): { status: number; error: Error } {
   const route = `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`;
   if (hasZodFastifySchemaValidationErrors(error)) {
     const issues = error.validation
-      .map((issue) => `${issuePlace(error.validationContext, issue.instancePath)}: ${issue.message}`)
+      .map(
+        (issue) => `${issuePlace(error.validationContext, issue.instancePath)}: ${issue.message}`,
+      )
       .join('; ');
     return {
       status: 400,
@@ -29,7 +34,11 @@ export function requestError(error: unknown, request: FastifyRequest): { status:
     };
   }
   const fastifyError = error as Partial<FastifyError>;
-  if (!(error instanceof ShotlineError) && typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {
+  if (
+    !(error instanceof ShotlineError) &&
+    typeof fastifyError.statusCode === 'number' &&
+    fastifyError.statusCode < 500
+  ) {
     const detail =
       fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
         ? 'the request body is larger than this server accepts'

@@ -9,7 +9,9 @@ export interface MetricsSources {
   eventClients(): number;
 }
 
-const SHOT_BUCKETS = [0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const SHOT_BUCKETS = [
+  0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
 
 /**
  * The server's Prometheus metrics (prom-client, its own registry): shots stored, shots per second
@@ -117,7 +119,8 @@ export class ServerMetrics {
     });
     events.on('sequence-state', (e) => {
       if (e.state !== 'running' && e.state !== 'preparing') {
-        for (const key of durations.keys()) if (key.startsWith(`${e.sequence}#`)) durations.delete(key);
+        for (const key of durations.keys())
+          if (key.startsWith(`${e.sequence}#`)) durations.delete(key);
       }
     });
   }

@@ -63,7 +63,12 @@ export class RemoteProcedures {
   ) {}
 
   /** Creates a procedure for a session and starts activating it. */
-  create(session: string, user: string, name: string, acquisitionTimeoutMs?: number): ProcedureStatus {
+  create(
+    session: string,
+    user: string,
+    name: string,
+    acquisitionTimeoutMs?: number,
+  ): ProcedureStatus {
     const procedure = this.manager.createProcedure(
       name,
       acquisitionTimeoutMs === undefined ? {} : { acquisitionTimeout: acquisitionTimeoutMs },
@@ -128,7 +133,12 @@ export class RemoteProcedures {
         : {}),
     };
     record.procedure.startSequence(body.sequence, options);
-    const run: RunRecord = { run: body.run, sequence: body.sequence, ended: false, error: undefined };
+    const run: RunRecord = {
+      run: body.run,
+      sequence: body.sequence,
+      ended: false,
+      error: undefined,
+    };
     record.runs.push(run);
     if (record.runs.length > RUN_HISTORY) record.runs.shift();
     void record.procedure.exception().then((error) => {
@@ -142,8 +152,16 @@ export class RemoteProcedures {
   runStatus(id: string, user: string, runId: string): RunStatus {
     const record = this.get(id, user);
     const run = record.runs.find((r) => r.run === runId);
-    if (!run) throw new ProcedureNotFoundError(`procedure "${record.procedure.name}" has no run "${runId}"`);
-    return { run: run.run, sequence: run.sequence, ended: run.ended, ...(run.error ? { error: run.error } : {}) };
+    if (!run)
+      throw new ProcedureNotFoundError(
+        `procedure "${record.procedure.name}" has no run "${runId}"`,
+      );
+    return {
+      run: run.run,
+      sequence: run.sequence,
+      ended: run.ended,
+      ...(run.error ? { error: run.error } : {}),
+    };
   }
 
   interrupt(id: string, user: string): boolean {

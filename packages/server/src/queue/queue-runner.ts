@@ -11,27 +11,13 @@ import {
   summarizeError,
 } from '@shotline/core';
 import type { FastifyBaseLogger } from 'fastify';
-import { z } from 'zod';
+import { queuedRunOptionsSchema } from './queue-options.js';
+import type { QueuedRunOptions } from './queue-options.js';
 import {
   QueueStateError,
   SequenceAlreadyQueuedError,
   ServerClosingError,
 } from '../http/server-errors.js';
-
-/** How a queued run is to be run: what the server stores as its options. */
-export const queuedRunOptionsSchema = z
-  .object({
-    /** Reset a sequence that already ran to DRAFT first (erasing its shots). */
-    reset: z.boolean().optional(),
-    globals: z.array(z.tuple([z.string(), z.unknown()])).optional(),
-    deviceConfigurations: z
-      .array(z.object({ name: z.string(), type: z.string(), configuration: z.unknown() }).strict())
-      .optional(),
-  })
-  .strict();
-
-/** The options of a queued run. */
-export type QueuedRunOptions = z.infer<typeof queuedRunOptionsSchema>;
 
 /** Options of {@link QueueRunner}. */
 export interface QueueRunnerOptions {
@@ -81,8 +67,14 @@ export class QueueRunner {
   }
 
   /** Submits a run (checked first: the sequence exists, can run, is not already queued). */
-  async submit(id: string, user: string, sequence: string, options: QueuedRunOptions): Promise<QueuedRun> {
-    if (this.stopping) throw new ServerClosingError('the server is shutting down: nothing new is queued');
+  async submit(
+    id: string,
+    user: string,
+    sequence: string,
+    options: QueuedRunOptions,
+  ): Promise<QueuedRun> {
+    if (this.stopping)
+      throw new ServerClosingError('the server is shutting down: nothing new is queued');
     const path = SequencePath.parse(sequence);
     const key = path.toString();
     if (this.pending.has(key)) {
@@ -233,7 +225,12 @@ export class QueueRunner {
       const state = await session.state(path).catch(() => 'crashed' as const);
       run = (
         await storage.updateQueuedRun(queued.id, {
-          state: failure !== undefined ? 'crashed' : state === 'interrupted' ? 'interrupted' : 'finished',
+          state:
+            failure !== undefined
+              ? 'crashed'
+              : state === 'interrupted'
+                ? 'interrupted'
+                : 'finished',
           endedAt: new Date(),
           ...(failure !== undefined ? { error: summarizeError(failure, { stack: false }) } : {}),
         })

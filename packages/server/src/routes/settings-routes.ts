@@ -132,7 +132,12 @@ export const settingsRoutes: RoutePlugin = async (app, { context }) => {
         response: { 200: z.array(deviceTypeSchema) },
       },
     },
-    async () => registry.extensions().map((e) => ({ type: e.type, label: e.label })),
+    async () =>
+      registry.extensions().map((e) => ({
+        type: e.type,
+        label: e.label,
+        defaultConfiguration: e.defaultConfiguration(),
+      })),
   );
 
   app.get(
