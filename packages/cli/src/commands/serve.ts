@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { processExists } from '@shotline/core';
 import type { CommandContext } from '../command-context.js';
 import { CliUsageError } from '../cli-errors.js';
 import { Lab, locateLab } from '../lab/lab.js';
@@ -54,8 +56,15 @@ export async function startServe(
     throw new CliUsageError('TLS needs both --tls-cert and --tls-key');
   }
   const listen = parseListen(options.listen ?? '127.0.0.1:8765');
-  const { LabServer, ServerFileLabLock, writeServerFile, removeServerFile } =
+  const { LabServer, ServerFileLabLock, writeServerFile, removeServerFile, readServerFile } =
     await import('@shotline/server');
+  const running = await readServerFile(lab.location.dir);
+  if (running && (running.host !== hostname() || processExists(running.pid))) {
+    throw new CliUsageError(
+      `a server already runs for this lab at ${running.url} (host ${running.host}, pid ${running.pid}); stop it first`,
+      { location: { resource: running.url } },
+    );
+  }
   const tls =
     options.tlsCert && options.tlsKey
       ? { cert: await readFile(options.tlsCert), key: await readFile(options.tlsKey) }
