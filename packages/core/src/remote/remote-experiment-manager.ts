@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ShotlineEventBus } from '../events/index.js';
+import { ShotlineEventBus, type ShotlineEventType } from '../events/index.js';
 import type { CreateProcedureOptions } from '../procedure/experiment-manager.js';
 import type { ExperimentManagerContract } from '../procedure/procedure-contract.js';
 import { ExperimentManagerClosedError } from '../procedure/procedure-errors.js';
@@ -65,7 +65,10 @@ export class RemoteExperimentManager implements ExperimentManagerContract {
   }
 
   /** Connects to a server: opens the event stream (checking the token) and returns the manager. */
-  static async connect(url: string | URL, options: ConnectOptions): Promise<RemoteExperimentManager> {
+  static async connect(
+    url: string | URL,
+    options: ConnectOptions,
+  ): Promise<RemoteExperimentManager> {
     const core = (await import('../index.js')) as Record<string, unknown>;
     const classes = errorClassesOf(core, ...(options.errorModules ?? []));
     const connection = new ServerConnection(url, options.token, classes);
@@ -82,6 +85,7 @@ export class RemoteExperimentManager implements ExperimentManagerContract {
       token: options.token,
       WebSocket,
       onMessage: (message) => manager.receive(message),
+      wants: (type) => manager.events.hasListeners(type as ShotlineEventType),
     });
     return manager;
   }

@@ -4,6 +4,7 @@ import {
   type ParameterNamespaceJson,
   ServerConnection,
   ShotlineEventBus,
+  type ShotlineEventType,
   type ShotTable,
   errorClassesOf,
   webSocketImplementation,
@@ -66,6 +67,7 @@ export class LabClient {
       onMessage: (message) => {
         if (message.kind === 'event') events.emit(message.event);
       },
+      wants: (type) => events.hasListeners(type as ShotlineEventType),
     });
     return { events, close: () => stream.close() };
   }

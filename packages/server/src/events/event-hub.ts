@@ -35,7 +35,8 @@ const OPEN = 1;
 export const SLOW_CLIENT_CLOSE_CODE = 1013;
 
 /**
- * Numbers every message of the event stream, keeps the last ones for clients that reconnect
+ * Numbers every message of the event stream (a WebSocket frame holds one or more messages, one JSON
+ * object per line), keeps the last ones for clients that reconnect
  * (`since`), and writes each message once as JSON to every subscribed socket. It never waits for a
  * client: a socket whose unsent bytes exceed the bound is closed (the client reconnects and resumes,
  * or learns from a `gap` what it missed), so a slow client cannot slow the engine.
@@ -48,6 +49,9 @@ export class EventHub {
   private readonly capacity: number;
   private readonly maxBuffer: number;
   private readonly sockets = new Set<EventSocket>();
+  /** Messages published in this turn of the event loop, sent together at its end. */
+  private pending: string[] = [];
+  private flushScheduled = false;
 
   constructor(private readonly options: EventHubOptions = {}) {
     this.capacity = options.history ?? 20_000;
@@ -93,9 +97,24 @@ export class EventHub {
 
   private publish(message: Numbered): void {
     this.history.push(message);
-    if (this.history.length > this.capacity)
+    if (this.history.length > this.capacity) {
       this.history.splice(0, this.history.length - this.capacity);
-    for (const socket of this.sockets) this.deliver(socket, message.json);
+    }
+    if (this.sockets.size === 0) return;
+    // One WebSocket frame per client per turn of the event loop (messages separated by newlines):
+    // a shot's events cost one write per client, not four.
+    this.pending.push(message.json);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const frame = this.pending.join('\n');
+    this.pending = [];
+    for (const socket of this.sockets) this.deliver(socket, frame);
   }
 
   private deliver(socket: EventSocket, json: string): void {
@@ -121,7 +140,14 @@ export class EventHub {
         socket.send(JSON.stringify(gap));
       }
       const start = Math.max(0, this.history.length - (this.seq - Math.max(since, oldest - 1)));
-      for (let i = start; i < this.history.length; i++) socket.send(this.history[i]!.json);
+      // Messages not flushed yet are in the history too: this socket gets them here, once.
+      const unflushed = new Set(this.pending);
+      const frame = this.history
+        .slice(start)
+        .map((m) => m.json)
+        .filter((json) => !unflushed.has(json))
+        .join('\n');
+      if (frame !== '') socket.send(frame);
     }
     this.sockets.add(socket);
     return () => {
