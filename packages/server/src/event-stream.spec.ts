@@ -139,7 +139,7 @@ describe('the event stream', () => {
       ]);
       socket.on('message', (data) => {
         const now = performance.timeOrigin + performance.now();
-        for (const line of String(data).split('\n')) {
+        for (const line of (data as Buffer).toString().split('\n')) {
           const message = JSON.parse(line) as { kind: string; at?: number; event?: ShotlineEvent };
           if (message.kind === 'event') latencies.push(now - message.at!);
         }

@@ -142,6 +142,8 @@ export class LabServer {
       options.storage,
       options.tokenCacheMs !== undefined ? { cacheMs: options.tokenCacheMs } : {},
     );
+    // Assigned once below; the closures above the assignment read it only once it is set.
+    // eslint-disable-next-line prefer-const
     let server!: LabServer;
     const hub = new EventHub({
       ...(options.eventHistory !== undefined ? { history: options.eventHistory } : {}),

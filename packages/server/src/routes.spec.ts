@@ -38,7 +38,7 @@ async function serve(lab: SimulatedLab) {
     });
     return {
       status: response.statusCode,
-      body: response.body ? (JSON.parse(response.body) as never) : undefined,
+      body: (response.body ? JSON.parse(response.body) : undefined) as unknown,
       raw: response,
     };
   };
@@ -172,7 +172,8 @@ describe('the queue', () => {
     await until(async () => (await lab.session.shotIndices('\\long').catch(() => [])).length >= 2);
     expect((await call('POST', `/api/queue/${id}/interrupt`)).body).toEqual({ interrupted: true });
     await until(
-      async () => (await call('GET', `/api/queue/${id}`)).body!['state' as never] === 'interrupted',
+      async () =>
+        ((await call('GET', `/api/queue/${id}`)).body as { state: string }).state === 'interrupted',
     );
     expect(await lab.session.state('\\long')).toBe('interrupted');
   });

@@ -63,7 +63,9 @@ function openStream(
     const socket = new WebSocket(`${served.url.replace('http', 'ws')}/api/events`, protocols, {
       headers,
     });
-    socket.once('message', (data) => resolve({ socket, hello: JSON.parse(String(data)) }));
+    socket.once('message', (data) =>
+      resolve({ socket, hello: JSON.parse((data as Buffer).toString()) }),
+    );
     socket.once('unexpected-response', (_request, response) => {
       reject(new Error(`HTTP ${response.statusCode}`));
     });
@@ -338,7 +340,7 @@ describe('no code from clients', () => {
   });
 
   it('has no eval, Function constructor or import with a computed name in its source', () => {
-    let found = '';
+    let found: string;
     try {
       found = execFileSync(
         'grep',
@@ -377,12 +379,11 @@ describe('the audit log', () => {
           .status,
       ).toBe(201);
       await request(served, 'PUT', '/api/globals', { body: '{"globals": 3}' }); // refused
-      const log = await (await request(served, 'GET', '/api/audit')).json();
-      expect((log as { action: string }[]).map((e) => e.action)).toEqual([
-        'globals.set',
-        'device.set',
-        'queue.submit',
-      ]);
+      const log = (await (await request(served, 'GET', '/api/audit')).json()) as {
+        action: string;
+        time: string;
+      }[];
+      expect(log.map((e) => e.action)).toEqual(['globals.set', 'device.set', 'queue.submit']);
       expect(log[0]).toMatchObject({
         actor: 'tester',
         target: null,
@@ -390,7 +391,7 @@ describe('the audit log', () => {
       });
       expect(log[1]).toMatchObject({ actor: 'tester', target: 'laser2' });
       expect(log[2]).toMatchObject({ actor: 'tester', target: '\\a' });
-      expect(Date.parse(log[2].time)).toBeGreaterThan(Date.now() - 60_000);
+      expect(Date.parse(log[2]!.time)).toBeGreaterThan(Date.now() - 60_000);
       void lab;
     },
   );
@@ -460,7 +461,9 @@ describe('TLS', () => {
             [EVENT_STREAM_PROTOCOL, `${BEARER_PROTOCOL_PREFIX}${served.token}`],
             { ca: cert },
           );
-          ws.once('message', (d) => resolve({ socket: ws, hello: JSON.parse(String(d)) }));
+          ws.once('message', (d) =>
+            resolve({ socket: ws, hello: JSON.parse((d as Buffer).toString()) }),
+          );
           ws.once('error', reject);
         },
       );

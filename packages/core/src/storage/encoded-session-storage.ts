@@ -355,7 +355,9 @@ export class EncodedSessionStorage implements SessionStorage {
   // ---- the lab server's queue, audit log and tokens ---------------------------------------
 
   async enqueueRun(run: NewQueuedRun): Answer<'enqueueRun'> {
-    const options = encodeStorageJson(run.options, 'queued run options', { sequence: run.sequence });
+    const options = encodeStorageJson(run.options, 'queued run options', {
+      sequence: run.sequence,
+    });
     if (!options.ok) return options;
     const outcome = await this.backend.insertQueuedRun({
       id: run.id,

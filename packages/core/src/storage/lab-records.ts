@@ -39,7 +39,10 @@ export interface QueuedRun {
 }
 
 /** What a submission gives; the storage adds the position (last) and the state (queued). */
-export type NewQueuedRun = Pick<QueuedRun, 'id' | 'sequence' | 'submittedBy' | 'submittedAt' | 'options'>;
+export type NewQueuedRun = Pick<
+  QueuedRun,
+  'id' | 'sequence' | 'submittedBy' | 'submittedAt' | 'options'
+>;
 
 /** A change of state of a queued run. */
 export interface QueuedRunChange {
@@ -134,9 +137,7 @@ export function decodeQueuedRunRow(row: StoredQueuedRunRow): QueuedRun {
     startedAt: row.started_at === null ? null : new Date(Number(row.started_at)),
     endedAt: row.ended_at === null ? null : new Date(Number(row.ended_at)),
     error:
-      row.error === null
-        ? null
-        : decodeStoredErrorSummary(row.error, { sequence: row.sequence }),
+      row.error === null ? null : decodeStoredErrorSummary(row.error, { sequence: row.sequence }),
   };
 }
 

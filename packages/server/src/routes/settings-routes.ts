@@ -136,7 +136,7 @@ export const settingsRoutes: RoutePlugin = async (app, { context }) => {
       registry.extensions().map((e) => ({
         type: e.type,
         label: e.label,
-        defaultConfiguration: e.defaultConfiguration(),
+        defaultConfiguration: e.defaultConfiguration() as unknown,
       })),
   );
 

@@ -708,10 +708,10 @@ export class SessionQueries {
 
   async setQueuedRunPositions(ids: readonly string[]): Promise<Outcome<void>> {
     for (const [position, id] of ids.entries()) {
-      const result = await this.client.query(
-        'UPDATE queued_runs SET position = $1 WHERE id = $2',
-        [position, id],
-      );
+      const result = await this.client.query('UPDATE queued_runs SET position = $1 WHERE id = $2', [
+        position,
+        id,
+      ]);
       if (result.rowCount === 0) return failure({ kind: 'queuedRunNotFound', id });
     }
     return success(undefined);

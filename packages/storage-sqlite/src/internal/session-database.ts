@@ -667,9 +667,9 @@ export class SessionDatabase {
 
   insertQueuedRun(row: Omit<StoredQueuedRunRow, 'position'>): Outcome<StoredQueuedRunRow> {
     return this.write(() => {
-      const position = this.stmt(
-        'SELECT COALESCE(MAX(position), -1) + 1 FROM queued_runs',
-      ).pluck().get() as number;
+      const position = this.stmt('SELECT COALESCE(MAX(position), -1) + 1 FROM queued_runs')
+        .pluck()
+        .get() as number;
       this.stmt(
         `INSERT INTO queued_runs (${QUEUED_RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(

@@ -32,7 +32,7 @@ export interface ProcedureManagerFixture {
    */
   open(lab: SimulatedLab): Promise<{
     readonly manager: ExperimentManagerContract;
-    dispose(): Promise<void>;
+    readonly dispose: () => Promise<void>;
   }>;
 }
 
