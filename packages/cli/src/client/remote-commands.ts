@@ -12,7 +12,8 @@ import type { LabClient, SequenceDetail } from '@shotline/server/client';
 import { stringify } from 'yaml';
 import { CliUsageError } from '../cli-errors.js';
 import type { CommandContext } from '../command-context.js';
-import { formatGlobalsFile, globalsToFileValue } from '../globals/globals-file.js';
+import { printGlobals } from '../commands/globals.js';
+import { globalsToFileValue } from '../globals/globals-file.js';
 import { SourceDocument } from '../input/source-document.js';
 import { parseAssignment, parseSetValue, setAtPath } from '../input/values.js';
 import { textTable } from '../output/output.js';
@@ -21,7 +22,11 @@ import {
   parseSequenceFile,
   sequenceToFileValue,
 } from '../sequence-file/sequence-file.js';
-import { type SequenceReport, sequenceReportLines } from '../commands/sequences.js';
+import {
+  type SequenceReport,
+  printSequenceListing,
+  sequenceReportLines,
+} from '../commands/sequences.js';
 
 /**
  * A sequence file read for the server. Lanes of the built-in types (digital, analog, camera) are
@@ -78,19 +83,7 @@ export async function remoteSeqList(
   client: LabClient,
   folder: SequencePath,
 ): Promise<void> {
-  const listing = await client.sequences(folder.toString());
-  context.output.result(listing, () =>
-    listing.length === 0
-      ? [`no sequences under ${folder.toString()}`]
-      : textTable(
-          ['SEQUENCE', 'STATE', 'SHOTS'],
-          listing.map((s) => [
-            s.path,
-            s.state.toUpperCase(),
-            `${s.completedShots}/${s.expectedShots ?? '?'}`,
-          ]),
-        ),
-  );
+  printSequenceListing(context, folder, await client.sequences(folder.toString()));
 }
 
 /** `seq show <path> [--definition]` through the server. */
@@ -162,28 +155,7 @@ export async function remoteGlobalsGet(
   name: string | undefined,
   options: { evaluated?: boolean },
 ): Promise<void> {
-  const globals = ParameterNamespace.fromJSON(await client.globals());
-  if (name !== undefined) {
-    const expression = globals.get(name);
-    if (!expression)
-      throw new CliUsageError(`no global parameter "${name}"`, { location: { parameter: name } });
-    const value = options.evaluated ? globals.evaluate().get(name) : undefined;
-    context.output.result(
-      { name, expression: expression.source, ...(value !== undefined ? { value } : {}) },
-      () => (value !== undefined ? String(value) : expression.source),
-    );
-    return;
-  }
-  if (options.evaluated) {
-    const values = globals.evaluate();
-    context.output.result(values.toJSON(), () =>
-      values.names.map((n) => `${n} = ${String(values.get(n))}`),
-    );
-    return;
-  }
-  context.output.result(globalsToFileValue(globals), () =>
-    globals.entries.length === 0 ? '# no global parameters' : formatGlobalsFile(globals),
-  );
+  printGlobals(context, ParameterNamespace.fromJSON(await client.globals()), name, options);
 }
 
 /** `globals set` through the server: the new namespace is built here, checked and stored there. */

@@ -26,31 +26,40 @@ export async function globalsGetCommand(
 ): Promise<void> {
   const server = await labServerFor(context);
   if (server) return remoteGlobalsGet(context, server, name, options);
-  await withLab(context, async (lab) => {
-    const globals = await lab.session.globals();
-    if (name !== undefined) {
-      const expression = globals.get(name);
-      if (!expression) {
-        throw new CliUsageError(`no global parameter "${name}"`, { location: { parameter: name } });
-      }
-      const value = options.evaluated ? globals.evaluate().get(name) : undefined;
-      context.output.result(
-        { name, expression: expression.source, ...(value !== undefined ? { value } : {}) },
-        () => (value !== undefined ? String(value) : expression.source),
-      );
-      return;
+  await withLab(context, async (lab) =>
+    printGlobals(context, await lab.session.globals(), name, options),
+  );
+}
+
+/** Prints the globals as `globals get` does (the whole file, one expression, or values). */
+export function printGlobals(
+  context: CommandContext,
+  globals: ParameterNamespace,
+  name: string | undefined,
+  options: { evaluated?: boolean },
+): void {
+  if (name !== undefined) {
+    const expression = globals.get(name);
+    if (!expression) {
+      throw new CliUsageError(`no global parameter "${name}"`, { location: { parameter: name } });
     }
-    if (options.evaluated) {
-      const values = globals.evaluate();
-      context.output.result(valuesJson(values), () =>
-        values.names.map((n) => `${n} = ${String(values.get(n))}`),
-      );
-      return;
-    }
-    context.output.result(globalsToFileValue(globals), () =>
-      globals.entries.length === 0 ? '# no global parameters' : formatGlobalsFile(globals),
+    const value = options.evaluated ? globals.evaluate().get(name) : undefined;
+    context.output.result(
+      { name, expression: expression.source, ...(value !== undefined ? { value } : {}) },
+      () => (value !== undefined ? String(value) : expression.source),
     );
-  });
+    return;
+  }
+  if (options.evaluated) {
+    const values = globals.evaluate();
+    context.output.result(valuesJson(values), () =>
+      values.names.map((n) => `${n} = ${String(values.get(n))}`),
+    );
+    return;
+  }
+  context.output.result(globalsToFileValue(globals), () =>
+    globals.entries.length === 0 ? '# no global parameters' : formatGlobalsFile(globals),
+  );
 }
 
 /**

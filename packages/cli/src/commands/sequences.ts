@@ -87,7 +87,7 @@ export async function seqEditCommand(
 }
 
 /** One sequence in `seq list`. */
-interface SequenceListing {
+export interface SequenceListing {
   readonly path: string;
   readonly state: string;
   readonly completedShots: number;
@@ -114,19 +114,28 @@ export async function seqListCommand(
         expectedShots: stats.expectedShots,
       });
     }
-    context.output.result(listing, () =>
-      listing.length === 0
-        ? [`no sequences under ${folder.toString()}`]
-        : textTable(
-            ['SEQUENCE', 'STATE', 'SHOTS'],
-            listing.map((s) => [
-              s.path,
-              s.state.toUpperCase(),
-              `${s.completedShots}/${s.expectedShots ?? '?'}`,
-            ]),
-          ),
-    );
+    printSequenceListing(context, folder, listing);
   });
+}
+
+/** Prints the sequences of `seq list`. */
+export function printSequenceListing(
+  context: CommandContext,
+  folder: SequencePath,
+  listing: readonly SequenceListing[],
+): void {
+  context.output.result(listing, () =>
+    listing.length === 0
+      ? [`no sequences under ${folder.toString()}`]
+      : textTable(
+          ['SEQUENCE', 'STATE', 'SHOTS'],
+          listing.map((s) => [
+            s.path,
+            s.state.toUpperCase(),
+            `${s.completedShots}/${s.expectedShots ?? '?'}`,
+          ]),
+        ),
+  );
 }
 
 /** What `seq show` reports about a sequence. */

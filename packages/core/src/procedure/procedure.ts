@@ -10,6 +10,7 @@ import {
   SequenceAlreadyRunningError,
 } from './procedure-errors.js';
 import type { ProcedureContract } from './procedure-contract.js';
+import { disposeProcedure, runInProcedure, runSequenceToEnd } from './internal/procedure-exits.js';
 import type { ProcedureLock } from './procedure-lock.js';
 
 /** Options of {@link Procedure.startSequence} and {@link Procedure.runSequence}. */
@@ -114,26 +115,15 @@ export class Procedure implements ProcedureContract {
 
   /** `await using`: interrupts a sequence still running, waits for it, and deactivates. */
   async [Symbol.asyncDispose](): Promise<void> {
-    this.interruptSequence();
-    await this.deactivate();
+    await disposeProcedure(this);
   }
 
   /**
    * Activates the procedure, runs `body`, and leaves: after waiting for a sequence still running when
    * `body` returns, or after interrupting it when `body` throws (the error is re-thrown).
    */
-  async run<T>(body: (procedure: this) => Promise<T>): Promise<T> {
-    await this.activate();
-    let result: T;
-    try {
-      result = await body(this);
-    } catch (e) {
-      this.interruptSequence();
-      await this.deactivate();
-      throw e;
-    }
-    await this.deactivate();
-    return result;
+  run<T>(body: (procedure: this) => Promise<T>): Promise<T> {
+    return runInProcedure(this, body);
   }
 
   /** True while this procedure is active (not: while any procedure of the manager is). */
@@ -218,10 +208,8 @@ export class Procedure implements ProcedureContract {
    * @throws {ProcedureNotActiveError} if the procedure is not active.
    * @throws {SequenceAlreadyRunningError} if a sequence is already running.
    */
-  async runSequence(sequence: SequencePathLike, options: StartSequenceOptions = {}): Promise<void> {
-    this.startSequence(sequence, options);
-    const error = await this.exception();
-    if (error) throw error;
+  runSequence(sequence: SequencePathLike, options: StartSequenceOptions = {}): Promise<void> {
+    return runSequenceToEnd(this, sequence, options);
   }
 
   /** The sequences started since the procedure was activated, in order; a running one is last. */

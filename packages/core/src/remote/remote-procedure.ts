@@ -5,6 +5,11 @@ import type { SequencePathLike } from '../session/index.js';
 import type { ProcedureContract } from '../procedure/procedure-contract.js';
 import type { StartSequenceOptions } from '../procedure/procedure.js';
 import {
+  disposeProcedure,
+  runInProcedure,
+  runSequenceToEnd,
+} from '../procedure/internal/procedure-exits.js';
+import {
   ExperimentManagerClosedError,
   ProcedureAlreadyActiveError,
   ProcedureNotActiveError,
@@ -126,22 +131,11 @@ export class RemoteProcedure implements ProcedureContract {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
-    this.interruptSequence();
-    await this.deactivate();
+    await disposeProcedure(this);
   }
 
-  async run<T>(body: (procedure: this) => Promise<T>): Promise<T> {
-    await this.activate();
-    let result: T;
-    try {
-      result = await body(this);
-    } catch (e) {
-      this.interruptSequence();
-      await this.deactivate();
-      throw e;
-    }
-    await this.deactivate();
-    return result;
+  run<T>(body: (procedure: this) => Promise<T>): Promise<T> {
+    return runInProcedure(this, body);
   }
 
   isActive(): boolean {
@@ -221,10 +215,8 @@ export class RemoteProcedure implements ProcedureContract {
     return true;
   }
 
-  async runSequence(sequence: SequencePathLike, options: StartSequenceOptions = {}): Promise<void> {
-    this.startSequence(sequence, options);
-    const error = await this.exception();
-    if (error) throw error;
+  runSequence(sequence: SequencePathLike, options: StartSequenceOptions = {}): Promise<void> {
+    return runSequenceToEnd(this, sequence, options);
   }
 
   sequences(): SequencePath[] {
