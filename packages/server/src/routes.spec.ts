@@ -263,6 +263,39 @@ describe('the queue', () => {
   );
 });
 
+describe('graceful shutdown', () => {
+  for (const running of ['interrupt', 'finish'] as const) {
+    it(
+      `with running: ${running}, ends the running sequence ${running === 'interrupt' ? 'INTERRUPTED after its shot' : 'FINISHED'} and closes the devices`,
+      { timeout: TIMEOUT },
+      async () => {
+        const lab = await createSimulatedLab({
+          devices: [simulatedDevice.slow('slow', { shotMs: 20 })],
+        });
+        await lab.session.createSequence('\\a', simulatedScan(running === 'finish' ? 20 : 500));
+        const { server, call } = await serve(lab);
+        const { body } = await call('POST', '/api/queue', { sequence: '\\a' });
+        const id = (body as { id: string }).id;
+        await until(async () => (await lab.session.shotIndices('\\a').catch(() => [])).length >= 2);
+        await server.close({ running });
+        servers.splice(servers.indexOf(server), 1);
+        const run = (await lab.storage.listQueuedRuns()).find((r) => r.id === id)!;
+        const shots = await lab.session.shotIndices('\\a');
+        if (running === 'interrupt') {
+          expect(await lab.session.state('\\a')).toBe('interrupted');
+          expect(run.state).toBe('interrupted');
+          expect(shots.length).toBeLessThan(500);
+        } else {
+          expect(await lab.session.state('\\a')).toBe('finished');
+          expect(run.state).toBe('finished');
+          expect(shots).toHaveLength(20);
+        }
+        expect(lab.recorder.closedDevices()).toEqual(['slow']);
+      },
+    );
+  }
+});
+
 describe('shots, sequences and settings', () => {
   it(
     'gives shot parameters and data as JSON and arrays as binary frames',

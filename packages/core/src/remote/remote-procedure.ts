@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { ShotlineError } from '../errors/index.js';
 import { SequencePath } from '../path/index.js';
 import type { SequencePathLike } from '../session/index.js';
 import type { ProcedureContract } from '../procedure/procedure-contract.js';
@@ -223,15 +224,27 @@ export class RemoteProcedure implements ProcedureContract {
     return [...this.started];
   }
 
-  /** Asks the server how the running sequence ended (after the event stream lost messages). */
+  /**
+   * Asks the server how the running sequence ended (after the event stream lost messages). A
+   * server that no longer knows the procedure (it restarted) ends the wait with that error.
+   */
   async resynchronise(): Promise<void> {
     const running = this.running;
     if (!running || !this.id) return;
-    const status = await this.host.request({
-      method: 'GET',
-      path: ROUTES.run(this.id, running.run),
-      response: runStatusSchema,
-    });
+    let status;
+    try {
+      status = await this.host.request({
+        method: 'GET',
+        path: ROUTES.run(this.id, running.run),
+        response: runStatusSchema,
+      });
+    } catch (error) {
+      if (error instanceof ShotlineError && error.recoverable) {
+        this.active = false;
+        this.host.settleRun(running.run, error);
+      }
+      return;
+    }
     if (status.ended) {
       const error = status.error ? this.host.rebuildError(status.error) : undefined;
       this.host.settleRun(running.run, error);
