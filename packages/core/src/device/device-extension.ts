@@ -44,6 +44,12 @@ export interface DeviceExtension<
    * data schema, export and the conformance kit. Optional: default none declared.
    */
   dataLabels?(deviceName: string, configuration: Config, sequence: SequenceContext): string[];
+  /**
+   * Other device types whose plugins this extension's compiler uses (a wrapper that compiles with
+   * another extension, e.g. a device on a device server compiles with its own type). Compile
+   * workers load those plugins too. Optional: default none.
+   */
+  compilerDependencies?(configuration: Config): readonly string[];
 }
 
 /** Any device extension, for collections. */

@@ -59,9 +59,13 @@ export function planCompilation(
     return undefined;
   };
   for (const name of compilation.compilers.keys()) {
-    const type = compilation.context.deviceConfiguration(name).type;
+    const { type, configuration } = compilation.context.deviceConfiguration(name);
     const reason = need(`device "${name}" (type "${type}")`, registry.providerOf(type));
     if (reason) return { kind: 'main', reason };
+    for (const other of registry.findExtension(type)?.compilerDependencies?.(configuration) ?? []) {
+      const why = need(`device "${name}" (compiled as "${other}")`, registry.providerOf(other));
+      if (why) return { kind: 'main', reason: why };
+    }
   }
   for (const [lane, definition] of compilation.timeLanes.lanes) {
     if (['digital', 'analog', 'camera'].includes(definition.type)) continue;

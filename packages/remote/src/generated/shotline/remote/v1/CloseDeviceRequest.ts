@@ -1,0 +1,10 @@
+// Original file: device-server.proto
+
+
+export interface CloseDeviceRequest {
+  'handle'?: (string);
+}
+
+export interface CloseDeviceRequest__Output {
+  'handle': (string);
+}

@@ -1,0 +1,8 @@
+// Original file: device-server.proto
+
+
+export interface ShotDone {
+}
+
+export interface ShotDone__Output {
+}

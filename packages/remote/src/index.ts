@@ -1,0 +1,21 @@
+// Public API of @shotline/remote.
+export * from './remote-errors.js';
+export * from './wire/value-codec.js';
+export * from './wire/wire-error-codec.js';
+export * from './server/device-server-log.js';
+export * from './server/manager-tokens.js';
+export * from './server/device-server.js';
+export * from './client/remote-server-options.js';
+export * from './client/device-server-connection.js';
+export * from './client/remote-device.js';
+export * from './client/remote-controller.js';
+export * from './client/remote-device-extension.js';
+export * from './client/remote-servers.js';
+export * from './client/remote-device-type.js';
+export * from './config/secret-source.js';
+export * from './config/device-server-config.js';
+export * from './config/remote-servers-config.js';
+export { PROTOCOL_VERSION } from './internal/protocol.js';
+export { DEVICE_SERVER_PROTO } from './internal/device-server-proto.js';
+export { remotePlugin } from './plugin.js';
+export * from './dev-certificates.js';
