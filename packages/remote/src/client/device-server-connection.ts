@@ -141,7 +141,9 @@ export class DeviceServerConnection {
   }
 
   /** Opens a device on the server and keeps its lease renewed until {@link closeDevice}. */
-  async openDevice(request: OpenDeviceRequest & { deviceName: string }): Promise<OpenedRemoteDevice> {
+  async openDevice(
+    request: OpenDeviceRequest & { deviceName: string },
+  ): Promise<OpenedRemoteDevice> {
     const reply = await this.unary<OpenDeviceReply__Output>(
       (options, callback) =>
         this.client.OpenDevice({ ...request, leaseMs: this.options.leaseMs }, options, callback),

@@ -58,9 +58,12 @@ const serverName = z
  * ```
  */
 @injectable()
-export class RemoteDeviceType
-  implements DeviceExtension<RemoteDeviceConfiguration, RemoteInitParameters, unknown, RemoteDevice>
-{
+export class RemoteDeviceType implements DeviceExtension<
+  RemoteDeviceConfiguration,
+  RemoteInitParameters,
+  unknown,
+  RemoteDevice
+> {
   readonly type = REMOTE_DEVICE_TYPE;
   readonly label = 'Device on a device server';
   readonly configurationSchema: z.ZodType<RemoteDeviceConfiguration>;
@@ -74,7 +77,8 @@ export class RemoteDeviceType
           context.addIssue({
             code: 'custom',
             path: ['type'],
-            message: 'a remote device names the type of the device on the server, not shotline.remote',
+            message:
+              'a remote device names the type of the device on the server, not shotline.remote',
           });
           return;
         }
@@ -92,7 +96,10 @@ export class RemoteDeviceType
           for (const issue of parsed.error.issues) {
             context.addIssue({
               code: 'custom',
-              path: ['configuration', ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
+              path: [
+                'configuration',
+                ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+              ],
               message: issue.message,
             });
           }
@@ -157,7 +164,12 @@ export class RemoteDeviceType
       deviceName,
       type: init.type,
       ...(provider
-        ? { plugin: { name: provider.name, ...(provider.version ? { version: provider.version } : {}) } }
+        ? {
+            plugin: {
+              name: provider.name,
+              ...(provider.version ? { version: provider.version } : {}),
+            },
+          }
         : {}),
       initParameters: init.parameters,
     });

@@ -39,7 +39,9 @@ export const remoteServerConfigSchema = z
 
 /** The `servers:` section of a lab file: device servers by name. */
 export const remoteServersConfigSchema = z.record(
-  z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a server name is letters, digits, ".", "_" or "-"'),
+  z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a server name is letters, digits, ".", "_" or "-"'),
   remoteServerConfigSchema,
 );
 
@@ -59,21 +61,15 @@ export function remoteServerSources(
     name,
     load: () => {
       const at = `servers.${name}`;
-      const {
-        token,
-        ca,
-        clientCert,
-        clientKey,
-        address,
-        serverName,
-        ...limits
-      } = server;
+      const { token, ca, clientCert, clientKey, address, serverName, ...limits } = server;
       return {
         name,
         address,
         token: readSecret(token, baseDir, `${at}.token`, env),
         ...(ca ? { ca: readConfigFile(ca, baseDir, `${at}.ca`) } : {}),
-        ...(clientCert ? { clientCert: readConfigFile(clientCert, baseDir, `${at}.clientCert`) } : {}),
+        ...(clientCert
+          ? { clientCert: readConfigFile(clientCert, baseDir, `${at}.clientCert`) }
+          : {}),
         ...(clientKey ? { clientKey: readConfigFile(clientKey, baseDir, `${at}.clientKey`) } : {}),
         ...(serverName ? { serverName } : {}),
         ...limits,

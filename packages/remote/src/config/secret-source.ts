@@ -9,7 +9,9 @@ import { RemoteConfigurationError } from '../remote-errors.js';
  */
 export const secretSourceSchema = z.union([
   z.object({ file: z.string().min(1) }).strict(),
-  z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name') }).strict(),
+  z
+    .object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name') })
+    .strict(),
 ]);
 
 /** A secret's source, as validated by {@link secretSourceSchema}. */

@@ -19,7 +19,9 @@ const MAX_DETAILS = 1000;
 
 let wireErrorType: protobuf.Type | undefined;
 function wireError(): protobuf.Type {
-  wireErrorType ??= protobuf.loadSync(DEVICE_SERVER_PROTO).lookupType('shotline.remote.v1.WireError');
+  wireErrorType ??= protobuf
+    .loadSync(DEVICE_SERVER_PROTO)
+    .lookupType('shotline.remote.v1.WireError');
   return wireErrorType;
 }
 
@@ -86,8 +88,12 @@ export function errorFromCall(e: unknown, target: RemoteTarget, doing: string): 
     case grpc.status.NOT_FOUND:
       return new RemoteRefusedError(target, `${doing}: ${details}`, { cause: e });
     default:
-      return new RemoteServerLostError(target, `${doing} failed (${grpc.status[e.code]}: ${details})`, {
-        cause: e,
-      });
+      return new RemoteServerLostError(
+        target,
+        `${doing} failed (${grpc.status[e.code]}: ${details})`,
+        {
+          cause: e,
+        },
+      );
   }
 }

@@ -5,7 +5,9 @@ import type { ProtoGrpcType } from '../generated/device-server.js';
 import type { DeviceServerClient } from '../generated/shotline/remote/v1/DeviceServer.js';
 
 /** The contract's file, beside the package's README (`device-server.proto`). */
-export const DEVICE_SERVER_PROTO = fileURLToPath(new URL('../../device-server.proto', import.meta.url));
+export const DEVICE_SERVER_PROTO = fileURLToPath(
+  new URL('../../device-server.proto', import.meta.url),
+);
 
 /** How messages are turned into objects; the generated types are made with the same options. */
 const LOADER_OPTIONS: protoLoader.Options = {

@@ -5,7 +5,12 @@ import {
   NDArray,
   SequencePath,
 } from '@shotline/core';
-import { MemorySessionStorage, simulatedDevice, simulatedScan, testingPlugin } from '@shotline/testing';
+import {
+  MemorySessionStorage,
+  simulatedDevice,
+  simulatedScan,
+  testingPlugin,
+} from '@shotline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteServers } from '../client/remote-servers.js';
 import { REMOTE_DEVICE_TYPE } from '../client/remote-device-type.js';

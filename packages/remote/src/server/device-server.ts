@@ -263,7 +263,12 @@ export class DeviceServer {
     const request = call.request;
     const manager = this.managerOf(call);
     const target = { server: this.options.name, device: request.deviceName };
-    const fields = { manager, device: request.deviceName, type: request.type, peer: call.getPeer() };
+    const fields = {
+      manager,
+      device: request.deviceName,
+      type: request.type,
+      peer: call.getPeer(),
+    };
     const registry = this.options.registry;
     const extension = this.allow.has(request.type)
       ? registry.findExtension(request.type)
@@ -276,7 +281,9 @@ export class DeviceServer {
         new DeviceTypeNotAllowedError(
           target,
           `device type "${request.type}" is not hosted here (${
-            this.allow.has(request.type) ? 'no installed plugin provides it' : 'not on the allow-list'
+            this.allow.has(request.type)
+              ? 'no installed plugin provides it'
+              : 'not on the allow-list'
           }; hosted: ${hosted.length > 0 ? hosted.join(', ') : 'none'})`,
         ),
         fields,
@@ -329,7 +336,13 @@ export class DeviceServer {
       extension,
       leaseMs,
     });
-    this.log({ level: 'info', msg: 'device opened', ...fields, leaseMs, sequence: request.sequence });
+    this.log({
+      level: 'info',
+      msg: 'device opened',
+      ...fields,
+      leaseMs,
+      sequence: request.sequence,
+    });
     if (call.cancelled) {
       await this.devices.close(hosted, 'the manager gave up while the device was opening');
       return;
@@ -371,7 +384,10 @@ export class DeviceServer {
         return;
       }
       if (message.kind !== 'start') {
-        fail(grpc.status.INVALID_ARGUMENT, new InvalidValueError('a shot stream must begin with start'));
+        fail(
+          grpc.status.INVALID_ARGUMENT,
+          new InvalidValueError('a shot stream must begin with start'),
+        );
         return;
       }
       const start = message.start!;

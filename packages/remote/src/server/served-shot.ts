@@ -31,7 +31,9 @@ class LocalShotTimer implements ShotTimer {
 
   async waitUntil(seconds: number): Promise<number> {
     if (!(seconds >= 0)) {
-      throw new InvalidValueError(`waitUntil needs a time >= 0 s after the barrier, got ${seconds}`);
+      throw new InvalidValueError(
+        `waitUntil needs a time >= 0 s after the barrier, got ${seconds}`,
+      );
     }
     const planned = seconds - this.elapsed();
     for (let remaining = planned; remaining > 0; remaining = seconds - this.elapsed()) {
@@ -97,12 +99,17 @@ export class ServedShot {
         break;
       }
       case 'abort': {
-        const cause = message.abort!.reason ? errorFromWireMessage(message.abort!.reason) : undefined;
+        const cause = message.abort!.reason
+          ? errorFromWireMessage(message.abort!.reason)
+          : undefined;
         this.abort(
-          new AbortedError(`the shot was aborted by the manager${cause ? `: ${cause.message}` : ''}`, {
-            ...(cause ? { cause } : {}),
-            location: { shot: this.start.shot, device: this.hosted.name },
-          }),
+          new AbortedError(
+            `the shot was aborted by the manager${cause ? `: ${cause.message}` : ''}`,
+            {
+              ...(cause ? { cause } : {}),
+              location: { shot: this.start.shot, device: this.hosted.name },
+            },
+          ),
         );
         break;
       }

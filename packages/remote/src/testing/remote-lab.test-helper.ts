@@ -1,15 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DeviceRegistry,
-  type AnyDeviceExtension,
-  type ShotlinePlugin,
-} from '@shotline/core';
+import { DeviceRegistry, type AnyDeviceExtension, type ShotlinePlugin } from '@shotline/core';
 import { testingPlugin } from '@shotline/testing';
 import { DeviceServerConnection } from '../client/device-server-connection.js';
 import type { RemoteServerOptions } from '../client/remote-server-options.js';
-import { createDevelopmentCertificates, type DevelopmentCertificates } from '../dev-certificates.js';
+import {
+  createDevelopmentCertificates,
+  type DevelopmentCertificates,
+} from '../dev-certificates.js';
 import type { DeviceServerLogEntry } from '../server/device-server-log.js';
 import { DeviceServer, type DeviceServerOptions } from '../server/device-server.js';
 import { readFileSync } from 'node:fs';

@@ -9,7 +9,10 @@ import {
   isDType,
   isNDArray,
 } from '@shotline/core';
-import type { TypedArrayValue, TypedArrayValue__Output } from '../generated/shotline/remote/v1/TypedArrayValue.js';
+import type {
+  TypedArrayValue,
+  TypedArrayValue__Output,
+} from '../generated/shotline/remote/v1/TypedArrayValue.js';
 import type { Value, Value__Output } from '../generated/shotline/remote/v1/Value.js';
 
 /** How deep a value may nest (lists, records, maps) before it is refused as malformed. */
@@ -128,12 +131,16 @@ export function encodeValue(value: unknown, where = 'value'): Value {
         return { bigintValue: v.toString() };
       case 'function':
       case 'symbol':
-        throw new InvalidValueError(`${at} is a ${typeof v}, which cannot be sent to a device server`);
+        throw new InvalidValueError(
+          `${at} is a ${typeof v}, which cannot be sent to a device server`,
+        );
     }
     if (v === null) return { nullValue: true };
     const object = v as object;
     if (Array.isArray(object)) {
-      return { listValue: { items: object.map((item, i) => visit(item, `${at}[${i}]`, depth + 1)) } };
+      return {
+        listValue: { items: object.map((item, i) => visit(item, `${at}[${i}]`, depth + 1)) },
+      };
     }
     if (isNDArray(object)) {
       return {
@@ -173,7 +180,9 @@ export function encodeValue(value: unknown, where = 'value'): Value {
       };
     }
     if (object instanceof Set) {
-      return { setValue: { items: [...object].map((item) => visit(item, `${at} item`, depth + 1)) } };
+      return {
+        setValue: { items: [...object].map((item) => visit(item, `${at} item`, depth + 1)) },
+      };
     }
     if (!isPlainObject(object)) {
       throw new InvalidValueError(
@@ -218,7 +227,8 @@ export function decodeValue(value: Value__Output | null | undefined, where = 'va
         return v.stringValue;
       case 'bigintValue': {
         const text = v.bigintValue ?? '';
-        if (!/^-?\d{1,1000}$/.test(text)) throw new InvalidValueError(`${at}: "${text}" is not an integer`);
+        if (!/^-?\d{1,1000}$/.test(text))
+          throw new InvalidValueError(`${at}: "${text}" is not an integer`);
         return BigInt(text);
       }
       case 'dateValue':
@@ -226,7 +236,9 @@ export function decodeValue(value: Value__Output | null | undefined, where = 'va
       case 'listValue':
         return (v.listValue?.items ?? []).map((item, i) => visit(item, `${at}[${i}]`, depth + 1));
       case 'setValue':
-        return new Set((v.setValue?.items ?? []).map((item) => visit(item, `${at} item`, depth + 1)));
+        return new Set(
+          (v.setValue?.items ?? []).map((item) => visit(item, `${at} item`, depth + 1)),
+        );
       case 'mapValue':
         return new Map(
           (v.mapValue?.entries ?? []).map((e) => [
