@@ -5,7 +5,7 @@ import globals from 'globals';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/out-tsc/**', '**/node_modules/**', '**/test-results/**', 'demo-lab/**'],
+    ignores: ['**/dist/**', 'packages/remote/src/generated/**', '**/out-tsc/**', '**/node_modules/**', '**/test-results/**', 'demo-lab/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

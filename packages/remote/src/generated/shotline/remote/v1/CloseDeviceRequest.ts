@@ -1,9 +1,10 @@
 // Original file: device-server.proto
 
+
 export interface CloseDeviceRequest {
-  handle?: string;
+  'handle'?: (string);
 }
 
 export interface CloseDeviceRequest__Output {
-  handle: string;
+  'handle': (string);
 }

@@ -1,5 +1,8 @@
 // Original file: device-server.proto
 
-export interface DescribeRequest {}
 
-export interface DescribeRequest__Output {}
+export interface DescribeRequest {
+}
+
+export interface DescribeRequest__Output {
+}

@@ -1,5 +1,8 @@
 // Original file: device-server.proto
 
-export interface Heartbeat {}
 
-export interface Heartbeat__Output {}
+export interface Heartbeat {
+}
+
+export interface Heartbeat__Output {
+}

@@ -1,5 +1,8 @@
 // Original file: device-server.proto
 
-export interface Ready {}
 
-export interface Ready__Output {}
+export interface Ready {
+}
+
+export interface Ready__Output {
+}

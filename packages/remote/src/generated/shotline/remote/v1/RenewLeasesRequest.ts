@@ -1,9 +1,10 @@
 // Original file: device-server.proto
 
+
 export interface RenewLeasesRequest {
-  handles?: string[];
+  'handles'?: (string)[];
 }
 
 export interface RenewLeasesRequest__Output {
-  handles: string[];
+  'handles': (string)[];
 }

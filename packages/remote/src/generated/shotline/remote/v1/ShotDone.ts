@@ -1,5 +1,8 @@
 // Original file: device-server.proto
 
-export interface ShotDone {}
 
-export interface ShotDone__Output {}
+export interface ShotDone {
+}
+
+export interface ShotDone__Output {
+}
