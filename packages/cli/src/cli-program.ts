@@ -11,6 +11,8 @@ import {
   deviceShowCommand,
 } from './commands/device.js';
 import { devicesCommand } from './commands/devices.js';
+import { deviceServerCommand } from './remote/device-server-command.js';
+import { remoteDevicesCommand } from './remote/remote-devices-command.js';
 import { exportCommand } from './commands/export.js';
 import { globalsGetCommand, globalsSetCommand } from './commands/globals.js';
 import { initCommand } from './commands/init.js';
@@ -100,7 +102,21 @@ function buildProgram(streams: OutputStreams, state: { context?: CommandContext 
   program
     .command('devices')
     .description('list the device plugins found, their device types and versions, and broken ones')
-    .action(act((c) => devicesCommand(c)));
+    .option(
+      '--server <name>',
+      'instead: what a device server of the lab file offers, with versions',
+    )
+    .action(
+      act((c, o: { server?: string }) =>
+        o.server === undefined ? devicesCommand(c) : remoteDevicesCommand(c, o.server),
+      ),
+    );
+
+  program
+    .command('device-server')
+    .description('host the devices of the plugins installed on this PC for managers on other PCs')
+    .requiredOption('--config <file>', "the device server's configuration (YAML)")
+    .action(act((c, o: { config: string }) => deviceServerCommand(c, o)));
 
   const device = program
     .command('device')
@@ -279,7 +295,12 @@ function buildProgram(streams: OutputStreams, state: { context?: CommandContext 
       'start the demo lab with its server (prints the URL and a token) instead of running the scan',
     )
     .option('--listen <host:port>', 'with --serve: where the server listens', '127.0.0.1:8765')
-    .action(act((c, o: { dir: string; serve?: boolean; listen?: string }) => demoCommand(c, o)));
+    .option('--remote', 'run the camera on a device server in another process (gRPC over TLS)')
+    .action(
+      act((c, o: { dir: string; serve?: boolean; listen?: string; remote?: boolean }) =>
+        demoCommand(c, o),
+      ),
+    );
 
   return program;
 }

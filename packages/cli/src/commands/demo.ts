@@ -12,6 +12,11 @@ import {
 } from '../demo/demo-lab.js';
 import { startDemoInstruments } from '../demo/demo-instruments.js';
 import { serveDemo } from '../demo/demo-serve.js';
+import {
+  DEMO_DEVICE_SERVER,
+  startDemoDeviceServer,
+  type DemoDeviceServer,
+} from '../remote/demo-device-server.js';
 import { SourceDocument, displayPath } from '../input/source-document.js';
 import { shellQuotedPath } from '../input/sequence-path-arg.js';
 import { Lab } from '../lab/lab.js';
@@ -48,7 +53,7 @@ function commandName(): string {
  */
 export async function demoCommand(
   context: CommandContext,
-  options: { dir: string; serve?: boolean; listen?: string },
+  options: { dir: string; serve?: boolean; listen?: string; remote?: boolean },
 ): Promise<void> {
   const started = performance.now();
   const dir = resolve(options.dir);
@@ -61,6 +66,7 @@ export async function demoCommand(
       : `shotline demo: a 2-D scan on simulated instruments, lab ${displayPath(dir)}`,
   );
   const instruments = await startDemoInstruments();
+  let deviceServer: DemoDeviceServer | undefined;
   let summary: RunSummary;
   let devices: DemoSummary['devices'];
   let lab: Lab;
@@ -70,13 +76,26 @@ export async function demoCommand(
     const allow = DEMO_PLUGINS.filter(
       (p) => !(p === '@shotline/serial' && instruments.ell14Link === 'memory'),
     );
-    await writeFile(configFile, labConfigText({ allow }));
+    if (options.remote) {
+      deviceServer = await startDemoDeviceServer(dir);
+      output.notice(
+        `the camera runs on device server "${DEMO_DEVICE_SERVER}" at ${deviceServer.address} (another process; log ${displayPath(deviceServer.logFile)})`,
+      );
+    }
+    await writeFile(
+      configFile,
+      deviceServer
+        ? labConfigText({ allow: [...allow, '@shotline/remote'] }) + deviceServer.labFileSection
+        : labConfigText({ allow }),
+    );
     await writeFile(join(dir, 'scan.yaml'), DEMO_SEQUENCE_FILE);
     lab = await Lab.open({ dir, configFile }, { writer: 'worker' });
     try {
       if (instruments.ell14Plugin) await lab.registry.use(instruments.ell14Plugin);
       await lab.session.setGlobals(demoGlobals());
-      const configurations = demoDevices(instruments);
+      const configurations = demoDevices(instruments).map((d) =>
+        deviceServer && d.name === 'camera' ? deviceServer.remote(d) : d,
+      );
       for (const device of configurations) await lab.session.setDeviceConfiguration(device);
       devices = configurations.map((d) => ({
         name: d.name,
@@ -88,7 +107,9 @@ export async function demoCommand(
               : 'in-memory serial port (socat not found)'
             : d.name === 'rf'
               ? instruments.sdgResource
-              : 'simulated in this process',
+              : deviceServer && d.name === 'camera'
+                ? `device server ${DEMO_DEVICE_SERVER} (${deviceServer.address}, TLS)`
+                : 'simulated in this process',
       }));
       const definition = parseSequenceFile(
         SourceDocument.parse(DEMO_SEQUENCE_FILE, displayPath(join(dir, 'scan.yaml'))),
@@ -111,6 +132,7 @@ export async function demoCommand(
       await lab.close();
     }
   } finally {
+    await deviceServer?.close();
     await instruments.close();
   }
   // Measured once the storage is closed: its write-ahead log is then folded into the file.

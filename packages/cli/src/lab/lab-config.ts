@@ -1,3 +1,4 @@
+import { remoteServersConfigSchema } from '@shotline/remote';
 import { z } from 'zod';
 
 /** The file name of a lab configuration, at the top of the lab folder. */
@@ -22,6 +23,8 @@ const packageName = z
  *   root: ..                             # the folder whose node_modules holds them
  * managerId: lab-pc-1                    # optional: recorded on the sequences this PC runs
  * pipeline: { compileWorkers: 2, lookAhead: 8, shotTimeoutMs: 5000 }   # optional
+ * servers:                               # optional: device servers (docs/remote-devices.md)
+ *   camera-pc: { address: camera-pc:7300, ca: certs/ca.crt, token: { env: CAMERA_PC_TOKEN } }
  * ```
  */
 export const labConfigSchema = z
@@ -56,6 +59,12 @@ export const labConfigSchema = z
       })
       .strict()
       .default({}),
+    /**
+     * Device servers by name (`camera-pc`): address, trusted CA, token (from a file or the
+     * environment, never written here) and optional client certificate. A device runs on one when
+     * its type is `shotline.remote` with `server: <name>` (see docs/remote-devices.md).
+     */
+    servers: remoteServersConfigSchema.optional(),
   })
   .strict();
 

@@ -10,6 +10,7 @@ import {
 import { LabConfigError } from '../cli-errors.js';
 import { SourceDocument, displayPath } from '../input/source-document.js';
 import { LAB_CONFIG_FILE, labConfigSchema, type LabConfig } from './lab-config.js';
+import { registerLabRemoteServers } from '../remote/lab-remote-servers.js';
 import { pluginRoot } from './plugin-root.js';
 import { openStorage, parseStorageUrl, type StorageTarget } from './storage-url.js';
 
@@ -100,11 +101,17 @@ export class Lab implements AsyncDisposable {
             ...(config.plugins.packages ? { packages: config.plugins.packages } : {}),
           });
     const storage = await openStorage(target, options.writer ? { writer: options.writer } : {});
-    return new Lab(location, config, target, storage, registry, report, root);
+    const lab = new Lab(location, config, target, storage, registry, report, root);
+    lab.remoteServers = registerLabRemoteServers(lab);
+    return lab;
   }
 
-  /** Releases the storage. */
+  /** The device servers of the lab file, if it names any. */
+  private remoteServers: { close(): void } | undefined;
+
+  /** Releases the storage and the connections to device servers. */
   async close(): Promise<void> {
+    this.remoteServers?.close();
     await this.storage.close();
   }
 
