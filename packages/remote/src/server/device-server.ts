@@ -495,6 +495,10 @@ function logHandshakeFailures(server: grpc.Server, log: DeviceServerLogger): voi
     return;
   }
   for (const http2Server of servers.keys()) {
+    // Small messages (ready, barrier, done) must leave at once, not wait for Nagle's algorithm.
+    http2Server.on('secureConnection', (socket: { setNoDelay(noDelay: boolean): unknown }) =>
+      socket.setNoDelay(true),
+    );
     http2Server.on('tlsClientError', (error, socket) => {
       log({
         level: 'warn',
