@@ -151,7 +151,7 @@ export class RemoteController implements DeviceController<RemoteDevice> {
         const call = message.call!;
         if (!call.finished) {
           const done = deferred<void>();
-          calls.set(call.id, done.resolve);
+          calls.set(call.id, (value) => done.resolve(value));
           void shot.track(call.name, () => done.promise);
         } else {
           calls.get(call.id)?.();

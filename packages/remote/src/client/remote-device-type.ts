@@ -126,12 +126,11 @@ export class RemoteDeviceType implements DeviceExtension<
     if (isDeviceNotUsed(compiler)) return deviceNotUsed(compiler.reason);
     const { server, type } = configuration;
     const wrapped: DeviceCompiler<RemoteInitParameters> = {
-      initializationParameters: () => ({
-        server,
-        type,
-        parameters: compiler.initializationParameters(),
-      }),
-      compileShot: (shot) => compiler.compileShot(shot),
+      initializationParameters: (): RemoteInitParameters => {
+        const parameters: unknown = compiler.initializationParameters();
+        return { server, type, parameters };
+      },
+      compileShot: (shot): unknown => compiler.compileShot(shot) as unknown,
     };
     // A sequencer may trigger the device: its trigger is computed here, like any compiler's.
     if (isTriggerableCompiler(compiler)) {

@@ -1,7 +1,8 @@
 import type { Http2SecureServer } from 'node:http2';
+import type { TLSSocket } from 'node:tls';
 import { createRequire } from 'node:module';
 import * as grpc from '@grpc/grpc-js';
-import { InvalidValueError, type DeviceRegistry } from '@shotline/core';
+import { InvalidValueError, type Device, type DeviceRegistry } from '@shotline/core';
 import type { CloseDeviceReply } from '../generated/shotline/remote/v1/CloseDeviceReply.js';
 import type { CloseDeviceRequest__Output } from '../generated/shotline/remote/v1/CloseDeviceRequest.js';
 import type { DeviceTypeDescription } from '../generated/shotline/remote/v1/DeviceTypeDescription.js';
@@ -147,13 +148,13 @@ export class DeviceServer {
       [{ private_key: Buffer.from(options.tls.key), cert_chain: Buffer.from(options.tls.cert) }],
       options.tls.clientCa !== undefined,
     );
-    let server: DeviceServer | undefined;
+    const ref: { server?: DeviceServer } = {};
     const handlers: DeviceServerHandlers = {
-      Describe: (call, callback) => server!.describe(call, callback),
-      OpenDevice: (call, callback) => void server!.openDevice(call, callback),
-      RenewLeases: (call, callback) => server!.renewLeases(call, callback),
-      CloseDevice: (call, callback) => void server!.closeDevice(call, callback),
-      RunShot: (call) => server!.runShot(call),
+      Describe: (call, callback) => ref.server!.describe(call, callback),
+      OpenDevice: (call, callback) => void ref.server!.openDevice(call, callback),
+      RenewLeases: (call, callback) => ref.server!.renewLeases(call, callback),
+      CloseDevice: (call, callback) => void ref.server!.closeDevice(call, callback),
+      RunShot: (call) => ref.server!.runShot(call),
     };
     grpcServer.addService(
       deviceServerProto().shotline.remote.v1.DeviceServer.service,
@@ -165,7 +166,8 @@ export class DeviceServer {
       );
     });
     logHandshakeFailures(grpcServer, log);
-    server = new DeviceServer(options, grpcServer, port, log, devices);
+    const server = new DeviceServer(options, grpcServer, port, log, devices);
+    ref.server = server;
     for (const type of options.allow) {
       if (!options.registry.findExtension(type)) {
         log({
@@ -309,10 +311,10 @@ export class DeviceServer {
       );
       return;
     }
-    let device;
+    let device: Device | undefined;
     try {
       const init = decodeValue(request.initParameters, 'initialization parameters');
-      device = extension.createDevice(request.deviceName, init);
+      device = extension.createDevice(request.deviceName, init) as Device;
       await device.open();
     } catch (e) {
       if (device) await device.close().catch(() => undefined);
@@ -499,7 +501,7 @@ function logHandshakeFailures(server: grpc.Server, log: DeviceServerLogger): voi
     http2Server.on('secureConnection', (socket: { setNoDelay(noDelay: boolean): unknown }) =>
       socket.setNoDelay(true),
     );
-    http2Server.on('tlsClientError', (error, socket) => {
+    http2Server.on('tlsClientError', (error: Error, socket: TLSSocket) => {
       log({
         level: 'warn',
         msg: `refused: TLS handshake failed (${error.message})`,

@@ -161,7 +161,9 @@ export class ServedShot {
     const heartbeat = setInterval(() => this.send({ heartbeat: {} }), heartbeatMs);
     this.hosted.shots.add(this.abortController);
     try {
-      const controller: DeviceController = this.hosted.extension.createController(this.hosted.name);
+      const controller = this.hosted.extension.createController(
+        this.hosted.name,
+      ) as DeviceController;
       await controller.runShot(this.hosted.device, parameters, this.runningShot());
       this.send({ done: {} });
     } catch (e) {
