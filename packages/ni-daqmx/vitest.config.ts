@@ -8,6 +8,9 @@ export default defineConfig({
   test: {
     include: ['src/**/*.spec.ts'],
     pool: 'forks',
+    // Integration tests (compiled fakes, the shotline binary) on a busy machine: timeouts catch hangs.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     passWithNoTests: true,
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },

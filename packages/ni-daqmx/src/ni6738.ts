@@ -137,7 +137,7 @@ export class Ni6738 extends BaseDevice implements SequencerDevice<Ni6738Program>
     this.check(
       api,
       'DAQmxSetSampClkDigFltrMinPulseWidth',
-      api.DAQmxSetSampClkDigFltrMinPulseWidth(task, timeStep / 8 / 1e12),
+      api.DAQmxSetSampClkDigFltrMinPulseWidth(task, timeStep / 8e12),
     );
     const written: [number] = [0];
     this.check(
