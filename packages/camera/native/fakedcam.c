@@ -715,7 +715,7 @@ DCAMERR dcamcap_transferinfo(HDCAM h, DCAMCAP_TRANSFERINFO *param) {
   else if (param == NULL || param->size != (int32)sizeof(DCAMCAP_TRANSFERINFO)) code = DCAMERR_INVALIDPARAM;
   if (!code) {
     produce(c);
-    if (c->lost) code = DCAMERR_NOCONNECTION;
+    if (c->lost && c->delivered == 0) code = DCAMERR_NOCONNECTION;
   }
   if (!code) {
     param->nFrameCount = c->delivered;
@@ -732,7 +732,6 @@ DCAMERR dcambuf_copyframe(HDCAM h, DCAMBUF_FRAME *param) {
   if (!code && !c) code = DCAMERR_INVALIDHANDLE;
   if (!code && (param == NULL || param->size != (int32)sizeof(DCAMBUF_FRAME) || param->buf == NULL))
     code = DCAMERR_INVALIDPARAM;
-  if (!code && c->lost) code = DCAMERR_NOCONNECTION;
   if (!code && c->buffers == 0) code = DCAMERR_NOTREADY;
   if (!code) produce(c);
   int slot = code ? 0 : (param->iFrame == -1 ? (c->delivered - 1) % c->buffers : param->iFrame);
@@ -816,13 +815,14 @@ DCAMERR dcamwait_start(HDCAMWAIT h, DCAMWAIT_START *param) {
       break;
     }
     produce(c);
-    if (c->lost) {
-      code = DCAMERR_NOCONNECTION;
-      break;
-    }
+    /* Frames captured before the camera was lost are still reported. */
     if (c->delivered > w->notified) {
       w->notified = c->delivered;
       param->eventhappened = DCAMWAIT_CAPEVENT_FRAMEREADY;
+      break;
+    }
+    if (c->lost) {
+      code = DCAMERR_NOCONNECTION;
       break;
     }
     if (!c->capturing) {
