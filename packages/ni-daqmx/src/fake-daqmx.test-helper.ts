@@ -104,7 +104,8 @@ export class FakeDaqmx {
     const samples = [0];
     const filter = [0];
     const width = [0];
-    if (this.timingFn(source, 256, rate, edge, mode, samples, filter, width) !== 0) return undefined;
+    if (this.timingFn(source, 256, rate, edge, mode, samples, filter, width) !== 0)
+      return undefined;
     return {
       source: source.toString('latin1', 0, source.indexOf(0)),
       rate: rate[0]!,

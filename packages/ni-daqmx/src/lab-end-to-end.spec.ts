@@ -125,7 +125,10 @@ describe('a lab with the NI 6738, a PulseBlaster and the ORCA-Quest, through `sh
       ni: {
         type: 'shotline.ni-daqmx.ni6738',
         configuration: {
-          channels: paddedNi6738Channels([volts('coil', lane('coil')), volts('bias', constant('0.25 V'))]),
+          channels: paddedNi6738Channels([
+            volts('coil', lane('coil')),
+            volts('bias', constant('0.25 V')),
+          ]),
         },
       },
       orca: {
@@ -171,7 +174,9 @@ describe('a lab with the NI 6738, a PulseBlaster and the ORCA-Quest, through `sh
       expect(Array.from(samples.subarray(n, 2 * n))).toEqual(Array(n).fill(0.25));
       expect(samples.subarray(2 * n).every((v) => v === 0)).toBe(true);
     }
-    const calls = readFileSync(join(dir, 'daqmx', 'calls.log'), 'utf8').trim().split('\n');
+    const calls = readFileSync(join(dir, 'daqmx', 'calls.log'), 'utf8')
+      .trim()
+      .split('\n');
     expect(calls.filter((c) => c.startsWith('DAQmxCfgSampClkTiming'))).toEqual(
       Array(3).fill('DAQmxCfgSampClkTiming "/Dev1/PFI0" 400000 10280 10178 402'),
     );
@@ -185,7 +190,9 @@ describe('a lab with the NI 6738, a PulseBlaster and the ORCA-Quest, through `sh
       const path = SequencePath.from('\\e2e\\scan');
       expect((await storage.shotIndices(path)).unwrap()).toEqual([0, 1, 2]);
       for (let shot = 0; shot < 3; shot++) {
-        const image = (await storage.getShotData(path, shot, 'orca\\atoms' as never)).unwrap() as NDArray;
+        const image = (
+          await storage.getShotData(path, shot, 'orca\\atoms' as never)
+        ).unwrap() as NDArray;
         expect(image.dtype).toBe('uint16');
         expect(image.shape).toEqual([ROI.height, ROI.width]);
         const data = image.data as Uint16Array;
@@ -197,7 +204,9 @@ describe('a lab with the NI 6738, a PulseBlaster and the ORCA-Quest, through `sh
     } finally {
       await storage.close();
     }
-    const calls = readFileSync(join(dir, 'dcam', 'calls.log'), 'utf8').trim().split('\n');
+    const calls = readFileSync(join(dir, 'dcam', 'calls.log'), 'utf8')
+      .trim()
+      .split('\n');
     expect(calls.filter((c) => c.startsWith('dcamcap_start'))).toHaveLength(3);
     expect(calls.slice(-2)).toEqual(['dcamdev_close', 'dcamapi_uninit']);
   });

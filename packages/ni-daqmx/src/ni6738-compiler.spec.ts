@@ -135,18 +135,26 @@ describe('flattening any instruction into the card buffer', () => {
         { description: 'coil' },
         { description: 'probe' },
       ]),
-    ).toThrow(/channel 1 "probe" would output NaN V at 2.5 µs \(sample 1\): not a finite voltage.*channel "probe"/);
+    ).toThrow(
+      /channel 1 "probe" would output NaN V at 2.5 µs \(sample 1\): not a finite voltage.*channel "probe"/,
+    );
   });
 
   it('refuses a value beyond 10 V with the limit', () => {
     const sequence = mergeInstructions({ 'ch 0': createRamp(0, 20, 4) });
-    expect(() => compileNi6738Program(sequence, 2_500_000, 'onChange', [{ description: '' }])).toThrow(
+    expect(() =>
+      compileNi6738Program(sequence, 2_500_000, 'onChange', [{ description: '' }]),
+    ).toThrow(
       /channel 0 would output 15 V at 7.5 µs \(sample 3\): outside the NI 6738 range \[-10 V, 10 V\]/,
     );
   });
 
   it('plays repeated blocks, nested repeats and ramps exactly, bit for bit', () => {
-    const body = concatenate(createRamp(-1, 1, 5), Pattern.of([0.25, 0.5]), repeat(Pattern.of([9]), 4));
+    const body = concatenate(
+      createRamp(-1, 1, 5),
+      Pattern.of([0.25, 0.5]),
+      repeat(Pattern.of([9]), 4),
+    );
     const a = concatenate(repeat(body, 3), repeat(repeat(Pattern.of([-3, 3]), 2), 5));
     const b = concatenate(repeat(Pattern.of([7]), a.length - 1), Pattern.of([-7]));
     const sequence = mergeInstructions({ 'ch 0': a, 'ch 1': b });
@@ -161,7 +169,9 @@ describe('flattening any instruction into the card buffer', () => {
     const value = fc.double({ min: -10, max: 10, noNaN: true });
     const leaf: fc.Arbitrary<TimedInstruction> = fc.oneof(
       fc.array(value, { minLength: 1, maxLength: 6 }).map((values) => Pattern.of(values)),
-      fc.tuple(value, value, fc.integer({ min: 1, max: 6 })).map(([a, b, n]) => createRamp(a, b, n)),
+      fc
+        .tuple(value, value, fc.integer({ min: 1, max: 6 }))
+        .map(([a, b, n]) => createRamp(a, b, n)),
       fc.tuple(value, fc.integer({ min: 1, max: 9 })).map(([v, n]) => repeat(Pattern.of([v]), n)),
     );
     const tree = fc.letrec<{ node: TimedInstruction }>((tie) => ({
@@ -173,14 +183,19 @@ describe('flattening any instruction into the card buffer', () => {
       ),
     })).node;
     fc.assert(
-      fc.property(tree, tree, fc.constantFrom<Ni6738Clocking>('onChange', 'everyTick'), (x, y, clocking) => {
-        const length = Math.max(x.length, y.length);
-        const pad = (z: TimedInstruction) =>
-          z.length === length ? z : concatenate(z, repeat(Pattern.of([0]), length - z.length));
-        const sequence = mergeInstructions({ 'ch 0': pad(x), 'ch 1': pad(y) });
-        const program = compileNi6738Program(sequence, 2_500_000, clocking, []);
-        return sameBits(program.samples, expectedBuffer(sequence, clocking));
-      }),
+      fc.property(
+        tree,
+        tree,
+        fc.constantFrom<Ni6738Clocking>('onChange', 'everyTick'),
+        (x, y, clocking) => {
+          const length = Math.max(x.length, y.length);
+          const pad = (z: TimedInstruction) =>
+            z.length === length ? z : concatenate(z, repeat(Pattern.of([0]), length - z.length));
+          const sequence = mergeInstructions({ 'ch 0': pad(x), 'ch 1': pad(y) });
+          const program = compileNi6738Program(sequence, 2_500_000, clocking, []);
+          return sameBits(program.samples, expectedBuffer(sequence, clocking));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -50,7 +50,9 @@ describe('the NI 6738 configuration', () => {
     expect(problems({ ...valid, trigger: { type: 'software' } })).toEqual([
       'trigger: the NI 6738 cannot be triggered by software (it supports externalClock, externalClockOnChange)',
     ]);
-    expect(problems({ ...valid, trigger: { type: 'externalStart', edge: 'rising' } })).toHaveLength(1);
+    expect(problems({ ...valid, trigger: { type: 'externalStart', edge: 'rising' } })).toHaveLength(
+      1,
+    );
     expect(problems({ ...valid, trigger: { type: 'externalClock', edge: 'both' } })).toEqual([
       'trigger.edge: the NI 6738 cannot trigger on a both edge (it supports rising, falling)',
     ]);
@@ -58,7 +60,12 @@ describe('the NI 6738 configuration', () => {
 
   it('refuses a channel in another unit than volts, naming the channel', () => {
     const channels = paddedNi6738Channels([volts('coil', constant('1 V'))]);
-    channels[3] = { type: 'analog', description: 'AOM', outputUnit: 'mV', output: constant('1 mV') };
+    channels[3] = {
+      type: 'analog',
+      description: 'AOM',
+      outputUnit: 'mV',
+      output: constant('1 mV'),
+    };
     expect(problems({ channels })).toEqual([
       'channels.3.outputUnit: channel 3 "AOM" of the NI 6738 outputs "mV", but the card outputs ' +
         'volts: set outputUnit to "V" (map other quantities to volts with a CalibratedAnalogMapping output)',

@@ -73,7 +73,10 @@ export const NI6738_DEFAULT_TRIGGER: SequencerTrigger = Object.freeze({
  * The checks of an NI 6738 configuration beyond the generic sequencer ones: every channel outputs
  * volts (the card's tasks are voltage tasks; a calibration to another unit goes in the output tree).
  */
-function refineVolts(configuration: { channels: readonly ChannelConfiguration[] }, ctx: z.RefinementCtx): void {
+function refineVolts(
+  configuration: { channels: readonly ChannelConfiguration[] },
+  ctx: z.RefinementCtx,
+): void {
   configuration.channels.forEach((channel, i) => {
     if (channel.type === 'analog' && channel.outputUnit !== 'V') {
       ctx.addIssue({

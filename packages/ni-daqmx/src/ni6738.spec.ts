@@ -3,7 +3,11 @@ import { type SequencerTrigger, SequenceNotFinishedError } from '@shotline/seque
 import { stepTimeLanes, testSequenceContext, testShotContext } from '@shotline/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DAQMX } from './daqmx/daqmx-constants.js';
-import { DaqmxDeviceNotFoundError, DaqmxError, DaqmxNotAvailableError } from './daqmx/daqmx-errors.js';
+import {
+  DaqmxDeviceNotFoundError,
+  DaqmxError,
+  DaqmxNotAvailableError,
+} from './daqmx/daqmx-errors.js';
 import { NIDAQMX_LIBRARY_ENV } from './daqmx/daqmx-library.js';
 import { FakeDaqmx } from './fake-daqmx.test-helper.js';
 import { Ni6738 } from './ni6738.js';
@@ -31,7 +35,11 @@ function compile(options: Partial<Ni6738Configuration> = {}) {
   const configuration = ni6738Configuration({
     libraryPath: fake.path,
     ...options,
-    channels: [volts('coil', lane('coil')), volts('', constant('0 V')), volts('bias', constant('0.5 V'))],
+    channels: [
+      volts('coil', lane('coil')),
+      volts('', constant('0 V')),
+      volts('bias', constant('0.5 V')),
+    ],
   });
   const sequence = testSequenceContext(LANES);
   const compiler = new Ni6738Compiler('ni', configuration, sequence);
@@ -100,7 +108,11 @@ describe('the NI 6738 through NI-DAQmx (compiled fake libnidaqmx)', () => {
 
   it('samples on the falling edge and on every tick when configured so', async () => {
     const trigger: SequencerTrigger = { type: 'externalClock', edge: 'falling' };
-    const { card, parameters } = await openCard({ trigger, clockTerminal: 'PFI7', timeStep: '5000' });
+    const { card, parameters } = await openCard({
+      trigger,
+      clockTerminal: 'PFI7',
+      timeStep: '5000',
+    });
     try {
       await card.program(parameters, 0);
       expect(fake.timing()).toMatchObject({
@@ -204,10 +216,14 @@ describe('the NI 6738 through NI-DAQmx (compiled fake libnidaqmx)', () => {
       await card.program(parameters, 0);
       fake.injectError('generation', -200018);
       const run = await card.run();
-      const error = (await run.finished(new AbortController().signal).catch((e: unknown) => e)) as DaqmxError;
+      const error = (await run
+        .finished(new AbortController().signal)
+        .catch((e: unknown) => e)) as DaqmxError;
       expect(error).toBeInstanceOf(DaqmxError);
       expect(error.daqmxCode).toBe(-200018);
-      expect(error.message).toMatch(/DAQmxIsTaskDone failed with error -200018: DAC conversion attempted/);
+      expect(error.message).toMatch(
+        /DAQmxIsTaskDone failed with error -200018: DAC conversion attempted/,
+      );
       await run.stop(error);
     } finally {
       await card.close();
@@ -241,11 +257,15 @@ describe('the NI 6738 through NI-DAQmx (compiled fake libnidaqmx)', () => {
 
   it('refuses a library that is not NI-DAQmx, or too old', async () => {
     const notDaqmx = new Ni6738(compile({ libraryPath: 'libm.so.6' }).init);
-    await expect(notDaqmx.open()).rejects.toThrow(/"libm.so.6" has no DAQmxGetSysNIDAQMajorVersion/);
+    await expect(notDaqmx.open()).rejects.toThrow(
+      /"libm.so.6" has no DAQmxGetSysNIDAQMajorVersion/,
+    );
     await notDaqmx.close();
     fake.setVersion(18, 1);
     const old = new Ni6738(compile().init);
-    await expect(old.open()).rejects.toThrow(/is NI-DAQmx 18.1, older than the 20.0 this driver needs/);
+    await expect(old.open()).rejects.toThrow(
+      /is NI-DAQmx 18.1, older than the 20.0 this driver needs/,
+    );
     await old.close();
   });
 

@@ -74,9 +74,17 @@ export class Ni6738 extends BaseDevice implements SequencerDevice<Ni6738Program>
     });
     this.checkVersion(api);
     this.checkDevice(api);
-    const created: [DaqmxTask] = [null];
+    const created: [DaqmxTask | null] = [null];
     this.check(api, 'DAQmxCreateTask', api.DAQmxCreateTask(`shotline ${this.deviceName}`, created));
     const task = created[0];
+    if (task === null) {
+      throw new DaqmxError(`NI-DAQmx DAQmxCreateTask gave no task`, {
+        daqmxCode: 0,
+        daqmxFunction: 'DAQmxCreateTask',
+        daqmxMessage: '',
+        location: { device: this.deviceName },
+      });
+    }
     this.onClose(() => {
       this.task = undefined;
       api.DAQmxStopTask(task);

@@ -1,9 +1,6 @@
 import { createRequire } from 'node:module';
 import { type ShotlinePlugin, triggerBusOf } from '@shotline/core';
-import {
-  SEQUENCER_TIMELINE_RECORDER_TOKEN,
-  SequencerTimelineRecorder,
-} from '@shotline/sequencer';
+import { SEQUENCER_TIMELINE_RECORDER_TOKEN, SequencerTimelineRecorder } from '@shotline/sequencer';
 import { Ni6738Extension } from './ni6738-extension.js';
 import { SimulatedNi6738Extension } from './simulated/simulated-ni6738-extension.js';
 
@@ -23,7 +20,10 @@ export const niDaqmxPlugin: ShotlinePlugin = {
     const { container } = registry;
     triggerBusOf(container);
     if (!container.isRegistered(SEQUENCER_TIMELINE_RECORDER_TOKEN, true)) {
-      container.registerInstance(SEQUENCER_TIMELINE_RECORDER_TOKEN, new SequencerTimelineRecorder());
+      container.registerInstance(
+        SEQUENCER_TIMELINE_RECORDER_TOKEN,
+        new SequencerTimelineRecorder(),
+      );
     }
     registry.addDevice(Ni6738Extension);
     registry.addDevice(SimulatedNi6738Extension);

@@ -26,12 +26,10 @@ export const TEST_0_DURATION = 478_110_000_000;
 const repeatValue = <T>(value: T, count: number): T[] => Array.from({ length: count }, () => value);
 const T = true;
 const F = false;
-const RAMP = 'ramp' as const;
+const RAMP = new AnalogRamp();
 
-type AnalogStep = string | typeof RAMP;
-
-function analogLane(values: readonly AnalogStep[]): AnalogTimeLane {
-  return AnalogTimeLane.fromValues(values.map((v) => (v === RAMP ? new AnalogRamp() : v)));
+function analogLane(values: readonly (string | AnalogRamp)[]): AnalogTimeLane {
+  return AnalogTimeLane.fromValues(values);
 }
 
 /** The 27 steps and 19 lanes of `test_0`. */
@@ -155,7 +153,11 @@ export function test0TimeLanes(): TimeLanes {
         ...repeatValue('kill_frequency', 10),
         ...repeatValue('mot_loading.blue_frequency', 3),
       ]),
-      '626 \\ MOT \\ AOM': DigitalTimeLane.fromValues([...repeatValue(T, 5), ...repeatValue(F, 21), T]),
+      '626 \\ MOT \\ AOM': DigitalTimeLane.fromValues([
+        ...repeatValue(T, 5),
+        ...repeatValue(F, 21),
+        T,
+      ]),
       '626 \\ MOT \\ horizontal shutter': DigitalTimeLane.fromValues([
         ...repeatValue(T, 5),
         ...repeatValue(F, 21),
@@ -304,7 +306,13 @@ const mapping = (
   input: ChannelOutput,
   inputUnit: string,
   points: [number, number][],
-): ChannelOutput => ({ type: 'CalibratedAnalogMapping', input, inputUnit, outputUnit: 'V', points });
+): ChannelOutput => ({
+  type: 'CalibratedAnalogMapping',
+  input,
+  inputUnit,
+  outputUnit: 'V',
+  points,
+});
 
 const digital = (description: string, output: ChannelOutput): ChannelConfiguration => ({
   type: 'digital',

@@ -2,7 +2,12 @@ import type { AcquisitionRequest } from '../acquisition.js';
 import { createImage, type CameraImage } from '../camera-image.js';
 import type { FrameSource } from '../frame-source.js';
 import type { Roi } from '../roi.js';
-import { DCAMERR, DCAMPROP, DCAMWAIT_CAPEVENT_FRAMEREADY, dcamDeviceLost } from './dcam-constants.js';
+import {
+  DCAMERR,
+  DCAMPROP,
+  DCAMWAIT_CAPEVENT_FRAMEREADY,
+  dcamDeviceLost,
+} from './dcam-constants.js';
 import { DCAM_STRUCT_SIZES, type DcamHandle, type DcamLibrary } from './dcam-library.js';
 
 /** How long one wait for a frame may block a worker thread, so a stop is seen promptly. */
@@ -71,8 +76,17 @@ export class DcamFrameSource implements FrameSource {
 
   private updateCaptured(): void {
     const { api, hdcam } = this.session;
-    const info = { size: DCAM_STRUCT_SIZES.transfer, iKind: 0, nNewestFrameIndex: -1, nFrameCount: 0 };
-    this.session.check('dcamcap_transferinfo', api.dcamcap_transferinfo(hdcam, info), 'read its transfer info');
+    const info = {
+      size: DCAM_STRUCT_SIZES.transfer,
+      iKind: 0,
+      nNewestFrameIndex: -1,
+      nFrameCount: 0,
+    };
+    this.session.check(
+      'dcamcap_transferinfo',
+      api.dcamcap_transferinfo(hdcam, info),
+      'read its transfer info',
+    );
     this.captured = info.nFrameCount;
   }
 
@@ -103,7 +117,10 @@ export class DcamFrameSource implements FrameSource {
       api.dcambuf_copyframe(hdcam, frame),
       `copy picture "${this.name(index)}"`,
     );
-    return createImage(roi, new Uint16Array(buffer.buffer, buffer.byteOffset, roi.width * roi.height));
+    return createImage(
+      roi,
+      new Uint16Array(buffer.buffer, buffer.byteOffset, roi.width * roi.height),
+    );
   }
 
   async stop(): Promise<void> {

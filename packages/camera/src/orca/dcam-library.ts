@@ -244,7 +244,7 @@ export const DCAMAPI_LIBRARY_NAMES = ['libdcamapi.so', '/usr/local/lib/libdcamap
 
 /** What to tell a lab to install when DCAM-API is missing. */
 export const DCAMAPI_INSTALL_HINT =
-  'install Hamamatsu DCAM-API for Linux (with the driver of the camera\'s interface, from ' +
+  "install Hamamatsu DCAM-API for Linux (with the driver of the camera's interface, from " +
   'https://dcam-api.com) or set "libraryPath" (or SHOTLINE_DCAMAPI_LIBRARY) to libdcamapi.so';
 
 /** The libraries to try: `configured`, else `SHOTLINE_DCAMAPI_LIBRARY`, else DCAM-API's names. */

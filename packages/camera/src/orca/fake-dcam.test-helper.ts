@@ -17,7 +17,16 @@ export function fakeDcamPath(): string {
   if (built === undefined) {
     const directory = mkdtempSync(join(tmpdir(), 'shotline-fakedcam-'));
     const path = join(directory, 'libfakedcam.so');
-    execFileSync('gcc', ['-shared', '-fPIC', '-O2', '-Wall', '-o', path, FAKE_DCAM_SOURCE, '-lpthread']);
+    execFileSync('gcc', [
+      '-shared',
+      '-fPIC',
+      '-O2',
+      '-Wall',
+      '-o',
+      path,
+      FAKE_DCAM_SOURCE,
+      '-lpthread',
+    ]);
     built = path;
   }
   return built;
@@ -33,12 +42,18 @@ export class FakeDcam {
   readonly path = fakeDcamPath();
   private readonly lib = koffi.load(this.path);
   private readonly resetFn = this.lib.func('void fakedcam_reset(void)');
-  private readonly configureFn = this.lib.func('void fakedcam_configure(int cameras, const char *model)');
+  private readonly configureFn = this.lib.func(
+    'void fakedcam_configure(int cameras, const char *model)',
+  );
   private readonly triggersFn = this.lib.func(
     'void fakedcam_set_triggers(int count, double delay_ms, double period_ms)',
   );
-  private readonly injectFn = this.lib.func('void fakedcam_inject(const char *fn, int32_t code, int after)');
-  private readonly refuseFn = this.lib.func('void fakedcam_refuse_property(int32_t property, int32_t code)');
+  private readonly injectFn = this.lib.func(
+    'void fakedcam_inject(const char *fn, int32_t code, int after)',
+  );
+  private readonly refuseFn = this.lib.func(
+    'void fakedcam_refuse_property(int32_t property, int32_t code)',
+  );
   private readonly loseFn = this.lib.func('void fakedcam_lose_after(int frames)');
   private readonly logFn = this.lib.func('const char *fakedcam_call_log(void)');
   private readonly deliveredFn = this.lib.func('int fakedcam_frames_delivered(void)');

@@ -1,7 +1,11 @@
 import { ConnectionFailedError, type ErrorLocation } from '@shotline/core';
 import type { AcquisitionRequest } from '../acquisition.js';
 import { Camera } from '../camera.js';
-import { CameraAcquisitionError, CameraDisconnectedError, RoiOutsideSensorError } from '../camera-errors.js';
+import {
+  CameraAcquisitionError,
+  CameraDisconnectedError,
+  RoiOutsideSensorError,
+} from '../camera-errors.js';
 import type { ImageDType } from '../camera-image.js';
 import type { FrameSource } from '../frame-source.js';
 import { assertRoiFitsSensor } from '../roi.js';
@@ -16,7 +20,12 @@ import {
 } from './dcam-constants.js';
 import { DcamError } from './dcam-errors.js';
 import { DcamFrameSource, type DcamSession } from './dcam-frame-source.js';
-import { DCAM_STRUCT_SIZES, type DcamHandle, type DcamLibrary, loadDcamApi } from './dcam-library.js';
+import {
+  DCAM_STRUCT_SIZES,
+  type DcamHandle,
+  type DcamLibrary,
+  loadDcamApi,
+} from './dcam-library.js';
 import { acquireDcamApi } from './dcam-session.js';
 import type { OrcaQuestInitParameters } from './orca-quest-compiler.js';
 import { ORCA_QUEST_MODEL, ORCA_QUEST_SENSOR } from './orca-quest-configuration.js';
@@ -91,13 +100,22 @@ export class OrcaQuestCamera extends Camera<null> {
 
   private getProperty(api: DcamLibrary, hdcam: DcamHandle, id: number): number {
     const value: [number] = [0];
-    this.check('dcamprop_getvalue', api.dcamprop_getvalue(hdcam, id, value), `read ${dcamPropertyName(id)}`);
+    this.check(
+      'dcamprop_getvalue',
+      api.dcamprop_getvalue(hdcam, id, value),
+      `read ${dcamPropertyName(id)}`,
+    );
     return value[0];
   }
 
   private model(api: DcamLibrary, hdcam: DcamHandle): string {
     const text = Buffer.alloc(256);
-    const param = { size: DCAM_STRUCT_SIZES.string, iString: DCAM_IDSTR.MODEL, text, textbytes: 256 };
+    const param = {
+      size: DCAM_STRUCT_SIZES.string,
+      iString: DCAM_IDSTR.MODEL,
+      text,
+      textbytes: 256,
+    };
     this.check('dcamdev_getstring', api.dcamdev_getstring(hdcam, param), 'read its model');
     const end = text.indexOf(0);
     return text.toString('latin1', 0, end < 0 ? text.length : end);
@@ -133,7 +151,11 @@ export class OrcaQuestCamera extends Camera<null> {
         iProp_ArrayBase: 0,
         iPropStep_Element: 0,
       };
-      this.check('dcamprop_getattr', api.dcamprop_getattr(hdcam, attr), `read the range of ${dcamPropertyName(id)}`);
+      this.check(
+        'dcamprop_getattr',
+        api.dcamprop_getattr(hdcam, attr),
+        `read the range of ${dcamPropertyName(id)}`,
+      );
       const step = attr.valuestep > 0 ? attr.valuestep : 1;
       if (value < attr.valuemin || value > attr.valuemax || (value - attr.valuemin) % step !== 0) {
         throw new RoiOutsideSensorError(
@@ -146,7 +168,8 @@ export class OrcaQuestCamera extends Camera<null> {
   }
 
   protected async connect(): Promise<void> {
-    const { cameraNumber, roi, readoutSpeed, sensorMode, bufferCount, libraryPath } = this.parameters;
+    const { cameraNumber, roi, readoutSpeed, sensorMode, bufferCount, libraryPath } =
+      this.parameters;
     assertRoiFitsSensor(roi, ORCA_QUEST_SENSOR, this.deviceName);
     const api = this.load(libraryPath);
     const dcam = acquireDcamApi(api, this.location);
@@ -200,12 +223,25 @@ export class OrcaQuestCamera extends Camera<null> {
         { location: this.location },
       );
     }
-    const wait = { size: DCAM_STRUCT_SIZES.waitOpen, supportevent: 0, hwait: null as DcamHandle, hdcam };
+    const wait = {
+      size: DCAM_STRUCT_SIZES.waitOpen,
+      supportevent: 0,
+      hwait: null as DcamHandle,
+      hdcam,
+    };
     this.check('dcamwait_open', api.dcamwait_open(wait), 'open a wait handle');
     const hwait = wait.hwait;
-    this.onClose(() => this.check('dcamwait_close', api.dcamwait_close(hwait), 'close its wait handle'));
-    this.check('dcambuf_alloc', api.dcambuf_alloc(hdcam, bufferCount), `allocate ${bufferCount} frame buffers`);
-    this.onClose(() => this.check('dcambuf_release', api.dcambuf_release(hdcam, 0), 'release its frame buffers'));
+    this.onClose(() =>
+      this.check('dcamwait_close', api.dcamwait_close(hwait), 'close its wait handle'),
+    );
+    this.check(
+      'dcambuf_alloc',
+      api.dcambuf_alloc(hdcam, bufferCount),
+      `allocate ${bufferCount} frame buffers`,
+    );
+    this.onClose(() =>
+      this.check('dcambuf_release', api.dcambuf_release(hdcam, 0), 'release its frame buffers'),
+    );
     this.session = {
       deviceName: this.deviceName,
       api,

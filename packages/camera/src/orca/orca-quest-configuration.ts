@@ -38,7 +38,12 @@ export const orcaQuestConfigurationFields = {
 
 /** What {@link refineOrcaQuest} reads. */
 interface OrcaQuestChecked {
-  readonly roi: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
+  readonly roi: {
+    readonly x: number;
+    readonly y: number;
+    readonly width: number;
+    readonly height: number;
+  };
   readonly externalTrigger: boolean;
   readonly sensorMode: z.infer<typeof orcaQuestSensorModeSchema>;
   readonly readoutSpeed: z.infer<typeof orcaQuestReadoutSpeedSchema>;
@@ -92,7 +97,10 @@ export function refineOrcaQuest(configuration: OrcaQuestChecked, ctx: z.Refineme
         `camera from a sequencer DeviceTrigger channel`,
     });
   }
-  if (configuration.sensorMode === 'photonNumberResolving' && configuration.readoutSpeed !== 'slowest') {
+  if (
+    configuration.sensorMode === 'photonNumberResolving' &&
+    configuration.readoutSpeed !== 'slowest'
+  ) {
     ctx.addIssue({
       code: 'custom',
       path: ['readoutSpeed'],

@@ -1,7 +1,12 @@
 // The ORCA-Quest driver against the fake DCAM-API (native/fakedcam.c), compiled by the tests and
 // loaded through koffi like the real libdcamapi.so.
-import { ConnectionFailedError, NDArray, isDeviceNotUsed } from '@shotline/core';
-import { RecordingShot, stepTimeLanes, testSequenceContext, testShotContext } from '@shotline/testing';
+import { ConnectionFailedError, type NDArray, isDeviceNotUsed } from '@shotline/core';
+import {
+  RecordingShot,
+  stepTimeLanes,
+  testSequenceContext,
+  testShotContext,
+} from '@shotline/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cameraLane } from '../camera.test-helper.js';
 import { CameraDisconnectedError, CameraTimeoutError } from '../camera-errors.js';

@@ -190,7 +190,11 @@ export class SimulatedDcam implements DcamLibrary {
     if (property === undefined) return DCAMERR.INVALIDPROPERTYID;
     const { width, height } = this.subarray();
     value[0] =
-      iProp === DCAM_IDPROP.IMAGE_WIDTH ? width : iProp === DCAM_IDPROP.IMAGE_HEIGHT ? height : property.value;
+      iProp === DCAM_IDPROP.IMAGE_WIDTH
+        ? width
+        : iProp === DCAM_IDPROP.IMAGE_HEIGHT
+          ? height
+          : property.value;
     return DCAMERR.SUCCESS;
   }
 
@@ -200,7 +204,10 @@ export class SimulatedDcam implements DcamLibrary {
     if (property === undefined) return DCAMERR.INVALIDPROPERTYID;
     if (!property.writable) return DCAMERR.NOTWRITABLE;
     if (this.capturing) return DCAMERR.BUSY;
-    const v = iProp === DCAM_IDPROP.READOUTSPEED && value === DCAMPROP.READOUTSPEED_FASTEST ? property.max : value;
+    const v =
+      iProp === DCAM_IDPROP.READOUTSPEED && value === DCAMPROP.READOUTSPEED_FASTEST
+        ? property.max
+        : value;
     if (v < property.min || v > property.max) return DCAMERR.OUTOFRANGE;
     if ((v - property.min) % property.step !== 0) return DCAMERR.INVALIDVALUE;
     if (iProp === DCAM_IDPROP.SENSORMODE && v !== 1 && v !== 18) return DCAMERR.INVALIDVALUE;
@@ -249,7 +256,9 @@ export class SimulatedDcam implements DcamLibrary {
     this.notified = 0;
     this.risingAt = undefined;
     if (this.options.trigger === 'master') {
-      this.unsubscribe = this.options.bus.subscribe(this.options.deviceName, (edge) => this.onEdge(edge));
+      this.unsubscribe = this.options.bus.subscribe(this.options.deviceName, (edge) =>
+        this.onEdge(edge),
+      );
     } else {
       for (let k = 0; k < this.buffers.length; k++) {
         const timer = setTimeout(() => {
@@ -278,7 +287,8 @@ export class SimulatedDcam implements DcamLibrary {
     const frame = this.buffers[this.captured % this.buffers.length]!;
     const { left, top, width, height } = this.subarray();
     for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) frame[y * width + x] = (left + x + 2 * (top + y) + 1000 * g) & 0xffff;
+      for (let x = 0; x < width; x++)
+        frame[y * width + x] = (left + x + 2 * (top + y) + 1000 * g) & 0xffff;
     }
     this.captured++;
     this.notify();

@@ -93,7 +93,11 @@ export class SimulatedOrcaQuestExtension implements DeviceExtension<
   }
 
   createDevice(deviceName: string, parameters: SimulatedOrcaQuestInitParameters): OrcaQuestCamera {
-    const dcam = new SimulatedDcam({ deviceName, trigger: parameters.trigger, bus: this.triggerBus });
+    const dcam = new SimulatedDcam({
+      deviceName,
+      trigger: parameters.trigger,
+      bus: this.triggerBus,
+    });
     return new OrcaQuestCamera(deviceName, parameters, () => dcam);
   }
 

@@ -1,5 +1,10 @@
 import { InProcessTriggerBus, isDeviceNotUsed, type NDArray } from '@shotline/core';
-import { RecordingShot, stepTimeLanes, testSequenceContext, testShotContext } from '@shotline/testing';
+import {
+  RecordingShot,
+  stepTimeLanes,
+  testSequenceContext,
+  testShotContext,
+} from '@shotline/testing';
 import { describe, expect, it } from 'vitest';
 import { cameraLane } from '../camera.test-helper.js';
 import { CameraTimeoutError } from '../camera-errors.js';
@@ -10,7 +15,10 @@ const ROI = { x: 8, y: 4, width: 16, height: 12 };
 
 function setup(bus: InProcessTriggerBus) {
   const extension = new SimulatedOrcaQuestExtension(bus);
-  const configuration = extension.configurationSchema.parse({ roi: ROI, timeouts: { margin: 0.5 } });
+  const configuration = extension.configurationSchema.parse({
+    roi: ROI,
+    timeouts: { margin: 0.5 },
+  });
   const sequence = testSequenceContext(
     stepTimeLanes(['1 ms', '1 ms', '1 ms', '1 ms'], {
       orca: cameraLane([

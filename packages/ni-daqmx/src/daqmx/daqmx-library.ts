@@ -1,8 +1,8 @@
 import koffi, { type LibraryHandle } from 'koffi';
 import { DaqmxNotAvailableError, NIDAQMX_INSTALL_HINT } from './daqmx-errors.js';
 
-/** An NI-DAQmx task handle (`TaskHandle`, an opaque pointer; a bigint through koffi). */
-export type DaqmxTask = unknown;
+/** An NI-DAQmx task handle (`TaskHandle`, an opaque pointer: a bigint through koffi). */
+export type DaqmxTask = bigint;
 
 /**
  * The NI-DAQmx C functions the NI 6738 driver calls, with their C names and argument order
@@ -16,7 +16,7 @@ export interface DaqmxFunctions {
   DAQmxGetSysNIDAQMinorVersion(data: [number]): number;
   DAQmxGetSysDevNames(data: Buffer | null, bufferSize: number): number;
   DAQmxGetDevProductType(device: string, data: Buffer | null, bufferSize: number): number;
-  DAQmxCreateTask(taskName: string, taskHandle: [DaqmxTask]): number;
+  DAQmxCreateTask(taskName: string, taskHandle: [DaqmxTask | null]): number;
   DAQmxClearTask(task: DaqmxTask): number;
   DAQmxCreateAOVoltageChan(
     task: DaqmxTask,

@@ -71,7 +71,7 @@ export class SimulatedDaqmx implements DaqmxLibrary {
   }
 
   private task(handle: DaqmxTask): SimulatedTask | undefined {
-    return typeof handle === 'bigint' ? this.tasks.get(handle) : undefined;
+    return this.tasks.get(handle);
   }
 
   private isOurDevice(name: string): boolean {
@@ -101,12 +101,15 @@ export class SimulatedDaqmx implements DaqmxLibrary {
 
   DAQmxGetDevProductType(device: string, data: Buffer | null, bufferSize: number): number {
     if (!this.isOurDevice(device)) {
-      return this.fail(INVALID_DEVICE, `Device identifier is invalid.\n\nDevice Specified: ${device}`);
+      return this.fail(
+        INVALID_DEVICE,
+        `Device identifier is invalid.\n\nDevice Specified: ${device}`,
+      );
     }
     return SimulatedDaqmx.writeString('NI PCIe-6738 (simulated)', data, bufferSize);
   }
 
-  DAQmxCreateTask(taskName: string, taskHandle: [DaqmxTask]): number {
+  DAQmxCreateTask(taskName: string, taskHandle: [DaqmxTask | null]): number {
     const handle = this.nextHandle++;
     this.tasks.set(handle, {
       name: taskName,
@@ -127,9 +130,10 @@ export class SimulatedDaqmx implements DaqmxLibrary {
 
   DAQmxClearTask(handle: DaqmxTask): number {
     const task = this.task(handle);
-    if (task === undefined) return this.fail(INVALID_TASK, 'Task specified is invalid or does not exist.');
+    if (task === undefined)
+      return this.fail(INVALID_TASK, 'Task specified is invalid or does not exist.');
     this.DAQmxStopTask(handle);
-    this.tasks.delete(handle as bigint);
+    this.tasks.delete(handle);
     return 0;
   }
 
@@ -143,7 +147,8 @@ export class SimulatedDaqmx implements DaqmxLibrary {
     _customScaleName: string | null,
   ): number {
     const task = this.task(handle);
-    if (task === undefined) return this.fail(INVALID_TASK, 'Task specified is invalid or does not exist.');
+    if (task === undefined)
+      return this.fail(INVALID_TASK, 'Task specified is invalid or does not exist.');
     const match = /^([^/]+)\/ao(\d+)(?::(\d+))?$/.exec(physicalChannel.trim());
     if (match === null || !this.isOurDevice(match[1]!)) {
       return this.fail(
@@ -162,7 +167,11 @@ export class SimulatedDaqmx implements DaqmxLibrary {
       );
     }
     if (units !== DAQMX.volts || minVal < -10 || maxVal > 10 || !(minVal < maxVal)) {
-      return this.fail(INVALID_VALUE, 'Requested value is not a supported value for this property.', task);
+      return this.fail(
+        INVALID_VALUE,
+        'Requested value is not a supported value for this property.',
+        task,
+      );
     }
     task.channelCount += last - first + 1;
     return 0;
@@ -177,8 +186,14 @@ export class SimulatedDaqmx implements DaqmxLibrary {
     sampsPerChan: number,
   ): number {
     const task = this.task(handle);
-    if (task === undefined) return this.fail(INVALID_TASK, 'Task specified is invalid or does not exist.');
-    if (task.running) return this.fail(WHILE_RUNNING, 'Specified operation cannot be performed while the task is running.', task);
+    if (task === undefined)
+      return this.fail(INVALID_TASK, 'Task specified is invalid or does not exist.');
+    if (task.running)
+      return this.fail(
+        WHILE_RUNNING,
+        'Specified operation cannot be performed while the task is running.',
+        task,
+      );
     const terminal = /^\/([^/]+)\/PFI(\d+)$/.exec(source);
     if (terminal === null || !this.isOurDevice(terminal[1]!) || Number(terminal[2]) > 15) {
       return this.fail(
@@ -193,7 +208,11 @@ export class SimulatedDaqmx implements DaqmxLibrary {
       sampsPerChan < 2 ||
       !(rate > 0 && rate <= 400_000 * (1 + 1e-12))
     ) {
-      return this.fail(INVALID_VALUE, 'Requested value is not a supported value for this property.', task);
+      return this.fail(
+        INVALID_VALUE,
+        'Requested value is not a supported value for this property.',
+        task,
+      );
     }
     task.samples = sampsPerChan;
     task.edge = activeEdge;
@@ -209,8 +228,15 @@ export class SimulatedDaqmx implements DaqmxLibrary {
 
   DAQmxSetSampClkDigFltrMinPulseWidth(handle: DaqmxTask, data: number): number {
     const task = this.task(handle);
-    if (task === undefined) return this.fail(INVALID_TASK, 'Task specified is invalid or does not exist.');
-    return data > 0 ? 0 : this.fail(INVALID_VALUE, 'Requested value is not a supported value for this property.', task);
+    if (task === undefined)
+      return this.fail(INVALID_TASK, 'Task specified is invalid or does not exist.');
+    return data > 0
+      ? 0
+      : this.fail(
+          INVALID_VALUE,
+          'Requested value is not a supported value for this property.',
+          task,
+        );
   }
 
   DAQmxWriteAnalogF64(
@@ -225,8 +251,14 @@ export class SimulatedDaqmx implements DaqmxLibrary {
   ): number {
     sampsPerChanWritten[0] = 0;
     const task = this.task(handle);
-    if (task === undefined) return this.fail(INVALID_TASK, 'Task specified is invalid or does not exist.');
-    if (task.running) return this.fail(WHILE_RUNNING, 'Specified operation cannot be performed while the task is running.', task);
+    if (task === undefined)
+      return this.fail(INVALID_TASK, 'Task specified is invalid or does not exist.');
+    if (task.running)
+      return this.fail(
+        WHILE_RUNNING,
+        'Specified operation cannot be performed while the task is running.',
+        task,
+      );
     if (
       dataLayout !== DAQMX.groupByChannel ||
       autoStart !== 0 ||
@@ -253,10 +285,20 @@ export class SimulatedDaqmx implements DaqmxLibrary {
 
   DAQmxStartTask(handle: DaqmxTask): number {
     const task = this.task(handle);
-    if (task === undefined) return this.fail(INVALID_TASK, 'Task specified is invalid or does not exist.');
-    if (task.running) return this.fail(WHILE_RUNNING, 'Specified operation cannot be performed while the task is running.', task);
+    if (task === undefined)
+      return this.fail(INVALID_TASK, 'Task specified is invalid or does not exist.');
+    if (task.running)
+      return this.fail(
+        WHILE_RUNNING,
+        'Specified operation cannot be performed while the task is running.',
+        task,
+      );
     if (task.data === undefined) {
-      return this.fail(NO_DATA, 'Generation cannot be started because the output buffer is empty.', task);
+      return this.fail(
+        NO_DATA,
+        'Generation cannot be started because the output buffer is empty.',
+        task,
+      );
     }
     task.running = true;
     task.played = 0;
@@ -289,7 +331,8 @@ export class SimulatedDaqmx implements DaqmxLibrary {
 
   DAQmxIsTaskDone(handle: DaqmxTask, isTaskDone: [number]): number {
     const task = this.task(handle);
-    if (task === undefined) return this.fail(INVALID_TASK, 'Task specified is invalid or does not exist.');
+    if (task === undefined)
+      return this.fail(INVALID_TASK, 'Task specified is invalid or does not exist.');
     isTaskDone[0] = !task.running || this.played(task) >= task.samples ? 1 : 0;
     return 0;
   }
@@ -300,12 +343,17 @@ export class SimulatedDaqmx implements DaqmxLibrary {
     if (status < 0) return status;
     return done[0] === 1
       ? 0
-      : this.fail(NOT_DONE, 'Wait Until Done did not indicate all samples were generated.', this.task(handle));
+      : this.fail(
+          NOT_DONE,
+          'Wait Until Done did not indicate all samples were generated.',
+          this.task(handle),
+        );
   }
 
   DAQmxStopTask(handle: DaqmxTask): number {
     const task = this.task(handle);
-    if (task === undefined) return this.fail(INVALID_TASK, 'Task specified is invalid or does not exist.');
+    if (task === undefined)
+      return this.fail(INVALID_TASK, 'Task specified is invalid or does not exist.');
     if (!task.running) return 0;
     const played = this.played(task);
     task.running = false;

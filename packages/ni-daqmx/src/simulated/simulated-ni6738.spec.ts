@@ -73,7 +73,9 @@ async function runLab(playback: { mode: 'instant' } | { mode: 'realTime'; speed:
   });
   await manager.createProcedure('test').run((p) => p.runSequence('\\ramps'));
   expect(await lab.session.state('\\ramps')).toBe('finished');
-  return lab.registry.container.resolve<SequencerTimelineRecorder>(SEQUENCER_TIMELINE_RECORDER_TOKEN);
+  return lab.registry.container.resolve<SequencerTimelineRecorder>(
+    SEQUENCER_TIMELINE_RECORDER_TOKEN,
+  );
 }
 
 describe('the simulated NI 6738 clocked by a simulated master', () => {
@@ -95,7 +97,11 @@ describe('the simulated NI 6738 clocked by a simulated master', () => {
         expect(coil.values[0]).toBe(start);
         expect(coil.values[1]).toBe(start + (-2 - start) / 800);
         expect(coil.values.at(-1)).toBe(-2);
-        expect(timeline.channels[1]).toMatchObject({ description: 'bias', times: [0], values: [0.25] });
+        expect(timeline.channels[1]).toMatchObject({
+          description: 'bias',
+          times: [0],
+          values: [0.25],
+        });
       }
     });
   }
