@@ -69,23 +69,20 @@ export function refineOrcaQuest(configuration: OrcaQuestChecked, ctx: z.Refineme
       });
     }
   }
-  if (roi.x + roi.width > ORCA_QUEST_SENSOR.width) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['roi', 'width'],
-      message:
-        `the ROI's right edge x + width = ${roi.x + roi.width} is beyond the ${ORCA_QUEST_MODEL} ` +
-        `sensor width ${ORCA_QUEST_SENSOR.width}`,
-    });
-  }
-  if (roi.y + roi.height > ORCA_QUEST_SENSOR.height) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['roi', 'height'],
-      message:
-        `the ROI's bottom edge y + height = ${roi.y + roi.height} is beyond the ${ORCA_QUEST_MODEL} ` +
-        `sensor height ${ORCA_QUEST_SENSOR.height}`,
-    });
+  const edges = [
+    ['x', 'width', 'right edge x + width', ORCA_QUEST_SENSOR.width],
+    ['y', 'height', 'bottom edge y + height', ORCA_QUEST_SENSOR.height],
+  ] as const;
+  for (const [offset, size, edge, limit] of edges) {
+    if (roi[offset] + roi[size] > limit) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['roi', size],
+        message:
+          `the ROI's ${edge} = ${roi[offset] + roi[size]} is beyond the ${ORCA_QUEST_MODEL} ` +
+          `sensor ${size} ${limit}`,
+      });
+    }
   }
   if (!configuration.externalTrigger) {
     ctx.addIssue({

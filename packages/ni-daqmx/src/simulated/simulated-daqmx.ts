@@ -70,6 +70,18 @@ export class SimulatedDaqmx implements DaqmxLibrary {
     return code;
   }
 
+  private invalidTask(): number {
+    return this.fail(INVALID_TASK, 'Task specified is invalid or does not exist.');
+  }
+
+  private whileRunning(task: SimulatedTask): number {
+    return this.fail(
+      WHILE_RUNNING,
+      'Specified operation cannot be performed while the task is running.',
+      task,
+    );
+  }
+
   private task(handle: DaqmxTask): SimulatedTask | undefined {
     return this.tasks.get(handle);
   }
@@ -130,8 +142,7 @@ export class SimulatedDaqmx implements DaqmxLibrary {
 
   DAQmxClearTask(handle: DaqmxTask): number {
     const task = this.task(handle);
-    if (task === undefined)
-      return this.fail(INVALID_TASK, 'Task specified is invalid or does not exist.');
+    if (task === undefined) return this.invalidTask();
     this.DAQmxStopTask(handle);
     this.tasks.delete(handle);
     return 0;
@@ -147,8 +158,7 @@ export class SimulatedDaqmx implements DaqmxLibrary {
     _customScaleName: string | null,
   ): number {
     const task = this.task(handle);
-    if (task === undefined)
-      return this.fail(INVALID_TASK, 'Task specified is invalid or does not exist.');
+    if (task === undefined) return this.invalidTask();
     const match = /^([^/]+)\/ao(\d+)(?::(\d+))?$/.exec(physicalChannel.trim());
     if (match === null || !this.isOurDevice(match[1]!)) {
       return this.fail(
@@ -186,14 +196,8 @@ export class SimulatedDaqmx implements DaqmxLibrary {
     sampsPerChan: number,
   ): number {
     const task = this.task(handle);
-    if (task === undefined)
-      return this.fail(INVALID_TASK, 'Task specified is invalid or does not exist.');
-    if (task.running)
-      return this.fail(
-        WHILE_RUNNING,
-        'Specified operation cannot be performed while the task is running.',
-        task,
-      );
+    if (task === undefined) return this.invalidTask();
+    if (task.running) return this.whileRunning(task);
     const terminal = /^\/([^/]+)\/PFI(\d+)$/.exec(source);
     if (terminal === null || !this.isOurDevice(terminal[1]!) || Number(terminal[2]) > 15) {
       return this.fail(
@@ -221,15 +225,12 @@ export class SimulatedDaqmx implements DaqmxLibrary {
   }
 
   DAQmxSetSampClkDigFltrEnable(handle: DaqmxTask, _data: number): number {
-    return this.task(handle) === undefined
-      ? this.fail(INVALID_TASK, 'Task specified is invalid or does not exist.')
-      : 0;
+    return this.task(handle) === undefined ? this.invalidTask() : 0;
   }
 
   DAQmxSetSampClkDigFltrMinPulseWidth(handle: DaqmxTask, data: number): number {
     const task = this.task(handle);
-    if (task === undefined)
-      return this.fail(INVALID_TASK, 'Task specified is invalid or does not exist.');
+    if (task === undefined) return this.invalidTask();
     return data > 0
       ? 0
       : this.fail(
@@ -251,14 +252,8 @@ export class SimulatedDaqmx implements DaqmxLibrary {
   ): number {
     sampsPerChanWritten[0] = 0;
     const task = this.task(handle);
-    if (task === undefined)
-      return this.fail(INVALID_TASK, 'Task specified is invalid or does not exist.');
-    if (task.running)
-      return this.fail(
-        WHILE_RUNNING,
-        'Specified operation cannot be performed while the task is running.',
-        task,
-      );
+    if (task === undefined) return this.invalidTask();
+    if (task.running) return this.whileRunning(task);
     if (
       dataLayout !== DAQMX.groupByChannel ||
       autoStart !== 0 ||
@@ -285,14 +280,8 @@ export class SimulatedDaqmx implements DaqmxLibrary {
 
   DAQmxStartTask(handle: DaqmxTask): number {
     const task = this.task(handle);
-    if (task === undefined)
-      return this.fail(INVALID_TASK, 'Task specified is invalid or does not exist.');
-    if (task.running)
-      return this.fail(
-        WHILE_RUNNING,
-        'Specified operation cannot be performed while the task is running.',
-        task,
-      );
+    if (task === undefined) return this.invalidTask();
+    if (task.running) return this.whileRunning(task);
     if (task.data === undefined) {
       return this.fail(
         NO_DATA,
@@ -331,8 +320,7 @@ export class SimulatedDaqmx implements DaqmxLibrary {
 
   DAQmxIsTaskDone(handle: DaqmxTask, isTaskDone: [number]): number {
     const task = this.task(handle);
-    if (task === undefined)
-      return this.fail(INVALID_TASK, 'Task specified is invalid or does not exist.');
+    if (task === undefined) return this.invalidTask();
     isTaskDone[0] = !task.running || this.played(task) >= task.samples ? 1 : 0;
     return 0;
   }
@@ -352,8 +340,7 @@ export class SimulatedDaqmx implements DaqmxLibrary {
 
   DAQmxStopTask(handle: DaqmxTask): number {
     const task = this.task(handle);
-    if (task === undefined)
-      return this.fail(INVALID_TASK, 'Task specified is invalid or does not exist.');
+    if (task === undefined) return this.invalidTask();
     if (!task.running) return 0;
     const played = this.played(task);
     task.running = false;
