@@ -79,7 +79,10 @@ class BufferWriter {
       case 'ramp':
         for (let f = 0; f < width; f++) {
           const base = f * n + this.position;
-          for (let i = 0; i < node.length; i++) out[base + i] = node.numberAt(i, f);
+          // start + i * slope is exactly Ramp.numberAt(i, f), hoisted out of the loop
+          const start = node.start(f);
+          const slope = node.slope(f);
+          for (let i = 0; i < node.length; i++) out[base + i] = start + i * slope;
         }
         this.position += node.length;
         return;
