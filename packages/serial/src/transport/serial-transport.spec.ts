@@ -186,7 +186,7 @@ describe('SerialTransport', () => {
     const query = transport.query('noise?\n', { timeoutMs: 60_000 });
     await expect(query).rejects.toBeInstanceOf(SerialProtocolError);
     await expect(query).rejects.toThrow(
-      /received 40 bytes from serial port \/dev\/ttyTEST0 that do not form a frame \(expected frames ending with "\\r\\n", at most 32 bytes\): "\\xff\\xff/,
+      /received 40 bytes from serial port \/dev\/ttyTEST0 that do not form a frame \(expected frames ending with "\\r\\n", at most 32 bytes\) while waiting for the reply to "noise\?\\n" \(after \d+ ms\): "\\xff\\xff/,
     );
     await transport.close();
   });
