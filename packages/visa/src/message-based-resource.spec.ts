@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { MessageBasedResource, ResourceOptions } from './message-based-resource.js';
-import { openResource } from './open-resource.js';
+import type { MessageBasedResource } from './message-based-resource.js';
 import { ScpiSimulator } from './simulator/scpi-simulator.js';
+import { testBackends } from './testing/backends.test-helper.js';
 import { compileFakeVisa } from './testing/fake-visa-library.test-helper.js';
 import { testInstrument } from './testing/test-instrument.test-helper.js';
 import { VisaStatus } from './visa-constants.js';
@@ -15,41 +15,7 @@ import {
 
 const fakeVisa = await compileFakeVisa();
 
-interface Backend {
-  readonly label: string;
-  readonly kind: 'tcpip' | 'library';
-  /** False when the transport has no END indicator (raw sockets): only the termination ends a read. */
-  readonly signalsEnd: boolean;
-  open(simulator: ScpiSimulator, options?: ResourceOptions): Promise<MessageBasedResource>;
-}
-
-const backends: Backend[] = [
-  {
-    label: 'pure TCPIP SOCKET',
-    kind: 'tcpip',
-    signalsEnd: false,
-    open: (sim, options) => openResource(sim.socketResource, { backend: 'tcpip', ...options }),
-  },
-  {
-    label: 'pure VXI-11 INSTR',
-    kind: 'tcpip',
-    signalsEnd: true,
-    open: (sim, options) => openResource(sim.vxi11Resource, { backend: 'tcpip', ...options }),
-  },
-];
-if (fakeVisa) {
-  backends.push({
-    label: 'VISA library (compiled fakevisa) over SOCKET',
-    kind: 'library',
-    signalsEnd: false,
-    open: (sim, options) =>
-      openResource(sim.socketResource, {
-        backend: 'library',
-        libraryPath: fakeVisa.path,
-        ...options,
-      }),
-  });
-}
+const backends = testBackends(fakeVisa);
 
 let simulator: ScpiSimulator;
 

@@ -349,7 +349,9 @@ export class MessageBasedSession implements MessageBasedResource {
         if (e instanceof VisaIOError && !e.operation.startsWith(operation)) {
           const waitedMs =
             e.waitedMs ?? (e.status === VisaStatus.VI_ERROR_TMO ? Date.now() - started : undefined);
-          throw visaIOError(e.status, {
+          // The same class (e.g. VisaReplyTooLargeError), with the operation as context.
+          const ErrorClass = e.constructor as typeof VisaIOError;
+          throw new ErrorClass(e.status, {
             operation: `${operation} (${e.operation})`,
             description: e.description,
             resource: this.resourceName,

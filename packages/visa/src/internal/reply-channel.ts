@@ -12,7 +12,8 @@ export class ReplyChannel {
   private tail: Promise<void> = Promise.resolve();
   private currentGeneration = 0;
   private closed = false;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Delays in progress: a clear or a close ends them at once. */
+  private readonly sleeping = new Map<NodeJS.Timeout, () => void>();
 
   constructor(
     private readonly transport: {
@@ -23,17 +24,28 @@ export class ReplyChannel {
     },
   ) {}
 
-  /** Drops the replies still waiting to be sent. */
+  /**
+   * Drops the replies still waiting to be sent, and ends a delay in progress at once: the
+   * instrument abandons the late reply, and the next message is answered without waiting for it.
+   */
   clear(): void {
     this.currentGeneration += 1;
+    this.wakeAll();
   }
 
-  /** The client went away: nothing more is sent, pending delays are cancelled. */
+  /** The client went away: nothing more is sent, pending delays end. */
   close(): void {
     this.closed = true;
     this.currentGeneration += 1;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    this.wakeAll();
+  }
+
+  private wakeAll(): void {
+    for (const [timer, wake] of this.sleeping) {
+      clearTimeout(timer);
+      wake();
+    }
+    this.sleeping.clear();
   }
 
   /** Queues a reply (already terminated) to be sent as `fault` says (normally at once). */
@@ -72,10 +84,10 @@ export class ReplyChannel {
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        this.timers.delete(timer);
+        this.sleeping.delete(timer);
         resolve();
       }, ms);
-      this.timers.add(timer);
+      this.sleeping.set(timer, resolve);
     });
   }
 }

@@ -1,0 +1,48 @@
+import type { MessageBasedResource, ResourceOptions } from '../message-based-resource.js';
+import { openResource } from '../open-resource.js';
+import type { ScpiSimulator } from '../simulator/scpi-simulator.js';
+import type { CompiledFakeVisa } from './fake-visa-library.test-helper.js';
+
+/** One way to reach the simulator, for tests that run against every backend. */
+export interface TestBackend {
+  readonly label: string;
+  readonly kind: 'tcpip' | 'library';
+  /** False when the transport has no END indicator (raw sockets): only the termination ends a read. */
+  readonly signalsEnd: boolean;
+  open(simulator: ScpiSimulator, options?: ResourceOptions): Promise<MessageBasedResource>;
+}
+
+/**
+ * The pure TCPIP SOCKET and VXI-11 backends, and the VISA library backend (the compiled fake
+ * library, over SOCKET) when gcc could build it.
+ */
+export function testBackends(fakeVisa: CompiledFakeVisa | undefined): TestBackend[] {
+  const backends: TestBackend[] = [
+    {
+      label: 'pure TCPIP SOCKET',
+      kind: 'tcpip',
+      signalsEnd: false,
+      open: (sim, options) => openResource(sim.socketResource, { backend: 'tcpip', ...options }),
+    },
+    {
+      label: 'pure VXI-11 INSTR',
+      kind: 'tcpip',
+      signalsEnd: true,
+      open: (sim, options) => openResource(sim.vxi11Resource, { backend: 'tcpip', ...options }),
+    },
+  ];
+  if (fakeVisa) {
+    backends.push({
+      label: 'VISA library (compiled fakevisa) over SOCKET',
+      kind: 'library',
+      signalsEnd: false,
+      open: (sim, options) =>
+        openResource(sim.socketResource, {
+          backend: 'library',
+          libraryPath: fakeVisa.path,
+          ...options,
+        }),
+    });
+  }
+  return backends;
+}
