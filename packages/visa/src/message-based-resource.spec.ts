@@ -1,10 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MessageBasedResource } from './message-based-resource.js';
-import { ScpiSimulator } from './simulator/scpi-simulator.js';
-import { testBackends } from './testing/backends.test-helper.js';
+import type { ScpiSimulator } from './simulator/scpi-simulator.js';
+import { testBackends, useTestSimulator } from './testing/backends.test-helper.js';
 import { compileFakeVisa } from './testing/fake-visa-library.test-helper.js';
-import { testInstrument } from './testing/test-instrument.test-helper.js';
 import { VisaStatus } from './visa-constants.js';
 import {
   VisaConnectionLostError,
@@ -17,21 +16,14 @@ const fakeVisa = await compileFakeVisa();
 
 const backends = testBackends(fakeVisa);
 
-let simulator: ScpiSimulator;
-
-beforeAll(async () => {
-  simulator = await ScpiSimulator.start({ instrument: testInstrument() });
-});
-
-afterAll(async () => {
-  await simulator.close();
-  await fakeVisa?.remove();
-});
+const testSimulator = useTestSimulator(fakeVisa);
 
 describe.each(backends)('a message-based resource through the $label backend', (backend) => {
   let resource: MessageBasedResource;
+  let simulator: ScpiSimulator;
 
   beforeEach(async () => {
+    simulator = testSimulator();
     simulator.unmute();
     simulator.instrument.reset();
     resource = await backend.open(simulator, { timeout: 400 });

@@ -6,15 +6,14 @@
  * only catch hangs: no duration is asserted.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MessageBasedResource } from './message-based-resource.js';
 import { ScpiResponseError } from './scpi/scpi-errors.js';
 import { ScpiInstrument } from './scpi/scpi-instrument.js';
-import { ScpiSimulator } from './simulator/scpi-simulator.js';
+import type { ScpiSimulator } from './simulator/scpi-simulator.js';
 import type { ScpiSimulatorFault } from './simulator/simulator-fault.js';
-import { testBackends } from './testing/backends.test-helper.js';
+import { testBackends, useTestSimulator } from './testing/backends.test-helper.js';
 import { compileFakeVisa } from './testing/fake-visa-library.test-helper.js';
-import { testInstrument } from './testing/test-instrument.test-helper.js';
 import {
   VisaConnectionLostError,
   VisaReplyTooLargeError,
@@ -73,24 +72,17 @@ const BAD_REPLIES: readonly BadReply[] = [
   },
 ];
 
-let simulator: ScpiSimulator;
-
-beforeAll(async () => {
-  simulator = await ScpiSimulator.start({ instrument: testInstrument() });
-});
-
-afterAll(async () => {
-  await simulator.close();
-  await fakeVisa?.remove();
-});
+const testSimulator = useTestSimulator(fakeVisa);
 
 describe.each(backends)(
   'request integrity through the $label backend',
   { timeout: 120_000 },
   (backend) => {
     let resource: MessageBasedResource;
+    let simulator: ScpiSimulator;
 
     beforeEach(async () => {
+      simulator = testSimulator();
       simulator.unmute();
       simulator.instrument.reset();
       resource = await backend.open(simulator, { timeout: TIMEOUT_MS });
@@ -177,6 +169,7 @@ describe.each(backends)(
 
 describe('the simulator bounds what it receives', () => {
   it('refuses a line without terminator past 64 KiB, queues an error and answers the next message', async () => {
+    const simulator = testSimulator();
     const resource = await backends[0]!.open(simulator, { timeout: 5000 });
     try {
       simulator.instrument.reset();

@@ -1,7 +1,9 @@
+import { afterAll, beforeAll } from 'vitest';
 import type { MessageBasedResource, ResourceOptions } from '../message-based-resource.js';
 import { openResource } from '../open-resource.js';
-import type { ScpiSimulator } from '../simulator/scpi-simulator.js';
+import { ScpiSimulator } from '../simulator/scpi-simulator.js';
 import type { CompiledFakeVisa } from './fake-visa-library.test-helper.js';
+import { testInstrument } from './test-instrument.test-helper.js';
 
 /** One way to reach the simulator, for tests that run against every backend. */
 export interface TestBackend {
@@ -45,4 +47,20 @@ export function testBackends(fakeVisa: CompiledFakeVisa | undefined): TestBacken
     });
   }
   return backends;
+}
+
+/**
+ * For a spec file: starts a simulator of the test instrument before its tests, and after them
+ * closes it and removes the compiled fake library. Returns a getter of the simulator.
+ */
+export function useTestSimulator(fakeVisa: CompiledFakeVisa | undefined): () => ScpiSimulator {
+  let simulator: ScpiSimulator | undefined;
+  beforeAll(async () => {
+    simulator = await ScpiSimulator.start({ instrument: testInstrument() });
+  });
+  afterAll(async () => {
+    await simulator?.close();
+    await fakeVisa?.remove();
+  });
+  return () => simulator!;
 }
