@@ -167,6 +167,89 @@ describe('SerialTransport', () => {
     await transport.close();
   });
 
+  it('a late reply that arrives after the next request was sent is dropped by the protocol resync', async () => {
+    // An instrument that answers in order: the late reply to "first" comes before any later one.
+    const instrument = new ScriptedInstrument();
+    const link = new MockSerialLink(instrument);
+    const transport = new SerialTransport({
+      settings: { path: PATH, baudRate: 9600 },
+      framing: lineFraming('\r\n', 32),
+      openPort: link.openPort,
+      quietMs: 20,
+      resync: { request: 'SYNC?\n', isReply: (frame) => text(frame) === 'SYNC' },
+    });
+    await transport.open();
+    await expect(transport.query('first\n', { timeoutMs: 50 })).rejects.toBeInstanceOf(
+      SerialTimeoutError,
+    );
+    expect(transport.isUnsynchronised).toBe(true);
+    instrument.answer((line) =>
+      line === 'SYNC?' ? ['stale first\r\n', 'SYNC\r\n'] : `fresh ${line}\r\n`,
+    );
+    expect(text(await transport.query('second\n', { timeoutMs: 5000 }))).toBe('fresh second');
+    expect(instrument.received).toEqual(['first', 'SYNC?', 'second']);
+    expect(transport.isUnsynchronised).toBe(false);
+    await transport.close();
+  });
+
+  it('stays unsynchronised across a close and a reopen: the instrument does not know we closed', async () => {
+    const { transport, instrument } = setup();
+    await transport.open();
+    await expect(transport.query('first\n', { timeoutMs: 50 })).rejects.toBeInstanceOf(
+      SerialTimeoutError,
+    );
+    await transport.close();
+    await transport.open();
+    expect(transport.isUnsynchronised).toBe(true);
+    instrument.answer(() => 'ok\r\n');
+    expect(text(await transport.query('again\n', { timeoutMs: 5000 }))).toBe('ok');
+    expect(transport.isUnsynchronised).toBe(false);
+    await transport.close();
+  });
+
+  it('fails with a protocol error naming the port when the line never goes quiet', async () => {
+    const instrument = new ScriptedInstrument();
+    const link = new MockSerialLink(instrument);
+    const transport = new SerialTransport({
+      settings: { path: PATH, baudRate: 9600 },
+      framing: lineFraming('\r\n', 32),
+      openPort: link.openPort,
+      // A quiet window much longer than the chatter's period, even on a loaded machine.
+      quietMs: 1000,
+      quietTimeoutMs: 3000,
+    });
+    await transport.open();
+    await expect(transport.query('first\n', { timeoutMs: 50 })).rejects.toBeInstanceOf(
+      SerialTimeoutError,
+    );
+    const chatter = setInterval(() => instrument.send('noise '), 5);
+    try {
+      const error = await transport.query('second\n', { timeoutMs: 5000 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SerialProtocolError);
+      expect((error as Error).message).toMatch(
+        /serial port \/dev\/ttyTEST0 did not go quiet within 3000 ms while resynchronising before "second\\n" \(after "first\\n" timed out\): \d+ bytes discarded, starting "noise /,
+      );
+    } finally {
+      clearInterval(chatter);
+    }
+    expect(instrument.received).toEqual(['first']);
+    instrument.answer(() => 'ok\r\n');
+    expect(text(await transport.query('third\n', { timeoutMs: 5000 }))).toBe('ok');
+    await transport.close();
+  });
+
+  it('clears on demand: unsolicited bytes are discarded before the next request', async () => {
+    const { transport, instrument } = setup(() => 'reply\r\n');
+    await transport.open();
+    instrument.send('unsolicited\r\npartial');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(transport.isUnsynchronised).toBe(true);
+    await transport.clear();
+    expect(transport.isUnsynchronised).toBe(false);
+    expect(text(await transport.query('q\n', { timeoutMs: 5000 }))).toBe('reply');
+    await transport.close();
+  });
+
   it('aborts a request in flight through its signal', async () => {
     const { transport, instrument } = setup();
     await transport.open();
