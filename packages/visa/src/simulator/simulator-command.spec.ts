@@ -46,8 +46,8 @@ describe('the simulator command', () => {
     running = simulator;
     expect(simulator.maxMessageBytes).toBe(16);
     await expect(
-      startSimulatorFromArguments(['--port', '0', '--max-message-bytes', '-3']),
-    ).rejects.toThrow(/--max-message-bytes "-3" must be a positive whole number/);
+      startSimulatorFromArguments(['--port', '0', '--max-message-bytes', '1.5']),
+    ).rejects.toThrow(/--max-message-bytes "1.5" must be a positive whole number/);
   });
 
   it('rejects a bad port naming the option', async () => {
