@@ -66,7 +66,9 @@ export class LibrarySession implements SessionIO {
       this.check(await callAsync(this.fn.viClear, this.vi), 'viClear');
       return;
     }
-    await callAsync(this.fn.viClose, this.vi); // the old connection goes, whatever it holds
+    const old = this.vi;
+    this.vi = 0; // closed: if the reopen fails, the next clear tries again and close() skips it
+    await callAsync(this.fn.viClose, old); // the old connection goes, whatever it holds
     this.vi = await this.reopen();
     for (const [attribute, value] of this.assigned) await this.setAttribute(attribute, value);
   }
@@ -108,6 +110,7 @@ export class LibrarySession implements SessionIO {
   }
 
   async close(): Promise<void> {
+    if (this.vi === 0) return; // a reopen failed: nothing is open
     this.check(await callAsync(this.fn.viClose, this.vi), 'viClose');
   }
 

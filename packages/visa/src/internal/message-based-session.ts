@@ -184,18 +184,18 @@ export class MessageBasedSession implements MessageBasedResource {
   }
 
   write(message: string): Promise<void> {
-    return this.io_(`write ${quote(message)}`, () => this.writeLocked(message));
+    return this.ioOperation(`write ${quote(message)}`, () => this.writeLocked(message));
   }
 
   writeRaw(data: Uint8Array): Promise<void> {
-    return this.io_(`write of ${data.length} bytes`, async () => {
+    return this.ioOperation(`write of ${data.length} bytes`, async () => {
       this.lastWritten = `${data.length} bytes`;
       await this.io.write(data);
     });
   }
 
   writeBinaryBlock(prefix: string, data: Uint8Array): Promise<void> {
-    return this.io_(`write ${quote(prefix)} with a binary block`, () =>
+    return this.ioOperation(`write ${quote(prefix)} with a binary block`, () =>
       this.io.write(
         Buffer.concat([
           Buffer.from(prefix, this.encoding),
@@ -207,27 +207,29 @@ export class MessageBasedSession implements MessageBasedResource {
   }
 
   read(): Promise<string> {
-    return this.io_(this.readOperation('read'), async () =>
+    return this.ioOperation(this.readOperation('read'), async () =>
       this.decode(await this.readMessageLocked()),
     );
   }
 
   readRaw(): Promise<Buffer> {
-    return this.io_(this.readOperation('read'), () => this.readMessageLocked());
+    return this.ioOperation(this.readOperation('read'), () => this.readMessageLocked());
   }
 
   readBytes(count: number): Promise<Buffer> {
-    return this.io_(this.readOperation(`read of ${count} bytes`), () =>
+    return this.ioOperation(this.readOperation(`read of ${count} bytes`), () =>
       this.readBytesLocked(count),
     );
   }
 
   readBinaryBlock(): Promise<Buffer> {
-    return this.io_(this.readOperation('read of a binary block'), () => this.readBlockLocked());
+    return this.ioOperation(this.readOperation('read of a binary block'), () =>
+      this.readBlockLocked(),
+    );
   }
 
   query(message: string, options: QueryOptions = {}): Promise<string> {
-    return this.io_(`query ${quote(message)}`, async () => {
+    return this.ioOperation(`query ${quote(message)}`, async () => {
       await this.writeLocked(message);
       if (options.delay) await sleep(options.delay);
       return this.decode(await this.readMessageLocked());
@@ -235,7 +237,7 @@ export class MessageBasedSession implements MessageBasedResource {
   }
 
   queryBinaryBlock(message: string, options: QueryOptions = {}): Promise<Buffer> {
-    return this.io_(`query ${quote(message)}`, async () => {
+    return this.ioOperation(`query ${quote(message)}`, async () => {
       await this.writeLocked(message);
       if (options.delay) await sleep(options.delay);
       return this.readBlockLocked();
@@ -258,7 +260,7 @@ export class MessageBasedSession implements MessageBasedResource {
   }
 
   readStatusByte(): Promise<number> {
-    return this.io_('read of the status byte', () => this.io.readStatusByte());
+    return this.ioOperation('read of the status byte', () => this.io.readStatusByte());
   }
 
   getAttribute<N extends VisaAttributeName>(name: N): Promise<VisaAttributeValue<N>> {
@@ -303,7 +305,7 @@ export class MessageBasedSession implements MessageBasedResource {
    * Runs an I/O operation alone on the session: first a device clear if an earlier operation left
    * the session unsynchronised; if the operation fails, the session is unsynchronised in turn.
    */
-  private io_<T>(operation: string, task: () => Promise<T>): Promise<T> {
+  private ioOperation<T>(operation: string, task: () => Promise<T>): Promise<T> {
     return this.exclusive(operation, async () => {
       if (this.unsynchronised !== undefined) {
         const started = Date.now();
