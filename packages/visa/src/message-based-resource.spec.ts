@@ -7,6 +7,7 @@ import { compileFakeVisa } from './testing/fake-visa-library.test-helper.js';
 import { VisaStatus } from './visa-constants.js';
 import {
   VisaConnectionLostError,
+  VisaReplyTooLargeError,
   VisaResourceClosedError,
   VisaTimeoutError,
   type VisaIOError,
@@ -74,6 +75,31 @@ describe.each(backends)('a message-based resource through the $label backend', (
     await resource.query('*OPC?');
     const received = simulator.instrument.received.find((m) => m.startsWith('DATA '));
     expect(received).toBe(`DATA #43000${data.toString('latin1')}`);
+  });
+
+  it('reads a 5 MB binary block and a 5 MB text reply whole', async () => {
+    const data = Buffer.from(Array.from({ length: 5_000_000 }, (_, i) => (i * 31) % 256));
+    simulator.instrument.addDialogue('BIG:BLOCK?', Buffer.concat([Buffer.from('#75000000'), data]));
+    simulator.instrument.addDialogue('BIG:TEXT?', 'y'.repeat(5_000_000));
+    await resource.setTimeout(30_000);
+    expect((await resource.queryBinaryBlock('BIG:BLOCK?')).equals(data)).toBe(true);
+    expect(await resource.query('BIG:TEXT?')).toBe('y'.repeat(5_000_000));
+    expect(await resource.query('*IDN?')).toBe('SHOTLINE,TEST-METER,0001,1.0');
+  });
+
+  it('refuses a binary block announcing more than maxReplyBytes, then answers right', async () => {
+    const small = await backend.open(simulator, { timeout: 2000, maxReplyBytes: 1000 });
+    try {
+      simulator.instrument.addDialogue('HUGE?', `#42000${'z'.repeat(2000)}`);
+      const error = await small.queryBinaryBlock('HUGE?').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(VisaReplyTooLargeError);
+      expect((error as Error).message).toMatch(
+        /query "HUGE\?" .*a binary block announcing 2000 bytes exceeds maxReplyBytes \(1000\)/,
+      );
+      expect(await small.query('*IDN?')).toBe('SHOTLINE,TEST-METER,0001,1.0');
+    } finally {
+      await small.close();
+    }
   });
 
   it('reads exactly the requested number of bytes', async () => {

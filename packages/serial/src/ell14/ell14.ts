@@ -214,15 +214,7 @@ export class Ell14 extends SerialInstrument {
     return this.queryText(line, {
       ...options,
       parse: (text) => {
-        let reply: Ell14Reply;
-        try {
-          reply = parseEll14Reply(text);
-        } catch (error) {
-          if (!(error instanceof SerialProtocolError)) throw error;
-          throw new SerialProtocolError(`${error.detail} in reply to "${line}"`, error.received, {
-            cause: error,
-          });
-        }
+        const reply = parseEll14Reply(text);
         if (reply.address !== this.address) return undefined;
         return decode(reply, line);
       },

@@ -135,7 +135,9 @@ describe('SerialTransport', () => {
       },
     });
     await expect(query).rejects.toBeInstanceOf(SerialProtocolError);
-    await expect(query).rejects.toThrow(/not a reply \(resource "\/dev\/ttyTEST0"\)/);
+    await expect(query).rejects.toThrow(
+      /not a reply; it came as the reply to "0\?\\n" on serial port \/dev\/ttyTEST0 after \d+ ms \(resource "\/dev\/ttyTEST0"\)/,
+    );
     await transport.close();
   });
 

@@ -560,6 +560,14 @@ export class SerialTransport implements AsyncDisposable {
             if (error instanceof SerialProtocolError) {
               // A frame that is not a valid reply: the line cannot be trusted to be in step.
               this.unsynchronised = `an invalid reply to ${description}`;
+              const named = new SerialProtocolError(
+                `${error.detail}; it came as the reply to ${description} on serial port ` +
+                  `${this.path} after ${Date.now() - started} ms`,
+                error.received,
+                { cause: error, location: { ...error.location, ...this.location } },
+              );
+              finish(() => reject(named));
+              return;
             }
             finish(() => reject(withContext(error, this.location)));
             return;

@@ -336,7 +336,10 @@ export class MessageBasedSession implements MessageBasedResource {
     });
   }
 
-  /** Runs `task` alone on the session; VISA errors gain the operation and the time waited. */
+  /**
+   * Runs `task` alone on the session; VISA errors gain the operation and how long it had waited
+   * when it failed.
+   */
   private exclusive<T>(operation: string, task: () => Promise<T>): Promise<T> {
     try {
       this.ensureOpen();
@@ -349,8 +352,7 @@ export class MessageBasedSession implements MessageBasedResource {
         return await task();
       } catch (e) {
         if (e instanceof VisaIOError && !e.operation.startsWith(operation)) {
-          const waitedMs =
-            e.waitedMs ?? (e.status === VisaStatus.VI_ERROR_TMO ? Date.now() - started : undefined);
+          const waitedMs = e.waitedMs ?? Date.now() - started;
           // The same class (e.g. VisaReplyTooLargeError), with the operation as context.
           const ErrorClass = e.constructor as typeof VisaIOError;
           throw new ErrorClass(e.status, {
@@ -358,7 +360,7 @@ export class MessageBasedSession implements MessageBasedResource {
             description: e.description,
             resource: this.resourceName,
             ...(e.partialData === undefined ? {} : { partialData: e.partialData }),
-            ...(waitedMs === undefined ? {} : { waitedMs }),
+            waitedMs,
             cause: e,
           });
         }
