@@ -436,10 +436,18 @@ export class MessageBasedSession implements MessageBasedResource {
     }
     const chunks: Buffer[] = [];
     let have = 0;
-    while (have < count) {
-      const chunk = await this.io.read(Math.min(count - have, this.chunkSize));
-      chunks.push(chunk.data);
-      have += chunk.data.length;
+    // The count is known: a termination character inside binary data must not cut every read
+    // short (one read per 0x0A byte otherwise), so it is off while these bytes are read.
+    const termination = this.readTerm !== null && count > 1;
+    if (termination) await this.io.setAttribute('VI_ATTR_TERMCHAR_EN', false);
+    try {
+      while (have < count) {
+        const chunk = await this.io.read(Math.min(count - have, this.chunkSize));
+        chunks.push(chunk.data);
+        have += chunk.data.length;
+      }
+    } finally {
+      if (termination) await this.io.setAttribute('VI_ATTR_TERMCHAR_EN', true);
     }
     return Buffer.concat(chunks, have);
   }
