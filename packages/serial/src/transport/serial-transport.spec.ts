@@ -9,16 +9,17 @@ import {
   SerialTimeoutError,
 } from '../errors/serial-errors.js';
 import { MockSerialLink } from '../simulator/mock-serial-link.js';
-import { ScriptedInstrument } from './scripted-instrument.test-helper.js';
+import { ScriptedInstrument, type Responder } from './scripted-instrument.test-helper.js';
 import { lineFraming, type SerialFraming } from './serial-framing.js';
 import { mockSerialPorts } from './serial-port-factory.js';
-import { SerialTransport } from './serial-transport.js';
+import { SerialTransport, type SerialTransportOptions } from './serial-transport.js';
 
 const PATH = '/dev/ttyTEST0';
 
 function setup(
-  respond?: (line: string) => string | Buffer | undefined,
+  respond?: Responder,
   framing: SerialFraming = lineFraming('\r\n', 32),
+  options: Pick<SerialTransportOptions, 'quietMs' | 'quietTimeoutMs' | 'resync'> = {},
 ) {
   const instrument = new ScriptedInstrument(respond);
   const link = new MockSerialLink(instrument);
@@ -26,6 +27,7 @@ function setup(
     settings: { path: PATH, baudRate: 9600 },
     framing,
     openPort: link.openPort,
+    ...options,
   });
   return { instrument, link, transport };
 }
@@ -171,12 +173,7 @@ describe('SerialTransport', () => {
 
   it('a late reply that arrives after the next request was sent is dropped by the protocol resync', async () => {
     // An instrument that answers in order: the late reply to "first" comes before any later one.
-    const instrument = new ScriptedInstrument();
-    const link = new MockSerialLink(instrument);
-    const transport = new SerialTransport({
-      settings: { path: PATH, baudRate: 9600 },
-      framing: lineFraming('\r\n', 32),
-      openPort: link.openPort,
+    const { instrument, transport } = setup(undefined, undefined, {
       quietMs: 20,
       resync: { request: 'SYNC?\n', isReply: (frame) => text(frame) === 'SYNC' },
     });
@@ -210,13 +207,8 @@ describe('SerialTransport', () => {
   });
 
   it('fails with a protocol error naming the port when the line never goes quiet', async () => {
-    const instrument = new ScriptedInstrument();
-    const link = new MockSerialLink(instrument);
-    const transport = new SerialTransport({
-      settings: { path: PATH, baudRate: 9600 },
-      framing: lineFraming('\r\n', 32),
-      openPort: link.openPort,
-      // A quiet window much longer than the chatter's period, even on a loaded machine.
+    // A quiet window much longer than the chatter's period, even on a loaded machine.
+    const { instrument, transport } = setup(undefined, undefined, {
       quietMs: 1000,
       quietTimeoutMs: 3000,
     });
