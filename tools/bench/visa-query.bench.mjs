@@ -153,7 +153,15 @@ try {
   const dir = mkdtempSync(join(tmpdir(), 'shotline-bench-fakevisa-'));
   try {
     const libraryPath = join(dir, 'libfakevisa.so');
-    const source = join(import.meta.dirname, '..', '..', 'packages', 'visa', 'native', 'fakevisa.c');
+    const source = join(
+      import.meta.dirname,
+      '..',
+      '..',
+      'packages',
+      'visa',
+      'native',
+      'fakevisa.c',
+    );
     try {
       execFileSync('gcc', ['-shared', '-fPIC', '-O2', '-o', libraryPath, source, '-lpthread']);
     } catch {
