@@ -28,6 +28,7 @@ import { sliceUnchecked } from '../slice.js';
 import type { TimedInstruction } from '../timed-instruction.js';
 import { ConcatBuilder } from './concat-builder.js';
 import { readRange } from './read-values.js';
+import { ScratchArena } from './scratch-arena.js';
 
 const CONSTANT = 0;
 const RAMP = 1;
@@ -37,41 +38,48 @@ const ONLY_CONSTANT = 1 << CONSTANT;
 const LINEAR = (1 << CONSTANT) | (1 << RAMP);
 const PATTERN_OR_RAMP = (1 << PATTERN) | (1 << RAMP);
 
+/** Transient arrays of every stacking (stacking is synchronous; nested sweeps use marks). */
+const ARENA = new ScratchArena();
+
 /** Default cap on the number of values written out as explicit rows by one stacking. */
 export const DEFAULT_MAX_MATERIALIZED = 1 << 28;
 
 /**
- * The atomic segments of one input over the current frame, as parallel typed arrays. Constant
- * values and ramp ends are copied into `data` when the list is built (walking one input's nodes in
- * allocation order), so that the sweep, which interleaves all inputs, reads flat arrays instead of
- * chasing pointers into cold node objects; typed arrays also keep this bulk out of the young heap.
+ * The atomic segments of one input over the current frame, as parallel typed arrays from the
+ * scratch arena. Constant values and ramp ends are copied into `data` (a fixed stride of
+ * `2 * width + 1` per segment) when the list is built, walking one input's nodes in allocation
+ * order, so that the sweep, which interleaves all inputs, reads flat arrays instead of chasing
+ * pointers into cold node objects.
  */
 class SegmentList {
   /** The node of each segment (shared with a Concatenated's children when built from one). */
-  nodes: TimedInstruction[] = [];
-  /** Where each segment starts inside its node. */
-  offsets: Float64Array;
+  nodes: TimedInstruction[];
+  /** Where each segment starts inside its node; null when every segment starts at 0. */
+  offsets: Float64Array | null;
   /** Frame position where each segment ends. */
   ends: Float64Array;
   kinds: Uint8Array;
-  /** Index in `data` of each segment's values. */
-  dataAt: Float64Array;
-  /** Constant: `width` values. Ramp: `width` starts, `width` stops, then the ramp's length. */
+  /**
+   * Segment s at `s * stride`. Constant: `width` values. Ramp: `width` starts, `width` stops, then
+   * the ramp's length.
+   */
   data: Float64Array;
+  readonly stride: number;
   count = 0;
-  private dataCount = 0;
 
   constructor(
     /** Output channel index of this input's first channel. */
     readonly fieldBase: number,
     readonly width: number,
     capacity: number,
+    nodes: TimedInstruction[] = [],
   ) {
-    this.offsets = new Float64Array(capacity);
-    this.ends = new Float64Array(capacity);
-    this.kinds = new Uint8Array(capacity);
-    this.dataAt = new Float64Array(capacity);
-    this.data = new Float64Array(capacity * (2 * width + 1));
+    this.stride = 2 * width + 1;
+    this.nodes = nodes;
+    this.offsets = capacity > 0 ? ARENA.float64(capacity) : null;
+    this.ends = ARENA.float64(capacity);
+    this.kinds = ARENA.uint8(capacity);
+    this.data = ARENA.float64(capacity * this.stride);
   }
 
   /**
@@ -79,93 +87,85 @@ class SegmentList {
    * the nodes and its offsets the segment ends.
    */
   static ofConcatenated(c: Concatenated, fieldBase: number, width: number): SegmentList {
-    const n = c.instructions.length;
-    const list = new SegmentList(fieldBase, width, 0);
-    list.nodes = c.instructions as TimedInstruction[];
+    const children = c.instructions as TimedInstruction[];
+    const n = children.length;
+    const list = new SegmentList(fieldBase, width, 0, children);
     list.ends = (c.offsets as Float64Array).subarray(1);
-    list.offsets = new Float64Array(n);
-    list.kinds = new Uint8Array(n);
-    list.dataAt = new Float64Array(n);
-    list.data = new Float64Array(n * (width + 1));
+    list.kinds = ARENA.uint8(n);
+    list.data = ARENA.float64(n * list.stride);
     list.count = n;
-    for (let i = 0; i < n; i++) list.describe(i, c.instructions[i]!, classify(c.instructions[i]!));
+    for (let i = 0; i < n; i++) list.describe(i, children[i]!);
     return list;
   }
 
-  /** Appends a segment of an atomic node; `kind` is computed unless given. */
-  push(node: TimedInstruction, offset: number, end: number, kind: number = classify(node)): void {
+  /** Appends a segment of an atomic node. */
+  push(node: TimedInstruction, offset: number, end: number): void {
     const i = this.count;
     if (i === this.ends.length) this.grow();
     this.nodes.push(node);
-    this.offsets[i] = offset;
+    this.offsets![i] = offset;
     this.ends[i] = end;
     this.count = i + 1;
-    this.describe(i, node, kind);
+    this.describe(i, node);
   }
 
   /** Sets the kind of segment i and copies its constant value or ramp ends into `data`. */
-  private describe(i: number, node: TimedInstruction, kind: number): void {
-    this.kinds[i] = kind;
-    this.dataAt[i] = this.dataCount;
-    if (kind !== CONSTANT && kind !== RAMP) return;
+  private describe(i: number, node: TimedInstruction): void {
     const width = this.width;
-    if (this.dataCount + 2 * width + 1 > this.data.length) {
-      this.data = grown(this.data, 2 * width + 1);
-    }
     const data = this.data;
-    let d = this.dataCount;
-    if (kind === CONSTANT) {
-      const source = node.kind === 'repeated' ? (node as Repeated).instruction : node;
-      if (source.kind === 'pattern') {
-        const p = source as Pattern;
-        for (let f = 0; f < width; f++) data[d++] = p.columns[f]![p.offset]!;
-      } else {
-        for (let f = 0; f < width; f++) data[d++] = source.numberAt(0, f);
+    const d = i * this.stride;
+    let kind = CONSTANT;
+    switch (node.kind) {
+      case 'pattern':
+        kind = PATTERN;
+        break;
+      case 'ramp': {
+        const r = node as Ramp;
+        const bounds = r.bounds;
+        const stride = r.stride;
+        for (let f = 0; f < width; f++) {
+          const start = (data[d + f] = bounds[r.startAt + f * stride]!);
+          const stop = (data[d + width + f] = bounds[r.stopAt + f * stride]!);
+          if (start !== stop) kind = RAMP;
+        }
+        data[d + 2 * width] = r.length;
+        break;
       }
-    } else {
-      const r = node as Ramp;
-      for (let f = 0; f < width; f++) data[d++] = r.start(f);
-      for (let f = 0; f < width; f++) data[d++] = r.stop(f);
-      data[d++] = r.length;
+      default: {
+        const inner = (node as Repeated).instruction;
+        if (inner.length !== 1) {
+          kind = REPEATED;
+        } else if (inner.kind === 'pattern') {
+          const p = inner as Pattern;
+          for (let f = 0; f < width; f++) data[d + f] = p.columns[f]![p.offset]!;
+        } else {
+          for (let f = 0; f < width; f++) data[d + f] = inner.numberAt(0, f);
+        }
+      }
     }
-    this.dataCount = d;
+    this.kinds[i] = kind;
   }
 
   private grow(): void {
-    this.offsets = grown(this.offsets, 1);
-    this.ends = grown(this.ends, 1);
-    this.dataAt = grown(this.dataAt, 1);
-    const kinds = new Uint8Array(this.kinds.length * 2 + 1);
-    kinds.set(this.kinds);
+    const capacity = this.ends.length * 2 + 1;
+    const offsets = ARENA.float64(capacity);
+    offsets.set(this.offsets!.subarray(0, this.count));
+    this.offsets = offsets;
+    const ends = ARENA.float64(capacity);
+    ends.set(this.ends.subarray(0, this.count));
+    this.ends = ends;
+    const kinds = ARENA.uint8(capacity);
+    kinds.set(this.kinds.subarray(0, this.count));
     this.kinds = kinds;
+    const data = ARENA.float64(capacity * this.stride);
+    data.set(this.data.subarray(0, this.count * this.stride));
+    this.data = data;
   }
-}
-
-function grown(array: Float64Array, atLeast: number): Float64Array {
-  const next = new Float64Array(array.length * 2 + atLeast);
-  next.set(array);
-  return next;
 }
 
 /** Capacity hint for the segment list of a node: its number of children. */
 function segmentHint(node: TimedInstruction): number {
   return node.kind === 'concatenated' ? (node as Concatenated).instructions.length : 1;
-}
-
-function classify(node: TimedInstruction): number {
-  switch (node.kind) {
-    case 'pattern':
-      return PATTERN;
-    case 'ramp': {
-      const r = node as Ramp;
-      for (let f = 0; f < r.width; f++) if (r.start(f) !== r.stop(f)) return RAMP;
-      return CONSTANT;
-    }
-    default: {
-      const inner = (node as Repeated).instruction;
-      return inner.length === 1 ? CONSTANT : REPEATED;
-    }
-  }
 }
 
 /** Appends the atomic segments of ticks `[offset, offset + length)` of `node`, placed at `at`. */
@@ -206,7 +206,7 @@ function expandInto(
   length: number,
 ): void {
   if (kind !== REPEATED) {
-    list.push(node, offset, length, kind);
+    list.push(node, offset, length);
     return;
   }
   const inner = (node as Repeated).instruction;
@@ -274,6 +274,21 @@ function sweep(
   out: ConcatBuilder,
   ctx: StackContext,
 ): void {
+  const mark = ARENA.mark();
+  try {
+    sweepScratch(lists, frameLength, out, ctx);
+  } finally {
+    ARENA.release(mark);
+  }
+}
+
+/** {@link sweep} with its transient arrays in the scratch arena (released by the caller). */
+function sweepScratch(
+  lists: readonly SegmentList[],
+  frameLength: number,
+  out: ConcatBuilder,
+  ctx: StackContext,
+): void {
   const k = lists.length;
   const layout = ctx.layout;
   const width = layout.width;
@@ -281,13 +296,13 @@ function sweep(
   // 1. Union of boundaries.
   let capacity = 0;
   for (const list of lists) capacity += list.count;
-  const ends = new Float64Array(capacity);
-  const masks = new Uint8Array(capacity);
+  const ends = ARENA.float64(capacity);
+  const masks = ARENA.uint8(capacity);
   let intervals = 0;
   {
-    const index = new Int32Array(k);
-    const currentEnd = new Float64Array(k);
-    const currentKind = new Uint8Array(k);
+    const index = ARENA.int32(k).fill(0);
+    const currentEnd = ARENA.float64(k);
+    const currentKind = ARENA.uint8(k);
     for (let c = 0; c < k; c++) {
       currentEnd[c] = lists[c]!.ends[0]!;
       currentKind[c] = lists[c]!.kinds[0]!;
@@ -316,8 +331,8 @@ function sweep(
   }
 
   // 2. Output type and slot of every interval.
-  const type = new Uint8Array(intervals);
-  const slot = new Int32Array(intervals);
+  const type = ARENA.uint8(intervals);
+  const slot = ARENA.int32(intervals);
   let rows = 0;
   let ramps = 0;
   let generals = 0;
@@ -345,7 +360,7 @@ function sweep(
   const rowColumns = layout.fields.map((f) => allocateTyped(f.dtype, rows));
   // Ramp q, channel f: start at bounds[f * ramps + q], stop at bounds[(width + f) * ramps + q].
   const rampBounds = new Float64Array(2 * width * ramps);
-  const generalSegment = new Int32Array(generals * k);
+  const generalSegment = ARENA.int32(generals * k);
 
   // 3. Channel by channel.
   for (let c = 0; c < k; c++) {
@@ -384,11 +399,11 @@ function sweep(
         break;
       default: {
         const index = generalSegment.subarray(at * k, at * k + k);
-        const local = new Float64Array(k);
+        const local = ARENA.float64(k);
         for (let c = 0; c < k; c++) {
           const list = lists[c]!;
           const s = index[c]!;
-          local[c] = list.offsets[s]! + start - (s > 0 ? list.ends[s - 1]! : 0);
+          local[c] = segmentOffset(list, s) + start - (s > 0 ? list.ends[s - 1]! : 0);
         }
         stackInterval(lists, index, local, n, masks[j]!, out, ctx);
       }
@@ -415,6 +430,7 @@ function fillChannel(
   const w = list.width;
   const base = list.fieldBase;
   const data = list.data;
+  const stride = list.stride;
   const stopBase = width * ramps;
   let j = 0;
   let start = 0;
@@ -422,7 +438,7 @@ function fillChannel(
     const segmentEnd = list.ends[s]!;
     const segmentStart = s > 0 ? list.ends[s - 1]! : 0;
     const kind = list.kinds[s]!;
-    const d = list.dataAt[s]!;
+    const d = s * stride;
     if (kind === CONSTANT && w === 1) {
       // The common case: one value over many intervals.
       const value = data[d]!;
@@ -443,7 +459,7 @@ function fillChannel(
       continue;
     }
     const node = list.nodes[s]!;
-    const nodeOffset = list.offsets[s]! - segmentStart;
+    const nodeOffset = segmentOffset(list, s) - segmentStart;
     for (; j < intervals && ends[j]! <= segmentEnd; j++) {
       const end = ends[j]!;
       const at = slot[j]!;
@@ -512,15 +528,30 @@ function stackInterval(
       period = (period / gcd(period, p)) * p;
     }
     if (period * 2 <= n) {
-      const blocks = expandAll(lists, index, local, period);
-      const block = sweepToInstruction(blocks, period, ctx);
+      const mark = ARENA.mark();
+      let block: TimedInstruction;
+      try {
+        block = sweepToInstruction(expandAll(lists, index, local, period), period, ctx);
+      } finally {
+        ARENA.release(mark);
+      }
       const q = Math.floor(n / period);
       out.push(repeat(block, q));
       out.push(sliceUnchecked(block, 0, n - q * period));
       return;
     }
   }
-  sweep(expandAll(lists, index, local, n), n, out, ctx);
+  const mark = ARENA.mark();
+  try {
+    sweep(expandAll(lists, index, local, n), n, out, ctx);
+  } finally {
+    ARENA.release(mark);
+  }
+}
+
+/** Where segment `s` of `list` starts inside its node. */
+function segmentOffset(list: SegmentList, s: number): number {
+  return list.offsets === null ? 0 : list.offsets[s]!;
 }
 
 /** New segment lists for `length` ticks from the current pieces, Repeated pieces unrolled. */
@@ -561,15 +592,20 @@ export function stackChannels(
   const length = inputs[0]!.length;
   if (length === 0) return Pattern.empty(layout);
   const ctx = new StackContext(layout, maxMaterialized);
-  let fieldBase = 0;
-  const lists = inputs.map((x) => {
-    const base = fieldBase;
-    fieldBase += x.width;
-    if (x.kind === 'concatenated')
-      return SegmentList.ofConcatenated(x as Concatenated, base, x.width);
-    const list = new SegmentList(base, x.width, 1);
-    flattenInto(list, x, 0, length, 0);
-    return list;
-  });
-  return sweepToInstruction(lists, length, ctx);
+  const mark = ARENA.mark();
+  try {
+    let fieldBase = 0;
+    const lists = inputs.map((x) => {
+      const base = fieldBase;
+      fieldBase += x.width;
+      if (x.kind === 'concatenated')
+        return SegmentList.ofConcatenated(x as Concatenated, base, x.width);
+      const list = new SegmentList(base, x.width, 1);
+      flattenInto(list, x, 0, length, 0);
+      return list;
+    });
+    return sweepToInstruction(lists, length, ctx);
+  } finally {
+    ARENA.release(mark);
+  }
 }
