@@ -27,6 +27,8 @@ export class ScratchArena {
   private chunk = -1;
   private top = 0;
   private depth = 0;
+  /** Most bytes in use (tails skipped in earlier buffers included) since the outermost mark. */
+  private peak = 0;
 
   constructor(private readonly retainedBytes = SCRATCH_RETAINED_BYTES) {}
 
@@ -37,20 +39,24 @@ export class ScratchArena {
   }
 
   /**
-   * Frees everything allocated since `mark`. After the outermost release, buffers beyond the
-   * retention limit are dropped (the biggest ones first) so a one-off huge stacking does not pin
-   * its memory.
+   * Frees everything allocated since `mark`. After the outermost release, the buffers are merged
+   * into one a quarter larger than the peak use, so that the next stacking of the same size fits in one
+   * buffer; past the retention limit they are all dropped, so that a one-off huge stacking does not
+   * pin its memory.
    */
   release(mark: ScratchMark): void {
     this.chunk = mark.chunk;
     this.top = mark.top;
     this.depth--;
-    if (this.depth === 0) {
-      let total = 0;
-      for (const c of this.chunks) total += c.byteLength;
-      while (total > this.retainedBytes && this.chunks.length > 0) {
-        total -= this.chunks.pop()!.byteLength;
-      }
+    if (this.depth > 0) return;
+    const peak = this.peak;
+    this.peak = 0;
+    if (peak > this.retainedBytes) {
+      this.chunks.length = 0;
+    } else if (this.chunks.length > 1) {
+      this.chunks.length = 0;
+      // A quarter more, so that a slightly larger stacking next time still fits.
+      this.chunks.push(new ArrayBuffer(Math.ceil((peak * 1.25) / 8) * 8));
     }
   }
 
@@ -91,6 +97,9 @@ export class ScratchArena {
       }
     }
     this.top = top + bytes;
+    let used = this.top;
+    for (let c = 0; c < this.chunk; c++) used += this.chunks[c]!.byteLength;
+    if (used > this.peak) this.peak = used;
     return top;
   }
 }

@@ -293,19 +293,37 @@ function sweepScratch(
   const layout = ctx.layout;
   const width = layout.width;
 
-  // 1. Union of boundaries.
+  // 1. Union of boundaries, on flat copies of every list's segment ends and kind bits (one array
+  // each rather than k, so the interleaved reads of the sweep stay few and predictable). Each
+  // segment's stop (one past its last interval) is recorded on the way for pass 3.
   let capacity = 0;
-  for (const list of lists) capacity += list.count;
+  const first = ARENA.int32(k + 1);
+  for (let c = 0; c < k; c++) {
+    first[c] = capacity;
+    capacity += lists[c]!.count;
+  }
+  first[k] = capacity;
+  const segmentEnds = ARENA.float64(capacity);
+  const segmentBits = ARENA.uint8(capacity);
+  const segmentStops = ARENA.int32(capacity);
+  for (let c = 0; c < k; c++) {
+    const list = lists[c]!;
+    const at = first[c]!;
+    segmentEnds.set(list.ends.subarray(0, list.count), at);
+    const kinds = list.kinds;
+    for (let i = 0; i < list.count; i++) segmentBits[at + i] = 1 << kinds[i]!;
+  }
   const ends = ARENA.float64(capacity);
   const masks = ARENA.uint8(capacity);
   let intervals = 0;
   {
-    const index = ARENA.int32(k).fill(0);
+    const cursor = ARENA.int32(k);
     const currentEnd = ARENA.float64(k);
-    const currentKind = ARENA.uint8(k);
+    const currentBit = ARENA.uint8(k);
     for (let c = 0; c < k; c++) {
-      currentEnd[c] = lists[c]!.ends[0]!;
-      currentKind[c] = lists[c]!.kinds[0]!;
+      const i = (cursor[c] = first[c]!);
+      currentEnd[c] = segmentEnds[i]!;
+      currentBit[c] = segmentBits[i]!;
     }
     let position = 0;
     while (position < frameLength) {
@@ -315,19 +333,20 @@ function sweepScratch(
         let end = currentEnd[c]!;
         if (end === position) {
           // This input's segment ended at the previous boundary: move to its next one.
-          const list = lists[c]!;
-          const i = ++index[c]!;
-          end = currentEnd[c] = list.ends[i]!;
-          currentKind[c] = list.kinds[i]!;
+          const i = ++cursor[c]!;
+          segmentStops[i - 1] = intervals;
+          end = currentEnd[c] = segmentEnds[i]!;
+          currentBit[c] = segmentBits[i]!;
         }
         if (end < next) next = end;
-        mask |= 1 << currentKind[c]!;
+        mask |= currentBit[c]!;
       }
       ends[intervals] = next;
       masks[intervals] = mask;
       intervals++;
       position = next;
     }
+    for (let c = 0; c < k; c++) segmentStops[cursor[c]!] = intervals;
   }
 
   // 2. Output type and slot of every interval.
@@ -363,21 +382,19 @@ function sweepScratch(
   const generalSegment = ARENA.int32(generals * k);
 
   // 3. Channel by channel.
+  const plan: SweepPlan = {
+    k,
+    width,
+    ends,
+    type,
+    slot,
+    rowColumns,
+    rampBounds,
+    ramps,
+    generalSegment,
+  };
   for (let c = 0; c < k; c++) {
-    fillChannel(
-      lists[c]!,
-      c,
-      k,
-      ends,
-      intervals,
-      type,
-      slot,
-      rowColumns,
-      rampBounds,
-      ramps,
-      width,
-      generalSegment,
-    );
+    fillChannel(lists[c]!, c, segmentStops.subarray(first[c]!, first[c + 1]!), plan);
   }
 
   // 4. Output nodes.
@@ -412,55 +429,91 @@ function sweepScratch(
   }
 }
 
-/** Pass 3 of the sweep for one input: its values in every interval, in its own columns. */
-function fillChannel(
-  list: SegmentList,
-  c: number,
-  k: number,
-  ends: Float64Array,
-  intervals: number,
-  type: Uint8Array,
-  slot: Int32Array,
-  rowColumns: readonly InstructionArray[],
-  rampBounds: Float64Array,
-  ramps: number,
-  width: number,
-  generalSegment: Int32Array,
-): void {
+/** What pass 3 writes into: the intervals, their output types and slots, and the storage. */
+interface SweepPlan {
+  readonly k: number;
+  readonly width: number;
+  /** End of each interval. */
+  readonly ends: Float64Array;
+  readonly type: Uint8Array;
+  /** Row, ramp or general index of each interval, by type. */
+  readonly slot: Int32Array;
+  readonly rowColumns: readonly InstructionArray[];
+  /** Ramp q, channel f: start at `f * ramps + q`, stop at `(width + f) * ramps + q`. */
+  readonly rampBounds: Float64Array;
+  readonly ramps: number;
+  /** General interval g, input c: the input's segment index at `g * k + c`. */
+  readonly generalSegment: Int32Array;
+}
+
+/**
+ * Pass 3 of the sweep for input `c`: its values in every interval, in its own columns. Segment s
+ * covers intervals `[stops[s - 1], stops[s])`. Single-channel constants and ramps, the bulk of
+ * real programs, have loops of their own.
+ */
+function fillChannel(list: SegmentList, c: number, stops: Int32Array, plan: SweepPlan): void {
+  const { k, width, ends, type, slot, rowColumns, rampBounds, ramps, generalSegment } = plan;
   const w = list.width;
   const base = list.fieldBase;
   const data = list.data;
   const stride = list.stride;
   const stopBase = width * ramps;
   let j = 0;
-  let start = 0;
   for (let s = 0; s < list.count; s++) {
-    const segmentEnd = list.ends[s]!;
-    const segmentStart = s > 0 ? list.ends[s - 1]! : 0;
+    const stop = stops[s]!;
     const kind = list.kinds[s]!;
     const d = s * stride;
-    if (kind === CONSTANT && w === 1) {
-      // The common case: one value over many intervals.
+    if (w === 1 && kind === CONSTANT) {
       const value = data[d]!;
       const column = rowColumns[base]!;
       const startColumn = base * ramps;
       const stopColumn = stopBase + base * ramps;
-      for (; j < intervals && ends[j]! <= segmentEnd; j++) {
+      for (; j < stop; j++) {
         const at = slot[j]!;
         const t = type[j]!;
-        if (t === ROW_INTERVAL) column[at] = value;
-        else if (t === RAMP_INTERVAL)
-          rampBounds[startColumn + at] = rampBounds[stopColumn + at] = value;
+        if (t === RAMP_INTERVAL) rampBounds[startColumn + at] = rampBounds[stopColumn + at] = value;
+        else if (t === ROW_INTERVAL) column[at] = value;
         else if (t === EXPLICIT_INTERVAL)
           column.fill(value, at, at + ends[j]! - (j > 0 ? ends[j - 1]! : 0));
         else generalSegment[at * k + c] = s;
       }
-      start = segmentEnd;
       continue;
     }
-    const node = list.nodes[s]!;
+    const segmentStart = s > 0 ? list.ends[s - 1]! : 0;
     const nodeOffset = segmentOffset(list, s) - segmentStart;
-    for (; j < intervals && ends[j]! <= segmentEnd; j++) {
+    const node = list.nodes[s]!;
+    if (w === 1 && kind === RAMP) {
+      // A ramp cut into pieces: ends interpolated, the true end kept where a piece reaches it.
+      const rampStart = data[d]!;
+      const rampStop = data[d + 1]!;
+      const rampLength = data[d + 2]!;
+      const step = (rampStop - rampStart) / rampLength;
+      const startColumn = base * ramps;
+      const stopColumn = stopBase + base * ramps;
+      let start = j > 0 ? ends[j - 1]! : 0;
+      for (; j < stop; j++) {
+        const end = ends[j]!;
+        const at = slot[j]!;
+        const t = type[j]!;
+        const local = nodeOffset + start;
+        if (t === RAMP_INTERVAL) {
+          const n = end - start;
+          rampBounds[startColumn + at] = rampStart + local * step;
+          rampBounds[stopColumn + at] =
+            local + n === rampLength ? rampStop : rampStart + (local + n) * step;
+        } else if (t === ROW_INTERVAL) {
+          rowColumns[base]![at] = node.numberAt(local, 0);
+        } else if (t === EXPLICIT_INTERVAL) {
+          readRange(node, 0, local, end - start, rowColumns[base]!, at);
+        } else {
+          generalSegment[at * k + c] = s;
+        }
+        start = end;
+      }
+      continue;
+    }
+    let start = j > 0 ? ends[j - 1]! : 0;
+    for (; j < stop; j++) {
       const end = ends[j]!;
       const at = slot[j]!;
       const t = type[j]!;
@@ -500,7 +553,6 @@ function fillChannel(
       }
       start = end;
     }
-    start = segmentEnd;
   }
 }
 
