@@ -352,15 +352,21 @@ function sweepScratch(
   // 2. Output type and slot of every interval.
   const type = ARENA.uint8(intervals);
   const slot = ARENA.int32(intervals);
+  const rampsBefore = ARENA.int32(intervals + 1);
+  const rowsBefore = ARENA.int32(intervals + 1);
   let rows = 0;
+  let singleRows = 0;
   let ramps = 0;
   let generals = 0;
   for (let j = 0, start = 0; j < intervals; j++) {
     const end = ends[j]!;
     const mask = masks[j]!;
+    rampsBefore[j] = ramps;
+    rowsBefore[j] = singleRows;
     if (mask === ONLY_CONSTANT || end - start === 1) {
       type[j] = ROW_INTERVAL;
       slot[j] = rows++;
+      singleRows++;
     } else if ((mask & ~LINEAR) === 0) {
       type[j] = RAMP_INTERVAL;
       slot[j] = ramps++;
@@ -376,6 +382,8 @@ function sweepScratch(
     }
     start = end;
   }
+  rampsBefore[intervals] = ramps;
+  rowsBefore[intervals] = singleRows;
   const rowColumns = layout.fields.map((f) => allocateTyped(f.dtype, rows));
   // Ramp q, channel f: start at bounds[f * ramps + q], stop at bounds[(width + f) * ramps + q].
   const rampBounds = new Float64Array(2 * width * ramps);
@@ -392,6 +400,8 @@ function sweepScratch(
     rampBounds,
     ramps,
     generalSegment,
+    rampsBefore,
+    rowsBefore,
   };
   for (let c = 0; c < k; c++) {
     fillChannel(lists[c]!, c, segmentStops.subarray(first[c]!, first[c + 1]!), plan);
@@ -444,115 +454,140 @@ interface SweepPlan {
   readonly ramps: number;
   /** General interval g, input c: the input's segment index at `g * k + c`. */
   readonly generalSegment: Int32Array;
+  /** Number of ramp intervals before interval j (intervals + 1 values). */
+  readonly rampsBefore: Int32Array;
+  /** Number of single-row intervals before interval j (intervals + 1 values). */
+  readonly rowsBefore: Int32Array;
 }
 
 /**
  * Pass 3 of the sweep for input `c`: its values in every interval, in its own columns. Segment s
- * covers intervals `[stops[s - 1], stops[s])`. Single-channel constants and ramps, the bulk of
- * real programs, have loops of their own.
+ * covers intervals `[stops[s - 1], stops[s])`.
  */
 function fillChannel(list: SegmentList, c: number, stops: Int32Array, plan: SweepPlan): void {
-  const { k, width, ends, type, slot, rowColumns, rampBounds, ramps, generalSegment } = plan;
-  const w = list.width;
+  if (list.width === 1) {
+    fillScalarChannel(list, c, stops, plan);
+    return;
+  }
+  for (let s = 0, j = 0; s < list.count; s++) {
+    fillSegment(list, c, s, j, stops[s]!, plan);
+    j = stops[s]!;
+  }
+}
+
+/**
+ * {@link fillChannel} for a one-channel input, the bulk of real programs: constants and ramps have
+ * tight loops of their own (kept in a small function so that they compile to tight code).
+ */
+function fillScalarChannel(list: SegmentList, c: number, stops: Int32Array, plan: SweepPlan): void {
+  const { ends, slot, rampBounds, ramps, rampsBefore, rowsBefore } = plan;
   const base = list.fieldBase;
   const data = list.data;
-  const stride = list.stride;
-  const stopBase = width * ramps;
+  const kinds = list.kinds;
+  const column = plan.rowColumns[base]!;
+  const startColumn = base * ramps;
+  const stopColumn = (plan.width + base) * ramps;
   let j = 0;
   for (let s = 0; s < list.count; s++) {
     const stop = stops[s]!;
-    const kind = list.kinds[s]!;
-    const d = s * stride;
-    if (w === 1 && kind === CONSTANT) {
+    const count = stop - j;
+    const kind = kinds[s]!;
+    const d = s * 3;
+    const allRamps = rampsBefore[stop]! - rampsBefore[j]! === count;
+    if (kind === CONSTANT && allRamps) {
       const value = data[d]!;
-      const column = rowColumns[base]!;
-      const startColumn = base * ramps;
-      const stopColumn = stopBase + base * ramps;
-      for (; j < stop; j++) {
-        const at = slot[j]!;
-        const t = type[j]!;
-        if (t === RAMP_INTERVAL) rampBounds[startColumn + at] = rampBounds[stopColumn + at] = value;
-        else if (t === ROW_INTERVAL) column[at] = value;
-        else if (t === EXPLICIT_INTERVAL)
-          column.fill(value, at, at + ends[j]! - (j > 0 ? ends[j - 1]! : 0));
-        else generalSegment[at * k + c] = s;
+      const at = rampsBefore[j]!;
+      for (let q = at; q < at + count; q++) {
+        rampBounds[startColumn + q] = value;
+        rampBounds[stopColumn + q] = value;
       }
-      continue;
-    }
-    const segmentStart = s > 0 ? list.ends[s - 1]! : 0;
-    const nodeOffset = segmentOffset(list, s) - segmentStart;
-    const node = list.nodes[s]!;
-    if (w === 1 && kind === RAMP) {
+    } else if (kind === CONSTANT && rowsBefore[stop]! - rowsBefore[j]! === count) {
+      // Single rows only: consecutive slots.
+      const value = data[d]!;
+      const at = slot[j]!;
+      if (count > 16) column.fill(value, at, at + count);
+      else for (let q = at; q < at + count; q++) column[q] = value;
+    } else if (kind === RAMP && allRamps) {
       // A ramp cut into pieces: ends interpolated, the true end kept where a piece reaches it.
       const rampStart = data[d]!;
       const rampStop = data[d + 1]!;
       const rampLength = data[d + 2]!;
       const step = (rampStop - rampStart) / rampLength;
-      const startColumn = base * ramps;
-      const stopColumn = stopBase + base * ramps;
+      const offset = segmentOffset(list, s) - (s > 0 ? list.ends[s - 1]! : 0);
       let start = j > 0 ? ends[j - 1]! : 0;
-      for (; j < stop; j++) {
-        const end = ends[j]!;
-        const at = slot[j]!;
-        const t = type[j]!;
-        const local = nodeOffset + start;
-        if (t === RAMP_INTERVAL) {
-          const n = end - start;
-          rampBounds[startColumn + at] = rampStart + local * step;
-          rampBounds[stopColumn + at] =
-            local + n === rampLength ? rampStop : rampStart + (local + n) * step;
-        } else if (t === ROW_INTERVAL) {
-          rowColumns[base]![at] = node.numberAt(local, 0);
-        } else if (t === EXPLICIT_INTERVAL) {
-          readRange(node, 0, local, end - start, rowColumns[base]!, at);
-        } else {
-          generalSegment[at * k + c] = s;
-        }
+      const at = rampsBefore[j]!;
+      for (let q = 0; q < count; q++) {
+        const end = ends[j + q]!;
+        const local = offset + start;
+        rampBounds[startColumn + at + q] = rampStart + local * step;
+        rampBounds[stopColumn + at + q] =
+          end + offset === rampLength ? rampStop : rampStart + (end + offset) * step;
         start = end;
       }
-      continue;
+    } else {
+      fillSegment(list, c, s, j, stop, plan);
     }
-    let start = j > 0 ? ends[j - 1]! : 0;
-    for (; j < stop; j++) {
-      const end = ends[j]!;
-      const at = slot[j]!;
-      const t = type[j]!;
-      if (t === GENERAL_INTERVAL) {
-        generalSegment[at * k + c] = s;
-      } else if (kind === CONSTANT) {
-        for (let f = 0; f < w; f++) {
-          const value = data[d + f]!;
-          if (t === ROW_INTERVAL) rowColumns[base + f]![at] = value;
-          else if (t === EXPLICIT_INTERVAL) rowColumns[base + f]!.fill(value, at, at + end - start);
-          else
-            rampBounds[(base + f) * ramps + at] = rampBounds[stopBase + (base + f) * ramps + at] =
-              value;
-        }
-      } else if (t === ROW_INTERVAL) {
-        const local = nodeOffset + start;
-        for (let f = 0; f < w; f++) rowColumns[base + f]![at] = node.numberAt(local, f);
-      } else if (t === EXPLICIT_INTERVAL) {
-        const local = nodeOffset + start;
-        for (let f = 0; f < w; f++)
-          readRange(node, f, local, end - start, rowColumns[base + f]!, at);
-      } else {
-        // A ramp piece: ends interpolated, the true end kept when the piece reaches it.
-        const local = nodeOffset + start;
-        const n = end - start;
-        const rampLength = data[d + 2 * w]!;
-        const toEnd = local + n === rampLength;
-        for (let f = 0; f < w; f++) {
-          const rampStart = data[d + f]!;
-          const rampStop = data[d + w + f]!;
-          const step = (rampStop - rampStart) / rampLength;
-          rampBounds[(base + f) * ramps + at] = rampStart + local * step;
-          rampBounds[stopBase + (base + f) * ramps + at] = toEnd
-            ? rampStop
-            : rampStart + (local + n) * step;
-        }
+    j = stop;
+  }
+}
+
+/** Pass 3 for segment s of input c over intervals `[j, stop)`, whatever their types. */
+function fillSegment(
+  list: SegmentList,
+  c: number,
+  s: number,
+  j: number,
+  stop: number,
+  plan: SweepPlan,
+): void {
+  const { k, width, ends, type, slot, rowColumns, rampBounds, ramps, generalSegment } = plan;
+  const w = list.width;
+  const base = list.fieldBase;
+  const data = list.data;
+  const d = s * list.stride;
+  const kind = list.kinds[s]!;
+  const stopBase = width * ramps;
+  const node = list.nodes[s]!;
+  const nodeOffset = segmentOffset(list, s) - (s > 0 ? list.ends[s - 1]! : 0);
+  let start = j > 0 ? ends[j - 1]! : 0;
+  for (; j < stop; j++) {
+    const end = ends[j]!;
+    const at = slot[j]!;
+    const t = type[j]!;
+    if (t === GENERAL_INTERVAL) {
+      generalSegment[at * k + c] = s;
+    } else if (kind === CONSTANT) {
+      for (let f = 0; f < w; f++) {
+        const value = data[d + f]!;
+        if (t === ROW_INTERVAL) rowColumns[base + f]![at] = value;
+        else if (t === EXPLICIT_INTERVAL) rowColumns[base + f]!.fill(value, at, at + end - start);
+        else
+          rampBounds[(base + f) * ramps + at] = rampBounds[stopBase + (base + f) * ramps + at] =
+            value;
       }
-      start = end;
+    } else if (t === ROW_INTERVAL) {
+      const local = nodeOffset + start;
+      for (let f = 0; f < w; f++) rowColumns[base + f]![at] = node.numberAt(local, f);
+    } else if (t === EXPLICIT_INTERVAL) {
+      const local = nodeOffset + start;
+      for (let f = 0; f < w; f++) readRange(node, f, local, end - start, rowColumns[base + f]!, at);
+    } else {
+      // A ramp piece: ends interpolated, the true end kept when the piece reaches it.
+      const local = nodeOffset + start;
+      const n = end - start;
+      const rampLength = data[d + 2 * w]!;
+      const toEnd = local + n === rampLength;
+      for (let f = 0; f < w; f++) {
+        const rampStart = data[d + f]!;
+        const rampStop = data[d + w + f]!;
+        const step = (rampStop - rampStart) / rampLength;
+        rampBounds[(base + f) * ramps + at] = rampStart + local * step;
+        rampBounds[stopBase + (base + f) * ramps + at] = toEnd
+          ? rampStop
+          : rampStart + (local + n) * step;
+      }
     }
+    start = end;
   }
 }
 
