@@ -58,6 +58,11 @@ function programBlocks(program: ReferenceProgram): Block[][] {
     return out;
   });
 }
+/** `actual === expected` (so -0 equals +0), naming where on failure. */
+function expectSameNumber(actual: number, expected: number, where: string): void {
+  if (actual !== expected) expect.fail(`${where}: ${actual} !== ${expected}`);
+}
+
 type ReferenceProgram = typeof referenceProgram extends fc.Arbitrary<infer T> ? T : never;
 
 describe('mergeInstructions / stackInstructions', () => {
@@ -245,8 +250,9 @@ describe('mergeInstructions / stackInstructions', () => {
             const expected = block.ramp
               ? block.from + i * ((block.to - block.from) / block.ticks)
               : block.from;
-            // Where an output piece starts, a sub-ramp's start is the input's value bit for bit.
-            expect(child.numberAt(0, c)).toBe(expected);
+            // Where an output piece starts, a sub-ramp's start is the input's value exactly (as
+            // numbers: a -0 constant next to a ramp reads +0, like any zero-slope ramp channel).
+            expectSameNumber(child.numberAt(0, c), expected, `ch ${c} at tick ${at}`);
           });
           at += child.length;
         }
@@ -259,11 +265,25 @@ describe('mergeInstructions / stackInstructions', () => {
                 expect(Math.abs(actual - expected)).toBeLessThanOrEqual(
                   1e-12 * Math.max(1, Math.abs(expected)),
                 );
-              } else expect(actual).toBe(expected);
+              } else expectSameNumber(actual, expected, `ch ${c} at tick ${b.start + i}`);
             }
           }
         });
       }),
+      {
+        examples: [
+          // A -0 constant next to a ramp whose slope underflows to 0.
+          [
+            {
+              ticks: [2],
+              channels: [
+                [{ steps: 1, ramp: false, from: -0, to: 0 }],
+                [{ steps: 1, ramp: true, from: 0, to: 5e-324 }],
+              ],
+            },
+          ],
+        ],
+      },
     );
   });
 
