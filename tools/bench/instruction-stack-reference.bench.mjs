@@ -16,7 +16,8 @@
 // - cpu_ms_: median process CPU time of one stacking (all threads, GC helpers included);
 // - first_ms_: the first (cold, unoptimised) stacking of the process;
 // - peak_mb_: the process's peak RSS above its RSS after building (so: stacking's own memory);
-// - result_mb_: memory (heap + array buffers) one stacked result keeps alive;
+// - retained_mb_: memory (heap + array buffers) still held after the runs: the last result and
+//   the stacking's reusable scratch buffers;
 // - build_ms_: building the channels from the spec.
 // After timing, 4,000 random (channel, tick) values of the result are checked against the spec
 // (constants exactly; ramps, `from + i * (to - from) / ticks`, to 1e-9 relative, as sub-ramps are
@@ -54,11 +55,15 @@ function generatorCandidates() {
   candidates.push(join(ROOT, '..', relative));
   try {
     // In a git worktree, the main checkout's sibling folder.
-    const common = execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
+    const common = execFileSync(
+      'git',
+      ['rev-parse', '--path-format=absolute', '--git-common-dir'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    ).trim();
     candidates.push(join(dirname(common), '..', relative));
   } catch {
     // Not a git checkout: the parent folders below still apply.
@@ -128,9 +133,7 @@ async function parent() {
 }
 
 /** The spec's channels built with the public API, as `mergeInstructions` takes them. */
-function buildChannels(core, spec) {
-  const starts = [0];
-  for (const ticks of spec.ticks) starts.push(starts[starts.length - 1] + ticks);
+function buildChannels(core, spec, starts) {
   const named = {};
   spec.chans.forEach((channel, c) => {
     const blocks = channel.blocks.map(([first, stop, kind, a, b]) => {
@@ -139,58 +142,102 @@ function buildChannels(core, spec) {
     });
     named[`ch ${c}`] = core.concatenate(...blocks);
   });
-  return { named, starts };
+  return named;
+}
+
+/**
+ * The program's expected values in flat arrays (start tick, kind, ends of every block, channel by
+ * channel), so that the parsed JSON is not kept alive (and marked by the GC) while timing.
+ */
+function expectedValues(spec, starts) {
+  const first = new Int32Array(spec.channels + 1);
+  spec.chans.forEach((channel, c) => (first[c + 1] = first[c] + channel.blocks.length));
+  const total = first[spec.channels];
+  const start = new Float64Array(total + spec.channels);
+  const ramp = new Uint8Array(total);
+  const from = new Float64Array(total);
+  const to = new Float64Array(total);
+  spec.chans.forEach((channel, c) => {
+    channel.blocks.forEach(([firstStep, stopStep, kind, a, b], i) => {
+      const at = first[c] + i;
+      start[at + c] = starts[firstStep];
+      start[at + c + 1] = starts[stopStep];
+      ramp[at] = kind === 'ramp' ? 1 : 0;
+      from[at] = a === true ? 1 : +a;
+      to[at] = kind === 'ramp' ? b : from[at];
+    });
+  });
+  return {
+    channels: spec.channels,
+    total: starts[starts.length - 1],
+    first,
+    start,
+    ramp,
+    from,
+    to,
+  };
+}
+
+/**
+ * Prepares one program from its JSON: BUILDS builds (timed) and the expected values. A function of
+ * its own, so that the parsed spec is garbage once it returns.
+ */
+function prepare(core, file) {
+  const spec = JSON.parse(readFileSync(file, 'utf8'));
+  const starts = [0];
+  for (const ticks of spec.ticks) starts.push(starts[starts.length - 1] + ticks);
+  const builds = [];
+  let named;
+  for (let b = 0; b < BUILDS; b++) {
+    named = undefined;
+    globalThis.gc?.();
+    const t0 = process.hrtime.bigint();
+    named = buildChannels(core, spec, starts);
+    builds.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  const label = `${spec.kind} ${spec.channels}x${spec.steps}`;
+  return { label, named, builds, expected: expectedValues(spec, starts) };
 }
 
 /** Checks random values of the stacked result against the spec; throws on the first mismatch. */
-function checkValues(result, spec, starts) {
+function checkValues(result, expected) {
+  const { channels, total, first, start, ramp, from, to } = expected;
   const random = mulberry32(7);
-  const total = starts[starts.length - 1];
   for (let p = 0; p < PROBES; p++) {
-    const c = Math.floor(random() * spec.channels);
+    const c = Math.floor(random() * channels);
     const tick = Math.floor(random() * total);
-    const blocks = spec.chans[c].blocks;
-    let lo = 0;
-    let hi = blocks.length - 1;
+    // Block of channel c holding the tick: its starts are start[first[c] + c ...].
+    let lo = first[c];
+    let hi = first[c + 1] - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (starts[blocks[mid][0]] <= tick) lo = mid;
+      if (start[mid + c] <= tick) lo = mid;
       else hi = mid - 1;
     }
-    const [first, stop, kind, a, b] = blocks[lo];
-    const i = tick - starts[first];
-    const expected =
-      kind === 'ramp' ? a + i * ((b - a) / (starts[stop] - starts[first])) : a === true ? 1 : +a;
+    const i = tick - start[lo + c];
+    const ticks = start[lo + c + 1] - start[lo + c];
+    const expectedValue = ramp[lo] ? from[lo] + i * ((to[lo] - from[lo]) / ticks) : from[lo];
     const actual = result.numberAt(tick, c);
     // A ramp cut into sub-ramps is interpolated at the cuts: equal up to rounding, not bit for bit.
-    const tolerance = kind === 'ramp' ? 1e-9 * Math.max(1, Math.abs(expected)) : 0;
-    if (!(Math.abs(actual - expected) <= tolerance)) {
-      throw new Error(`ch ${c} at tick ${tick}: stacked ${actual}, spec ${expected} (${kind})`);
+    const tolerance = ramp[lo] ? 1e-9 * Math.max(1, Math.abs(expectedValue)) : 0;
+    if (!(Math.abs(actual - expectedValue) <= tolerance)) {
+      throw new Error(
+        `ch ${c} at tick ${tick}: stacked ${actual}, spec ${expectedValue} (${ramp[lo] ? 'ramp' : 'constant'})`,
+      );
     }
   }
 }
 
 async function child(file) {
   const core = await import('../../packages/core/dist/index.js');
-  const spec = JSON.parse(readFileSync(file, 'utf8'));
-  const label = `${spec.kind} ${spec.channels}x${spec.steps}`;
-  const builds = [];
-  let built;
-  for (let b = 0; b < BUILDS; b++) {
-    built = undefined;
-    globalThis.gc?.();
-    const t0 = process.hrtime.bigint();
-    built = buildChannels(core, spec);
-    builds.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  const { named, starts } = built;
+  const { label, named, builds, expected } = prepare(core, file);
   const memory = () => {
     globalThis.gc?.();
     const m = process.memoryUsage();
     return m.heapUsed + m.arrayBuffers;
   };
-  const rssBase = process.memoryUsage().rss;
   const before = memory();
+  const rssBase = process.memoryUsage().rss;
   const wall = [];
   const cpu = [];
   let first = 0;
@@ -210,13 +257,13 @@ async function child(file) {
   }
   const peak = process.resourceUsage().maxRSS * 1024 - rssBase;
   const retained = memory() - before;
-  checkValues(result, spec, starts);
+  checkValues(result, expected);
   const segments = result.kind === 'concatenated' ? result.instructions.length : 1;
   console.log(
     `${label}: stack median ${median(wall).toFixed(2)} ms (min ${Math.min(...wall).toFixed(2)}, ` +
       `max ${Math.max(...wall).toFixed(2)}, cpu median ${median(cpu).toFixed(2)}, first ` +
       `${first.toFixed(2)}), build median ${median(builds).toFixed(2)} ms, ${segments} output ` +
-      `segments, peak RSS +${(peak / 2 ** 20).toFixed(1)} MB, result ` +
+      `segments, peak RSS +${(peak / 2 ** 20).toFixed(1)} MB, result and scratch ` +
       `${(retained / 2 ** 20).toFixed(1)} MB, ${PROBES} values checked`,
   );
   console.log(
@@ -227,7 +274,7 @@ async function child(file) {
       cpu_ms: round(median(cpu)),
       first_ms: round(first),
       peak_mb: round(peak / 2 ** 20, 1),
-      result_mb: round(retained / 2 ** 20, 1),
+      retained_mb: round(retained / 2 ** 20, 1),
       build_ms: round(median(builds)),
     }),
   );
