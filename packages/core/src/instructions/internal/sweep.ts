@@ -293,7 +293,7 @@ function sweepScratch(
   const layout = ctx.layout;
   const width = layout.width;
 
-  // 1. Union of boundaries, on flat copies of every list's segment ends and kind bits (one array
+  // 1. Union of boundaries, on flat copies of every list's segment ends and kinds (one array
   // each rather than k, so the interleaved reads of the sweep stay few and predictable). Each
   // segment's stop (one past its last interval) is recorded on the way for pass 3.
   let capacity = 0;
@@ -304,14 +304,13 @@ function sweepScratch(
   }
   first[k] = capacity;
   const segmentEnds = ARENA.float64(capacity);
-  const segmentBits = ARENA.uint8(capacity);
+  const segmentKinds = ARENA.uint8(capacity);
   const segmentStops = ARENA.int32(capacity);
   for (let c = 0; c < k; c++) {
     const list = lists[c]!;
     const at = first[c]!;
     segmentEnds.set(list.ends.subarray(0, list.count), at);
-    const kinds = list.kinds;
-    for (let i = 0; i < list.count; i++) segmentBits[at + i] = 1 << kinds[i]!;
+    segmentKinds.set(list.kinds.subarray(0, list.count), at);
   }
   const ends = ARENA.float64(capacity);
   const masks = ARENA.uint8(capacity);
@@ -319,16 +318,17 @@ function sweepScratch(
   {
     const cursor = ARENA.int32(k);
     const currentEnd = ARENA.float64(k);
-    const currentBit = ARENA.uint8(k);
+    const currentKind = ARENA.uint8(k);
+    // How many inputs are on a segment of each kind: the interval's mask, updated on moves only.
+    const onKind = ARENA.int32(4).fill(0);
     for (let c = 0; c < k; c++) {
       const i = (cursor[c] = first[c]!);
       currentEnd[c] = segmentEnds[i]!;
-      currentBit[c] = segmentBits[i]!;
+      onKind[(currentKind[c] = segmentKinds[i]!)]!++;
     }
     let position = 0;
     while (position < frameLength) {
       let next = frameLength;
-      let mask = 0;
       for (let c = 0; c < k; c++) {
         let end = currentEnd[c]!;
         if (end === position) {
@@ -336,13 +336,17 @@ function sweepScratch(
           const i = ++cursor[c]!;
           segmentStops[i - 1] = intervals;
           end = currentEnd[c] = segmentEnds[i]!;
-          currentBit[c] = segmentBits[i]!;
+          onKind[currentKind[c]!]!--;
+          onKind[(currentKind[c] = segmentKinds[i]!)]!++;
         }
         if (end < next) next = end;
-        mask |= currentBit[c]!;
       }
       ends[intervals] = next;
-      masks[intervals] = mask;
+      masks[intervals] =
+        (onKind[0]! > 0 ? 1 : 0) |
+        (onKind[1]! > 0 ? 2 : 0) |
+        (onKind[2]! > 0 ? 4 : 0) |
+        (onKind[3]! > 0 ? 8 : 0);
       intervals++;
       position = next;
     }
