@@ -15,7 +15,11 @@
 // Single rows, explicit rows and ramp ends are written channel by channel into storage allocated
 // once per sweep, in interval order, so a leaf costs no array allocation and adjacent rows and
 // explicit intervals are contiguous windows that fuse into one pattern without a copy.
-// Cost: O(segments + intervals x channels), with sequential memory access.
+// Cost: O(segments + intervals x channels), with sequential memory access. Every transient table
+// (segment lists, the interval plan) is a view into a scratch arena reused from one stacking to the
+// next, so a stacking allocates its result and nothing else of size: on large programs, fresh
+// tables cost page faults and left external memory behind that triggered garbage collections in
+// the middle of later stackings.
 import type { Concatenated } from '../concatenated.js';
 import { type InstructionArray, allocateTyped } from '../dtype.js';
 import { InstructionTooLargeError } from '../instruction-errors.js';
@@ -261,11 +265,13 @@ const EXPLICIT_INTERVAL = 3;
 /**
  * Stacks the lists over `[0, frameLength)` into `out`, in four passes:
  * 1. the union of boundaries: the next boundary is the smallest current segment end (cursor state
- *    in contiguous arrays), recording each interval's end and the kinds present on it;
+ *    in contiguous arrays), recording each interval's end and the kinds present on it, and where
+ *    each segment stops;
  * 2. each interval's output type (constant row, ramp, explicit rows, or general), so that storage
  *    is allocated once and exactly: row columns (single rows and explicit intervals, in order, so
  *    that adjacent ones are contiguous windows fused for free), and ramp ends column by column;
- * 3. channel by channel, its values written into its own column (sequential reads and writes);
+ * 3. channel by channel, its values written into its own column (sequential reads and writes;
+ *    a segment over only ramp or only row intervals is one tight loop);
  * 4. the output nodes, in order; general intervals are stacked as they come.
  */
 function sweep(
