@@ -24,7 +24,7 @@
 // interpolated at their cuts), so a fast wrong answer fails loudly.
 // load_1m_start/end are the 1-minute load averages: the machine is shared, read figures with them.
 //
-// Find the generator: $SHOTLINE_STACK_WORKLOAD, else `../shared/bench/stack_workload.py` from the
+// Find the generator: $SHOTLINE_STACK_WORKLOAD (which must exist), else `../shared/bench/stack_workload.py` from the
 // repository root, from the main checkout of a git worktree, or from any parent folder.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -50,8 +50,12 @@ const CACHE = join(tmpdir(), `shotline-bench-${NAME}`);
 /** Candidate paths of the workload generator, in order of preference. */
 function generatorCandidates() {
   const relative = join('shared', 'bench', 'stack_workload.py');
+  const chosen = process.env.SHOTLINE_STACK_WORKLOAD;
+  if (chosen) {
+    if (!existsSync(chosen)) fail(`SHOTLINE_STACK_WORKLOAD=${chosen}: no such file`);
+    return [resolve(chosen)];
+  }
   const candidates = [];
-  if (process.env.SHOTLINE_STACK_WORKLOAD) candidates.push(process.env.SHOTLINE_STACK_WORKLOAD);
   candidates.push(join(ROOT, '..', relative));
   try {
     // In a git worktree, the main checkout's sibling folder.
