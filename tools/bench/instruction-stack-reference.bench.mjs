@@ -24,8 +24,9 @@
 // interpolated at their cuts), so a fast wrong answer fails loudly.
 // load_1m_start/end are the 1-minute load averages: the machine is shared, read figures with them.
 //
-// Find the generator: $SHOTLINE_STACK_WORKLOAD (which must exist), else `../shared/bench/stack_workload.py` from the
-// repository root, from the main checkout of a git worktree, or from any parent folder.
+// Find the generator: $SHOTLINE_STACK_WORKLOAD (which must exist), else
+// `../shared/bench/stack_workload.py` from the repository root, from the main checkout of a git
+// worktree, or from any parent folder; the benchmark says where it looked when it is missing.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
