@@ -72,4 +72,21 @@ describe('ScratchArena', () => {
     expect(arena.heldBytes).toBeGreaterThan(0);
     expect(arena.heldBytes).toBeLessThanOrEqual(1 << 20);
   });
+
+  it('reserves one buffer for a first large stacking, only at the outermost level', () => {
+    const arena = new ScratchArena();
+    const mark = arena.mark();
+    arena.reserve(3 << 20);
+    expect(arena.heldBytes).toBe(3 << 20);
+    const a = arena.float64(1 << 17); // 1 MiB
+    const b = arena.float64(1 << 18); // 2 MiB: still the same buffer
+    expect(b.buffer).toBe(a.buffer);
+    arena.reserve(64 << 20); // not right after the outermost mark: ignored
+    const inner = arena.mark();
+    arena.reserve(64 << 20);
+    arena.release(inner);
+    expect(arena.heldBytes).toBe(3 << 20);
+    arena.release(mark);
+    expect(arena.heldBytes).toBe(3 << 20);
+  });
 });

@@ -60,6 +60,18 @@ export class ScratchArena {
     }
   }
 
+  /**
+   * Makes room for about `bytes` bytes in one buffer, when called right after the outermost `mark`
+   * (else it does nothing): a first large stacking then allocates its scratch once, instead of
+   * growing through several buffers.
+   */
+  reserve(bytes: number): void {
+    if (this.depth !== 1 || this.chunk >= 0) return;
+    if (this.chunks.length > 0 && this.chunks[0]!.byteLength >= bytes) return;
+    this.chunks.length = 0;
+    this.chunks.push(new ArrayBuffer(Math.ceil(bytes / 8) * 8));
+  }
+
   /** Bytes currently held (allocated or not), for tests and diagnostics. */
   get heldBytes(): number {
     let total = 0;

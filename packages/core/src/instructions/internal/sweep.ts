@@ -678,6 +678,17 @@ function sweepToInstruction(
 }
 
 /**
+ * Scratch bytes a stacking of `inputs` takes without unrolling: per input segment, its kind and
+ * data (8 x (2 x width + 1)), its flat end, kind and stop, and at most one interval's end, mask,
+ * type, slot and prefix counts.
+ */
+function scratchEstimate(inputs: readonly TimedInstruction[]): number {
+  let bytes = 4096;
+  for (const x of inputs) bytes += segmentHint(x) * (48 + 16 * x.width) + 64;
+  return bytes;
+}
+
+/**
  * Stacks inputs of equal length into one instruction of `layout`, whose channels are the inputs'
  * channels in order (input c's channels start at the sum of the previous inputs' widths).
  */
@@ -691,6 +702,7 @@ export function stackChannels(
   const ctx = new StackContext(layout, maxMaterialized);
   const mark = ARENA.mark();
   try {
+    ARENA.reserve(scratchEstimate(inputs));
     let fieldBase = 0;
     const lists = inputs.map((x) => {
       const base = fieldBase;
