@@ -6,15 +6,15 @@ import { Pattern } from '../pattern.js';
 import { Ramp, createRamp } from '../ramp.js';
 import type { Repeated } from '../repeated.js';
 import { toPattern } from '../to-pattern.js';
-import { FLOAT64_SLOTS, LeafSlots, MAX_SHARED_SLOTS } from './leaf-slots.js';
+import { BLOCK_VALUES, FLOAT64_SLOTS, LeafSlots, MAX_SHARED_SLOTS } from './leaf-slots.js';
 
 describe('LeafSlots', () => {
   it('hands out consecutive slots and starts a new block when one is full', () => {
     const slots = new LeafSlots();
     const first = slots.block;
     const seen = new Set<number>();
-    for (let i = 0; i < 256; i++) seen.add(slots.take(1));
-    expect(seen.size).toBe(256);
+    for (let i = 0; i < BLOCK_VALUES; i++) seen.add(slots.take(1));
+    expect(seen.size).toBe(BLOCK_VALUES);
     expect(slots.block).toBe(first);
     expect(slots.take(2)).toBe(0);
     expect(slots.block).not.toBe(first);

@@ -8,8 +8,8 @@
 // just its node. A block stays alive while any leaf in it does (at most BLOCK_VALUES * 8 bytes per
 // surviving leaf); slots are written once, when taken, and never again.
 
-/** Float64 values per shared block (2 KiB). */
-const BLOCK_VALUES = 256;
+/** Float64 values per shared block (1 KiB). */
+export const BLOCK_VALUES = 128;
 /** Leaves needing more slots than this get their own array. */
 export const MAX_SHARED_SLOTS = 32;
 
