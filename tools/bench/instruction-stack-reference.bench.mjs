@@ -11,7 +11,8 @@
 // Each program runs in its own Node process (so one program's heap and GC debt never lands in
 // another's figures): the channels are built with the public API (constantInstruction, createRamp,
 // concatenate; median of BUILDS builds, reported as build_ms), then mergeInstructions stacks them
-// WARMUP untimed times and RUNS (>= 7) timed times. Per program:
+// untimed (at least WARMUP times and WARMUP_MS, so that the sweep is compiled by the optimising
+// JIT, as in a process compiling shot after shot), then RUNS (>= 7) timed times. Per program:
 // - median_ms_/min_ms_/max_ms_<kind>_<channels>x<steps>: wall time of one stacking;
 // - cpu_ms_: median process CPU time of one stacking (all threads, GC helpers included);
 // - first_ms_: the first (cold, unoptimised) stacking of the process;
@@ -36,7 +37,9 @@ import { median, mulberry32, report, round } from './lib.mjs';
 
 const NAME = 'instruction-stack-reference';
 const RUNS = Math.max(7, Number(process.env.SHOTLINE_BENCH_RUNS ?? 9));
+/** Untimed stackings first: at least this many, and at least WARMUP_MS of them (JIT tiers). */
 const WARMUP = 3;
+const WARMUP_MS = 300;
 const BUILDS = 3;
 const PROBES = 4000;
 const PROGRAMS = [
@@ -246,16 +249,21 @@ async function child(file) {
   const wall = [];
   const cpu = [];
   let first = 0;
+  let warm = 0;
+  let warmups = 0;
   let result;
-  for (let run = 0; run < WARMUP + RUNS; run++) {
+  while (wall.length < RUNS) {
     result = undefined;
     const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     result = core.mergeInstructions(named);
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     const used = process.cpuUsage(cpu0);
-    if (run === 0) first = ms;
-    if (run >= WARMUP) {
+    if (warmups === 0) first = ms;
+    if (warmups < WARMUP || warm < WARMUP_MS) {
+      warmups++;
+      warm += ms;
+    } else {
       wall.push(ms);
       cpu.push((used.user + used.system) / 1000);
     }
