@@ -388,8 +388,13 @@ export class EncodedSessionStorage implements SessionStorage {
       lockHolderGone,
     );
     if (!outcome.ok) return this.#result(outcome);
-    const held = new HeldResourceLocks(this.backend, holder.data, resources, leaseMs, (locks) =>
-      this.#held.delete(locks),
+    const held = new HeldResourceLocks(
+      this.backend,
+      holder.data,
+      resources,
+      leaseMs,
+      request.renew ?? true,
+      (locks) => this.#held.delete(locks),
     );
     this.#held.add(held);
     return ok(held);

@@ -5,7 +5,7 @@ import { storageFailureToError } from './storage-failure.js';
 
 /**
  * The {@link HeldLocks} of an `EncodedSessionStorage`: renews the leases through the backend every
- * quarter of the lease (on a timer that never keeps the process alive), reports a takeover through
+ * quarter of the lease unless told not to (on a timer that never keeps the process alive), reports a takeover through
  * `lost`, and removes the locks once on `release()`. A renewal that fails because the storage cannot
  * be reached is simply tried again at the next tick: the lease is four ticks long.
  */
@@ -16,7 +16,7 @@ export class HeldResourceLocks implements HeldLocks {
   readonly #backend: StorageBackend;
   readonly #leaseMs: number;
   readonly #onRelease: (locks: HeldResourceLocks) => void;
-  readonly #timer: NodeJS.Timeout;
+  readonly #timer: NodeJS.Timeout | undefined;
   #releasing: Promise<void> | undefined;
   #renewing: Promise<void> | undefined;
   /** The last renewal error (I/O), if the last renewal failed. */
@@ -27,6 +27,7 @@ export class HeldResourceLocks implements HeldLocks {
     holder: RunOwner,
     resources: readonly string[],
     leaseMs: number,
+    autoRenew: boolean,
     onRelease: (locks: HeldResourceLocks) => void,
   ) {
     this.#backend = backend;
@@ -34,8 +35,10 @@ export class HeldResourceLocks implements HeldLocks {
     this.resources = [...resources];
     this.#leaseMs = leaseMs;
     this.#onRelease = onRelease;
-    this.#timer = setInterval(() => void this.renew(), Math.max(250, leaseMs / 4));
-    this.#timer.unref();
+    if (autoRenew) {
+      this.#timer = setInterval(() => void this.renew(), Math.max(250, leaseMs / 4));
+      this.#timer.unref();
+    }
   }
 
   get lost(): AbortSignal {

@@ -36,6 +36,11 @@ export interface LockRequest {
   readonly sequence?: SequencePath;
   /** Lease length in milliseconds (default {@link DEFAULT_LOCK_LEASE_MS}, at least 1 000). */
   readonly leaseMs?: number;
+  /**
+   * Renew the leases in the background (default true). With false the holder renews them itself
+   * with {@link HeldLocks.renew} (e.g. only while it is healthy), and they lapse when it stops.
+   */
+  readonly renew?: boolean;
 }
 
 /** A lock as stored, for people and for tools (`shotline seq show`, a server's status page). */
@@ -50,8 +55,8 @@ export interface ResourceLockRecord {
 }
 
 /**
- * Locks held by one holder, renewed in the background (every quarter of the lease) until
- * {@link release}. `await using` releases them too.
+ * Locks held by one holder, renewed in the background (every quarter of the lease, unless asked
+ * not to) until {@link release}. `await using` releases them too.
  */
 export interface HeldLocks extends AsyncDisposable {
   readonly resources: readonly string[];
