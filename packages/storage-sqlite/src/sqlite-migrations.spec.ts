@@ -1,6 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { SequencePath, StorageSchemaError } from '@shotline/core';
+import { SequencePath, StorageSchemaError, currentRunOwner } from '@shotline/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SQLITE_SCHEMA_VERSION, openSqliteStorage } from './sqlite-session-storage.js';
 import { temporaryDatabases, withRawConnection } from './sqlite-test-files.test-helper.js';
@@ -89,10 +89,9 @@ describe('SQLite schema versions', () => {
       });
       expect(await storage.getGlobals()).toEqual([{ name: 'a', value: '1' }]);
       (await storage.resetToDraft(path)).unwrap();
-      (
-        await storage.setPreparing(path, { globals: [], deviceConfigurations: [], owner: 'pc' })
-      ).unwrap();
-      expect((await storage.getSequence(path)).unwrap().owner).toBe('pc');
+      const owner = currentRunOwner('after the migration');
+      (await storage.setPreparing(path, { globals: [], deviceConfigurations: [], owner })).unwrap();
+      expect((await storage.getSequence(path)).unwrap().owner).toEqual(owner);
     } finally {
       await storage.close();
     }
@@ -108,6 +107,30 @@ describe('SQLite schema versions', () => {
       backup: null,
     });
     await again.close();
+  });
+
+  it('reads the owner text of version 2 (host:pid:managerId) as a run owner', async () => {
+    const file = files.next('v2');
+    makeVersion1Database(file);
+    withRawConnection(file, (db) => {
+      db.exec(`ALTER TABLE sequences ADD COLUMN owner TEXT;
+        ALTER TABLE shots ADD COLUMN timing TEXT NOT NULL DEFAULT 'null';
+        UPDATE sequences SET owner = 'lab-pc:4242:pc-1';`);
+      db.pragma('user_version = 2');
+    });
+    const storage = await openSqliteStorage(file);
+    try {
+      const record = (await storage.getSequence(SequencePath.parse('\\old\\run'))).unwrap();
+      expect(record.owner).toEqual({
+        id: 'pc-1',
+        host: 'lab-pc',
+        pid: 4242,
+        processStartedAt: null,
+        label: 'manager pc-1',
+      });
+    } finally {
+      await storage.close();
+    }
   });
 
   it('keeps an earlier backup and names the next one apart', async () => {
@@ -128,7 +151,9 @@ describe('SQLite schema versions', () => {
     makeVersion1Database(file);
     const open = openSqliteStorage(file, { migrate: false });
     await expect(open).rejects.toBeInstanceOf(StorageSchemaError);
-    await expect(open).rejects.toThrow(/schema version 1, older than version 2/);
+    await expect(open).rejects.toThrow(
+      `schema version 1, older than version ${SQLITE_SCHEMA_VERSION}`,
+    );
     withRawConnection(file, (db) => expect(db.pragma('user_version', { simple: true })).toBe(1));
     expect(existsSync(`${file}.bak-v1`)).toBe(false);
   });

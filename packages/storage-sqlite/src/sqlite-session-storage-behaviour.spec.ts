@@ -8,6 +8,7 @@ import {
   ShotIndexError,
   type ShotInput,
   copyPath,
+  currentRunOwner,
 } from '@shotline/core';
 import { MemorySessionStorage } from '@shotline/testing';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -34,7 +35,11 @@ async function runningStorage(expectedShots: number | null = null) {
   const path = p('\\s');
   (await storage.createSequence(path, { iteration: [], timeLanes: {}, expectedShots })).unwrap();
   (
-    await storage.setPreparing(path, { globals: [], deviceConfigurations: [], owner: 'o' })
+    await storage.setPreparing(path, {
+      globals: [],
+      deviceConfigurations: [],
+      owner: currentRunOwner('test'),
+    })
   ).unwrap();
   (await storage.setRunning(path, new Date())).unwrap();
   return { storage, path };
@@ -122,7 +127,11 @@ describe('SqliteSessionStorage', () => {
       await memory.createSequence(path, { iteration: { a: 1 }, timeLanes: [], expectedShots: 2 })
     ).unwrap();
     (
-      await memory.setPreparing(path, { globals: [1], deviceConfigurations: [], owner: 'm' })
+      await memory.setPreparing(path, {
+        globals: [1],
+        deviceConfigurations: [],
+        owner: currentRunOwner('m'),
+      })
     ).unwrap();
     (await memory.setRunning(path, new Date('2024-01-01T00:00:00.001Z'))).unwrap();
     (await memory.createShots(path, [shot(0), shot(1)])).unwrap();

@@ -81,6 +81,7 @@ export class EncodedSessionStorage implements SessionStorage {
   readonly #describedAs: string;
   readonly #held = new Set<HeldResourceLocks>();
   #closing: Promise<void> | undefined;
+  #recoveredAtOpen: readonly StaleRun[] = [];
 
   /**
    * @param kind `sqlite`, `postgres`, `memory`...
@@ -406,6 +407,25 @@ export class EncodedSessionStorage implements SessionStorage {
       .sort((a, b) => (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0));
   }
 
+  /** The stale runs {@link recoverAtOpen} found when the storage was opened. */
+  get recoveredAtOpen(): readonly StaleRun[] {
+    return this.#recoveredAtOpen;
+  }
+
+  /**
+   * What a backend's open function calls: {@link recoverStaleRuns}, keeping what it found in
+   * {@link recoveredAtOpen}. Never throws: a storage that cannot be written (read-only, full)
+   * still opens, and its stale runs are recovered by the next opener that can write.
+   */
+  async recoverAtOpen(): Promise<readonly StaleRun[]> {
+    try {
+      this.#recoveredAtOpen = await this.recoverStaleRuns();
+    } catch {
+      this.#recoveredAtOpen = [];
+    }
+    return this.#recoveredAtOpen;
+  }
+
   async recoverStaleRuns(): Answer<'recoverStaleRuns'> {
     const backend = this.backend;
     const locks = await backend.listLocks();
@@ -421,7 +441,8 @@ export class EncodedSessionStorage implements SessionStorage {
         if (!verdict.gone) continue;
         const owner = record.value.owner;
         const lastSeen = row ? new Date(storedTimeMs(row.renewed_at)) : null;
-        const who = owner ? describeRunOwner(owner) : 'an unknown process';
+        const ran = row ? holderOf(row) : owner;
+        const who = ran ? describeRunOwner(ran) : 'an unknown process';
         const error = new RunProcessGoneError(
           `the process that ran it stopped (${who}${lastSeen ? `, last seen ${lastSeen.toISOString()}` : ''}): ${verdict.why}`,
           { location: { sequence: text } },
@@ -457,13 +478,19 @@ function parsePaths(paths: string[]): SequencePath[] {
   return sortStoragePaths(paths.map((p) => SequencePath.parse(p)));
 }
 
+/** The holder of a lock row; null when it cannot be read. */
+function holderOf(row: StoredLockRow): RunOwner | null {
+  try {
+    return decodeRunOwner(row.holder);
+  } catch {
+    return null;
+  }
+}
+
 /** Whether the holder of a lock row is provably gone (a process of this machine that died). */
 function lockHolderGone(row: StoredLockRow): boolean {
-  try {
-    return isRunOwnerGone(decodeRunOwner(row.holder));
-  } catch {
-    return false;
-  }
+  const holder = holderOf(row);
+  return holder !== null && isRunOwnerGone(holder);
 }
 
 function decodeLockRow(row: StoredLockRow): ResourceLockRecord {
@@ -495,7 +522,10 @@ async function runVerdict(
   }
   if (row) {
     if (storedTimeMs(row.expires_at) <= Date.now()) {
-      return { gone: true, why: `its lease expired at ${new Date(storedTimeMs(row.expires_at)).toISOString()}` };
+      return {
+        gone: true,
+        why: `its lease expired at ${new Date(storedTimeMs(row.expires_at)).toISOString()}`,
+      };
     }
     return { gone: lockHolderGone(row), why: 'no process of this machine has its pid any more' };
   }

@@ -68,7 +68,9 @@ export function currentRunOwner(label: string, id: string = randomUUID()): RunOw
  * no process has its pid any more, or the pid now belongs to a process started at another time (a
  * reused pid). An owner on another host is never claimed gone here (its lease tells).
  */
-export function isRunOwnerGone(owner: Pick<RunOwner, 'host' | 'pid' | 'processStartedAt'>): boolean {
+export function isRunOwnerGone(
+  owner: Pick<RunOwner, 'host' | 'pid' | 'processStartedAt'>,
+): boolean {
   if (owner.host !== hostname()) return false;
   if (owner.pid === process.pid) {
     const mine = processStartTime(process.pid);

@@ -54,7 +54,9 @@ export class BackgroundCheckpointer {
       const script = fileURLToPath(new URL('./checkpoint-worker.js', import.meta.url));
       const worker = new Worker(script, { workerData: init });
       worker.unref();
-      this.#exited = once(worker, 'exit');
+      // Never rejects: a failed checkpointer ends with an 'error' event (handled by `fail`), and
+      // `once` would otherwise reject with it, unobserved until close.
+      this.#exited = once(worker, 'exit').catch(() => undefined);
       worker.on('error', fail);
       worker.on('exit', () => {
         if (!this.#signals.closing()) fail();

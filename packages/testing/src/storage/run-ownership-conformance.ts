@@ -282,8 +282,7 @@ export function describeRunOwnership(suite: RunOwnershipSuite): void {
         label: 'shotline run \\killed',
       };
       await runningWithout(storage, p('\\killed'), gone);
-      const other = await suite.another();
-      const stale = await other.recoverStaleRuns();
+      const stale = await storage.recoverStaleRuns();
       expect(stale.map((r) => r.path.toString())).toEqual(['\\killed']);
       expect(stale[0]).toMatchObject({ state: 'running', owner: gone, recovered: true });
       const record = (await storage.getSequence(p('\\killed'))).unwrap();
@@ -294,8 +293,10 @@ export function describeRunOwnership(suite: RunOwnershipSuite): void {
       );
       expect(record.error?.location).toEqual({ sequence: '\\killed' });
       expect((await storage.getStats(p('\\live'))).unwrap().state).toBe('running');
-      // Recovering again finds nothing; the crashed run can be reset.
+      // Recovering again (here, or from another connection) finds nothing; the crashed run can be
+      // reset.
       expect(await storage.recoverStaleRuns()).toEqual([]);
+      expect(await (await suite.another()).recoverStaleRuns()).toEqual([]);
       (await storage.resetToDraft(p('\\killed'))).unwrap();
       await held.release();
     });
