@@ -24,6 +24,16 @@ function lines(process: ChildProcess, onLine: (line: string) => void): void {
   createInterface({ input: process.stdout! }).on('line', onLine);
 }
 
+/** The first line a child prints (rejects if it exits first, with what it wrote on stderr). */
+function firstLine(process: ChildProcess): Promise<string> {
+  let stderr = '';
+  process.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    lines(process, resolve);
+    process.once('exit', (code) => reject(new Error(`child exited (${code}): ${stderr}`)));
+  });
+}
+
 /** A RUNNING sequence for the shot-writer child (which takes its lock before it opens with recovery). */
 async function runningSequence(file: string, path: SequencePath): Promise<void> {
   const storage = await openSqliteStorage(file, { recoverStaleRuns: false });
@@ -132,6 +142,39 @@ describe('SQLite with several processes', () => {
       await storage.close();
     }, 30_000);
   }
+
+  it("holds a run's device locks until its process dies, which releases them at once", async () => {
+    const file = files.next('locks');
+    await (await openSqliteStorage(file)).close();
+    const run = child('hold-locks.mjs', [file, '\\a', 'sequence:\\a', 'device:camera']);
+    const first = await firstLine(run);
+    expect(first).toBe('locked');
+    const storage = await openSqliteStorage(file);
+    try {
+      const b = { resources: ['sequence:\\b', 'device:camera'], holder: currentRunOwner('b') };
+      const refused = await storage.acquireLocks(b);
+      expect(refused.ok).toBe(false);
+      expect(!refused.ok && refused.error.message).toMatch(
+        new RegExp(
+          `^device "camera" is in use by sequence \\\\a, run by shotline run \\\\a \\(host .+, pid ${run.pid}\\) since `,
+        ),
+      );
+      // Another process on other devices goes ahead.
+      const other = child('hold-locks.mjs', [file, '\\c', 'sequence:\\c', 'device:laser']);
+      expect(await firstLine(other)).toBe('locked');
+      other.kill('SIGKILL');
+      run.kill('SIGKILL');
+      await once(run, 'exit');
+      // No lease to wait for: the operating system released the lock with the process.
+      const granted = (await storage.acquireLocks(b)).unwrap();
+      const locks = await storage.listLocks();
+      expect(locks.find((l) => l.resource === 'device:camera')?.holder.label).toBe('b');
+      await granted.release();
+    } finally {
+      run.kill('SIGKILL');
+      await storage.close();
+    }
+  }, 60_000);
 
   it('lets exactly one of two manager processes start each sequence', async () => {
     const file = files.next('race');

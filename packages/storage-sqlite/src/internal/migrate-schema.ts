@@ -21,7 +21,7 @@ function backupFileFor(file: string, version: number): string {
 }
 
 /** `<backup>.partial-<pid>`: where a backup is written before it gets its name. */
-const PARTIAL = /^(.*\.bak-v\d+.*)\.partial-(\d+)$/;
+const PARTIAL = /^(.*\.bak-v\d+.*)\.partial-(\d+)(-journal|-wal|-shm)?$/;
 
 /**
  * Removes the partial backups left by a process that was killed while writing one (its pid is
@@ -59,7 +59,7 @@ function backUp(db: Database.Database, file: string, version: number): string {
     db.prepare('VACUUM INTO ?').run(partial);
     renameSync(partial, backup);
   } catch (e) {
-    rmSync(partial, { force: true });
+    for (const suffix of ['', '-journal']) rmSync(`${partial}${suffix}`, { force: true });
     throw e;
   }
   return backup;

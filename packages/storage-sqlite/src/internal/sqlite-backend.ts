@@ -18,7 +18,8 @@ import {
 import type { DiskReserve } from './disk-reserve.js';
 import type { OsResourceLocks } from './os-resource-locks.js';
 import type { SessionDatabase, WriteOperation } from './session-database.js';
-import { isDiskFull, sqliteStorageError } from './sqlite-errors.js';
+import { isDiskFull } from './sqlite-codes.js';
+import { sqliteStorageError } from './sqlite-errors.js';
 import type { WriterClient } from './writer-client.js';
 
 /** What a {@link SqliteBackend} is made of. */
@@ -82,8 +83,12 @@ export class SqliteBackend implements StorageBackend {
       ) => StorageOutcome<never>;
       return method(...args);
     } catch (e) {
-      // Give the next write (how the run ended) the room the reserve kept.
-      if (isDiskFull(e)) this.#reserve?.release();
+      // Inline writes: no checkpoint may grow the database any more, and the next write (how the
+      // run ended) gets the room the reserve kept. (The writer worker does the same by itself.)
+      if (isDiskFull(e) && !this.#writer) {
+        if (this.#connection.open) this.#connection.pragma('wal_autocheckpoint = 0');
+        this.#reserve?.release();
+      }
       throw sqliteStorageError(e, this.#file);
     }
   }

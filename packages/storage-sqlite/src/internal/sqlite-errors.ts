@@ -1,4 +1,5 @@
 import { StorageIOError } from '@shotline/core';
+import { sqliteCode } from './sqlite-codes.js';
 
 /** What an SQLite result code means for a lab, and what to do about it. */
 const HINTS: readonly [prefix: string, hint: string][] = [
@@ -17,18 +18,6 @@ const HINTS: readonly [prefix: string, hint: string][] = [
   ],
   ['SQLITE_NOMEM', 'the machine is out of memory'],
 ];
-
-/** The SQLite result code of an error (`SQLITE_FULL`...), if it has one. */
-export function sqliteCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : undefined;
-}
-
-/** Whether an error means the disk is full. */
-export function isDiskFull(error: unknown): boolean {
-  const code = sqliteCode(error) ?? (error as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'SQLITE_IOERR_WRITE';
-}
 
 /**
  * An error of SQLite as a {@link StorageIOError} naming the file, the code and what to do; other
