@@ -265,7 +265,10 @@ export class ResourceBusyError extends StorageError {
       : 'another process (it has not recorded who it is yet)';
     const when = since ? ` since ${since.toISOString()}` : '';
     const seen = lastSeen ? `, last seen ${lastSeen.toISOString()}` : '';
-    super(`${what} is in use by ${who}${when}${seen}`, {
+    const fix = holder
+      ? `; wait until it ends, or interrupt it (Ctrl-C where it runs, or kill -INT ${holder.pid} on ${holder.host})`
+      : '; wait until it ends';
+    super(`${what} is in use by ${who}${when}${seen}${fix}`, {
       ...options,
       location: { ...resourceLocation(resource), ...(options.location ?? {}) },
     });
