@@ -105,12 +105,18 @@ export class ShotWriter {
     if (!failure) return undefined;
     const lost = this.handed.filter((i) => !this.committed.has(i));
     const kept = [...this.committed].sort((a, b) => a - b);
-    return new ShotStorageError(
-      `${failure.detail}; ${lost.length === 1 ? 'shot' : 'shots'} ${formatIndexRanges(lost)} ran but ` +
-        `${lost.length === 1 ? 'is' : 'are'} not stored; ${kept.length} shot${kept.length === 1 ? '' : 's'}` +
-        `${kept.length > 0 ? ` (${formatIndexRanges(kept)})` : ''} ${kept.length === 1 ? 'is' : 'are'} stored`,
-      { cause: failure.cause, location: failure.location },
-    );
+    const stored =
+      `${kept.length} shot${kept.length === 1 ? '' : 's'}` +
+      `${kept.length > 0 ? ` (${formatIndexRanges(kept)})` : ''} ${kept.length === 1 ? 'is' : 'are'} stored`;
+    const outcome =
+      lost.length === 0
+        ? `every shot that ran is stored: ${stored}`
+        : `${lost.length === 1 ? 'shot' : 'shots'} ${formatIndexRanges(lost)} ran but ` +
+          `${lost.length === 1 ? 'is' : 'are'} not stored; ${stored}`;
+    return new ShotStorageError(`${failure.detail}; ${outcome}`, {
+      cause: failure.cause,
+      location: failure.location,
+    });
   }
 
   private async pump(): Promise<void> {
