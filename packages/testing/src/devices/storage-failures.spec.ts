@@ -5,8 +5,12 @@
 // real faults.
 import {
   ExperimentManager,
+  type HeldLocks,
   InvalidStorageDataError,
+  type LockRequest,
+  LockLostError,
   err,
+  ok,
   type SequenceHaltingEvent,
   SequencePath,
   type ShotInput,
@@ -124,3 +128,58 @@ describe.each<Fault>(['throws', 'returns an error', 'commits, then throws'])(
     });
   },
 );
+
+/** The in-memory storage, whose run locks can be declared lost (as a takeover after a lapse would). */
+class LosingStorage extends MemorySessionStorage {
+  readonly lose = new AbortController();
+
+  override async acquireLocks(request: LockRequest) {
+    const result = await super.acquireLocks(request);
+    if (!result.ok) return result;
+    const held = result.value;
+    const lost = this.lose.signal;
+    return ok<HeldLocks>({
+      resources: held.resources,
+      holder: held.holder,
+      lost,
+      renew: () => held.renew(),
+      release: () => held.release(),
+      [Symbol.asyncDispose]: () => held.release(),
+    });
+  }
+}
+
+describe('a lost lock', () => {
+  it('starts no further shot and ends CRASHED with LOCK_LOST', async () => {
+    const storage = new LosingStorage();
+    const lab = await createSimulatedLab({
+      storage,
+      devices: [device.slow('slow', { shotMs: 20 })],
+    });
+    await lab.session.createSequence('\\scan', scan(500));
+    const events = collectEvents(lab.events);
+    lab.events.on('shot-stored', (e) => {
+      if (e.index === 3) storage.lose.abort(new LockLostError('device:slow'));
+    });
+    const manager = await ExperimentManager.create({
+      storage,
+      registry: lab.registry,
+      events: lab.events,
+    });
+    const error = await manager
+      .createProcedure('p')
+      .run((p) => p.runSequence('\\scan'))
+      .then(() => undefined)
+      .catch((e: unknown) => e as ShotlineError);
+    expect(error?.code).toBe('LOCK_LOST');
+    const halting = events.findIndex((e) => e.type === 'sequence-halting');
+    expect(events[halting]).toMatchObject({ reason: 'lock' });
+    expect(events.slice(halting).filter((e) => e.type === 'shot-started')).toEqual([]);
+    const record = (await storage.getSequence(SCAN)).unwrap();
+    expect(record.state).toBe('crashed');
+    expect(record.error?.message).toMatch(/^the lock on device "slow" was lost/);
+    const stored = (await storage.shotIndices(SCAN)).unwrap();
+    expect(events.filter((e) => e.type === 'shot-stored').map((e) => e.index)).toEqual(stored);
+    expect(stored.length).toBeLessThan(10);
+  });
+});
