@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { LAB_RESOURCE, type StoredLockRow, lockConflict, lockRowsToCheck } from './storage-rules.js';
+import {
+  LAB_RESOURCE,
+  type StoredLockRow,
+  lockConflict,
+  lockRowsToCheck,
+} from './storage-rules.js';
 
 const NOW = 1_700_000_000_000;
 
@@ -45,12 +50,14 @@ describe('resource lock rules', () => {
   });
 
   it('the lab excludes everything, and anything held excludes the lab', () => {
-    expect(lockConflict(['device:a'], 'me', [row(LAB_RESOURCE, 'server')], NOW, alive)?.resource).toBe(
-      LAB_RESOURCE,
-    );
-    expect(lockConflict([LAB_RESOURCE], 'server', [row('device:q', 'run')], NOW, alive)?.resource).toBe(
-      'device:q',
-    );
-    expect(lockConflict(['device:a'], 'server', [row(LAB_RESOURCE, 'server')], NOW, alive)).toBeUndefined();
+    expect(
+      lockConflict(['device:a'], 'me', [row(LAB_RESOURCE, 'server')], NOW, alive)?.resource,
+    ).toBe(LAB_RESOURCE);
+    expect(
+      lockConflict([LAB_RESOURCE], 'server', [row('device:q', 'run')], NOW, alive)?.resource,
+    ).toBe('device:q');
+    expect(
+      lockConflict(['device:a'], 'server', [row(LAB_RESOURCE, 'server')], NOW, alive),
+    ).toBeUndefined();
   });
 });

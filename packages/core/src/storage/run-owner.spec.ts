@@ -16,13 +16,21 @@ describe('run owners', () => {
       processStartedAt: null,
       label: 'manager lab-pc',
     });
-    expect(() => decodeRunOwner('{"host": 3}', { sequence: '\\s' })).toThrow(InvalidStorageDataError);
+    expect(() => decodeRunOwner('{"host": 3}', { sequence: '\\s' })).toThrow(
+      InvalidStorageDataError,
+    );
     expect(() => decodeRunOwner('{"host": 3}', { sequence: '\\s' })).toThrow(/sequence \\s/);
   });
 
   it('describes itself for people', () => {
     expect(
-      describeRunOwner({ id: 'x', host: 'lab-pc', pid: 7, processStartedAt: null, label: 'shotline serve' }),
+      describeRunOwner({
+        id: 'x',
+        host: 'lab-pc',
+        pid: 7,
+        processStartedAt: null,
+        label: 'shotline serve',
+      }),
     ).toBe('shotline serve (host lab-pc, pid 7)');
   });
 

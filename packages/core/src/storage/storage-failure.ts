@@ -25,7 +25,7 @@ import {
 } from './storage-errors.js';
 import { pathContainsSequencesError, pathCrossesSequenceError } from './storage-refusals.js';
 import { type StoredLockRow, storedTimeMs } from './storage-rules.js';
-import { decodeRunOwner } from './run-owner.js';
+import { type RunOwner, decodeRunOwner } from './run-owner.js';
 import { decodeStoredState } from './storage-validation.js';
 
 /** One expected failure of a storage operation. */
@@ -122,7 +122,7 @@ export function storageFailureToError(f: StorageFailure): StorageError {
 /** The error of a resource held by the lock `row` (null: held, holder not known yet). */
 export function resourceBusyError(resource: string, row: StoredLockRow | null): ResourceBusyError {
   if (row === null) return new ResourceBusyError(resource, null, null, null, null);
-  let holder = null;
+  let holder: RunOwner | null;
   try {
     holder = decodeRunOwner(row.holder);
   } catch {
