@@ -3,37 +3,14 @@
 // 'error' event or rejection; a run whose database comes back within the reconnection window goes
 // on and stores every shot exactly once; one whose database stays away ends CRASHED with the
 // cause, recorded as soon as the database is back.
-import {
-  ArangeLoop,
-  ExecuteShot,
-  ExperimentManager,
-  IterationConfiguration,
-  SequencePath,
-  type ShotlineEvent,
-  TimeLanes,
-} from '@shotline/core';
-import { createSimulatedLab } from '@shotline/testing';
+import { ExperimentManager, SequencePath, type ShotlineEvent } from '@shotline/core';
+import { countingScan as scan, createSimulatedLab } from '@shotline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ThrowawayPostgres } from './postgres-cluster.test-helper.js';
 import { openPostgresStorage } from './postgres-session-storage.js';
 
 const skipReason = ThrowawayPostgres.skipReason();
 if (skipReason) console.warn(`PostgreSQL restart tests are skipped: ${skipReason}`);
-
-function scan(shots: number) {
-  return {
-    iteration: new IterationConfiguration([
-      new ArangeLoop({
-        variable: 'i',
-        start: '0',
-        stop: String(shots),
-        step: '1',
-        steps: [new ExecuteShot()],
-      }),
-    ]),
-    timeLanes: new TimeLanes({ stepNames: ['expose'], stepDurations: ['1 ms'] }),
-  };
-}
 
 /** Records what would end the process: unhandled rejections and uncaught exceptions. */
 function watchProcess() {

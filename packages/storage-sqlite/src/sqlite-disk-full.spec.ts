@@ -7,16 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ArangeLoop,
-  ExecuteShot,
-  ExperimentManager,
-  IterationConfiguration,
-  SequencePath,
-  type ShotlineEvent,
-  TimeLanes,
-} from '@shotline/core';
-import { createSimulatedLab } from '@shotline/testing';
+import { ExperimentManager, SequencePath, type ShotlineEvent } from '@shotline/core';
+import { countingScan as scan, createSimulatedLab } from '@shotline/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStorage } from './sqlite-session-storage.js';
 import { withRawConnection } from './sqlite-test-files.test-helper.js';
@@ -55,21 +47,6 @@ function smallDisk(megabytes: number): string {
   execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${megabytes}m`, 'tmpfs', dir]);
   mounts.push(dir);
   return dir;
-}
-
-function scan(shots: number) {
-  return {
-    iteration: new IterationConfiguration([
-      new ArangeLoop({
-        variable: 'i',
-        start: '0',
-        stop: String(shots),
-        step: '1',
-        steps: [new ExecuteShot()],
-      }),
-    ]),
-    timeLanes: new TimeLanes({ stepNames: ['expose'], stepDurations: ['1 ms'] }),
-  };
 }
 
 describe.skipIf(skipReason !== undefined)('SQLite on a disk that fills up during a run', () => {

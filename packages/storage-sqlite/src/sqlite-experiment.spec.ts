@@ -4,35 +4,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  currentRunOwner,
-  ArangeLoop,
-  ExecuteShot,
-  ExperimentManager,
-  IterationConfiguration,
-  NDArray,
-  SequencePath,
-  TimeLanes,
-} from '@shotline/core';
-import { createSimulatedLab } from '@shotline/testing';
+import { currentRunOwner, ExperimentManager, NDArray, SequencePath } from '@shotline/core';
+import { countingScan as scan, createSimulatedLab } from '@shotline/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStorage } from './sqlite-session-storage.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'shotline-sqlite-e2e-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const scan = (shots: number) => ({
-  iteration: new IterationConfiguration([
-    new ArangeLoop({
-      variable: 'i',
-      start: '0',
-      stop: String(shots),
-      step: '1',
-      steps: [new ExecuteShot()],
-    }),
-  ]),
-  timeLanes: new TimeLanes({ stepNames: ['run'], stepDurations: ['1 ms'] }),
-});
 
 describe('running sequences into SQLite', () => {
   it('stores every shot with its data and timing, readable from another connection', async () => {

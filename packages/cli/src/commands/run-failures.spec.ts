@@ -5,21 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempLab, type CliResult, type TempLab } from '../cli.test-helper.js';
-
-function scan(shots: number): string {
-  return [
-    'iteration:',
-    '  - arange: i',
-    '    start: 0',
-    `    stop: ${shots}`,
-    '    step: 1',
-    'steps:',
-    '  - expose: 1 ms',
-    'lanes: {}',
-    '',
-  ].join('\n');
-}
+import { tempLab, type CliResult, type TempLab, scanFile } from '../cli.test-helper.js';
 
 interface Shown {
   state: string;
@@ -40,7 +26,7 @@ async function labWith(sequences: Record<string, number>): Promise<TempLab> {
     'shotMs=20',
   ]);
   for (const [name, shots] of Object.entries(sequences)) {
-    writeFileSync(join(lab.dir, `${name}.yaml`), scan(shots));
+    writeFileSync(join(lab.dir, `${name}.yaml`), scanFile(shots));
     await lab.json(['seq', 'create', name, '--file', join(lab.dir, `${name}.yaml`)]);
   }
   return lab;
@@ -117,7 +103,7 @@ describe('shotline run, when things go wrong', () => {
     expect(reset.code).toBe(0);
     expect(reset.stdout).toMatch(/^reset \\scan to DRAFT \(\d+ shot\(s\) erased\)/);
     // Its device is free again.
-    writeFileSync(join(lab.dir, 'short.yaml'), scan(3));
+    writeFileSync(join(lab.dir, 'short.yaml'), scanFile(3));
     await lab.json(['seq', 'edit', 'scan', '--file', join(lab.dir, 'short.yaml')]);
     expect(await lab.json(['run', 'scan'])).toMatchObject({ state: 'finished', shots: 3 });
   }, 180_000);
