@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ContractViolationError,
@@ -6,6 +7,7 @@ import {
   NDArray,
   SequencePath,
   ShotIndexError,
+  StorageIOError,
   type ShotInput,
   copyPath,
   currentRunOwner,
@@ -71,6 +73,17 @@ describe('SqliteSessionStorage', () => {
     await expect(
       openSqliteStorage(files.next(), { durability: 'sometimes' as never }),
     ).rejects.toBeInstanceOf(ContractViolationError);
+  });
+
+  it('names the SQLite code, the file and what to do when the file cannot be used', async () => {
+    const file = files.next('garbage');
+    writeFileSync(file, Buffer.alloc(8192, 'not a database, '));
+    const error = await openSqliteStorage(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageIOError);
+    expect((error as StorageIOError).driverCode).toBe('SQLITE_NOTADB');
+    expect((error as StorageIOError).message).toBe(
+      `file is not a database (SQLITE_NOTADB): the file is not an SQLite database (file ${file})`,
+    );
   });
 
   it('refuses to be used after close', async () => {
