@@ -1,7 +1,6 @@
 import type { Pool } from 'pg';
 import { StorageSchemaError } from '@shotline/core';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
-import { guardClient } from './transaction.js';
 
 /** What opening did to the schema. */
 export interface PostgresMigrationReport {
@@ -24,7 +23,6 @@ export async function migrateSchema(
   allowMigration: boolean,
 ): Promise<PostgresMigrationReport> {
   const client = await pool.connect();
-  guardClient(client);
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');

@@ -44,18 +44,14 @@ export interface ConnectionPolicy {
   readonly location: string;
 }
 
-/** Clients that already carry shotline's `'error'` listener. */
-const GUARDED = new WeakSet<PoolClient>();
-
 /**
- * Gives a pooled client an `'error'` listener for its whole life. A client checked out of the pool
- * has none (the pool removes its own while the client is out), and `pg` emits the connection's
- * failure on it ("Connection terminated unexpectedly", 57P01 on a server restart) even while a
- * query is pending: without a listener that event would end the process.
+ * Gives a new pooled client an `'error'` listener for its whole life (the pool's `'connect'`
+ * handler). A client checked out of the pool has none of the pool's (the pool removes its own while
+ * the client is out), and `pg` emits the connection's failure on it ("Connection terminated
+ * unexpectedly", 57P01 on a server restart) even while a query is pending: without a listener that
+ * event would end the process. The failure itself reaches the pending query, or the next one.
  */
-export function guardClient(client: PoolClient): void {
-  if (GUARDED.has(client)) return;
-  GUARDED.add(client);
+export function guardClient(client: { on(event: 'error', listener: () => void): unknown }): void {
   client.on('error', () => undefined);
 }
 
@@ -100,7 +96,6 @@ export async function transaction<T extends { ok: boolean }>(
       await waitForConnection(e);
       continue;
     }
-    guardClient(client);
     let broken: Error | undefined;
     const onError = (e: Error) => {
       broken ??= e;
