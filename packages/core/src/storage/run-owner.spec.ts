@@ -45,7 +45,7 @@ describe('run owners', () => {
       }).stdout,
     );
     expect(processStartTime(dead)).toBeNull();
-  });
+  }, 30_000);
 
   it('is gone only when provably so: this host, and a dead pid or a pid reused by another process', () => {
     const me = currentRunOwner('me');
@@ -63,5 +63,5 @@ describe('run owners', () => {
       expect(isRunOwnerGone({ ...me, processStartedAt: 1_000 })).toBe(true);
     }
     expect(isRunOwnerGone({ ...me, host: `not-${hostname()}`, pid: dead })).toBe(false);
-  });
+  }, 30_000);
 });

@@ -109,7 +109,7 @@ describe.each([
     expect(error?.message).toBe(summary.message);
     expect((error as ShotlineError).code).toBe('DEVICE_COMPILATION');
     expect(lab.recorder.closedDevices()).toEqual(['broken', 'camera', 'slow']);
-  });
+  }, 60_000);
 });
 
 describe.each([
@@ -241,7 +241,7 @@ describe('sequence errors while preparing', () => {
     expect(lab.recorder.devicesAskedToOpen()).toEqual([]);
     expect(await lab.session.shotIndices('\\scan')).toEqual([]);
     expect(await lab.storage.listLocks()).toEqual([]);
-  });
+  }, 60_000);
 
   it('a device failing to close crashes a sequence whose shots were all stored', async () => {
     const lab = await createSimulatedLab({

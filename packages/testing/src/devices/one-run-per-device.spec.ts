@@ -66,5 +66,5 @@ describe('one run per device', () => {
       .createProcedure('now')
       .run((p) => p.runSequence('\\second', { deviceConfigurations: [a!, b!] }));
     expect(await lab.session.state('\\second')).toBe('finished');
-  });
+  }, 60_000);
 });

@@ -190,7 +190,7 @@ describe('Procedure', () => {
     }
     expect(await lab.session.state('\\a')).toBe('finished');
     expect(manager.activeProcedure()).toBeUndefined();
-  });
+  }, 60_000);
 
   it('await using: a block that throws cannot be seen by the disposer, so interrupt in a catch', async () => {
     const lab = await createSimulatedLab({ devices: [device.slow('slow', { shotMs: 20 })] });
@@ -210,7 +210,7 @@ describe('Procedure', () => {
     expect((error as Error).message).toBe('body failed');
     expect(await lab.session.state('\\long')).toBe('interrupted');
     expect(manager.activeProcedure()).toBeUndefined();
-  });
+  }, 60_000);
 
   it('waitUntilSequenceFinished() waits for an interrupted sequence to end, and never throws', async () => {
     const lab = await createSimulatedLab({
@@ -235,7 +235,7 @@ describe('Procedure', () => {
       expect(await lab.session.state('\\failing')).toBe('crashed');
       expect((await procedure.exception())?.message).toMatch(/device "bad" failed/);
     });
-  });
+  }, 60_000);
 
   it('one procedure at a time per storage: two managers on one storage take turns', async () => {
     const lab = await labWithSequences('a');
@@ -251,7 +251,7 @@ describe('Procedure', () => {
     expect((refused as Error).message).toMatch(/procedure "first" is still active/);
     await first.deactivate();
     await two.createProcedure('second').run((p) => p.runSequence('\\a'));
-  });
+  }, 60_000);
 
   it('the manager interrupts the running procedure', async () => {
     const lab = await createSimulatedLab({ devices: [device.slow('slow', { shotMs: 20 })] });
@@ -389,7 +389,7 @@ describe('ExperimentManager start-up', () => {
       label: 'manager lab-pc',
     });
     await locks.release();
-  });
+  }, 60_000);
 
   it('records its owner on the sequences it runs, and locks their devices while they run', async () => {
     const lab = await labWithSequences('a');
@@ -404,5 +404,5 @@ describe('ExperimentManager start-up', () => {
     expect((await lab.session.sequence('\\a')).owner).toEqual(manager.owner);
     expect(seen).toEqual([['device:slow', 'sequence:\\a']]);
     expect(await lab.storage.listLocks()).toEqual([]);
-  });
+  }, 60_000);
 });

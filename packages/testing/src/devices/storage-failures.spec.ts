@@ -125,7 +125,7 @@ describe.each<Fault>(['throws', 'returns an error', 'commits, then throws'])(
         /^could not store shot 3/,
       );
       expect(lab.recorder.closedDevices()).toEqual(['camera', 'slow']);
-    });
+    }, 60_000);
   },
 );
 
@@ -181,5 +181,5 @@ describe('a lost lock', () => {
     const stored = (await storage.shotIndices(SCAN)).unwrap();
     expect(events.filter((e) => e.type === 'shot-stored').map((e) => e.index)).toEqual(stored);
     expect(stored.length).toBeLessThan(10);
-  });
+  }, 60_000);
 });

@@ -124,7 +124,7 @@ export function describeRunOwnership(suite: RunOwnershipSuite): void {
       (
         await other.acquireLocks({ resources: [deviceResource('camera')], holder: remote('b') })
       ).unwrap();
-    });
+    }, 30_000);
 
     it('gives the lab lock only when nobody else holds anything, and then excludes every other holder', async () => {
       const storage = suite.storage();
@@ -156,7 +156,7 @@ export function describeRunOwnership(suite: RunOwnershipSuite): void {
       (
         await storage.acquireLocks({ resources: [deviceResource('laser')], holder: remote('cli') })
       ).unwrap();
-    });
+    }, 30_000);
 
     it('refuses an empty request, a bad holder or a short lease', async () => {
       const storage = suite.storage();
@@ -172,7 +172,7 @@ export function describeRunOwnership(suite: RunOwnershipSuite): void {
         if (!result.ok) expect(result.error).toBeInstanceOf(InvalidStorageDataError);
       }
       expect(await storage.listLocks()).toEqual([]);
-    });
+    }, 30_000);
 
     it('renews the leases of held locks (last seen) and releases them when the storage closes', async () => {
       const storage = suite.storage();
@@ -194,7 +194,7 @@ export function describeRunOwnership(suite: RunOwnershipSuite): void {
       expect(held.lost.aborted).toBe(false);
       await other.close();
       expect(await storage.listLocks()).toEqual([]);
-    });
+    }, 30_000);
 
     it(
       suite.locks === 'lease'
@@ -238,6 +238,7 @@ export function describeRunOwnership(suite: RunOwnershipSuite): void {
           await silent.release();
         }
       },
+      30_000,
     );
 
     if (suite.locks === 'lease') {
@@ -260,7 +261,7 @@ export function describeRunOwnership(suite: RunOwnershipSuite): void {
             holder: currentRunOwner('test'),
           })
         ).unwrap();
-      });
+      }, 30_000);
     }
 
     it('marks CRASHED a run whose process is gone, naming it, and leaves live runs alone', async () => {
@@ -299,7 +300,7 @@ export function describeRunOwnership(suite: RunOwnershipSuite): void {
       expect(await (await suite.another()).recoverStaleRuns()).toEqual([]);
       (await storage.resetToDraft(p('\\killed'))).unwrap();
       await held.release();
-    });
+    }, 30_000);
 
     it(
       suite.locks === 'os'
@@ -317,6 +318,7 @@ export function describeRunOwnership(suite: RunOwnershipSuite): void {
           expect((await storage.getStats(p('\\remote'))).unwrap().state).toBe('running');
         }
       },
+      30_000,
     );
 
     if (suite.locks === 'lease') {
@@ -346,7 +348,7 @@ export function describeRunOwnership(suite: RunOwnershipSuite): void {
         await silent.renew();
         expect(silent.lost.aborted).toBe(true);
         await silent.release();
-      });
+      }, 30_000);
     }
   });
 }

@@ -106,7 +106,7 @@ describe('the shot writer', () => {
       'could not store shot 2 in fake storage here: disk full; shots 2-4 ran but are not stored; ' +
         '2 shots (0-1) are stored (sequence \\s, shot 2)',
     );
-  });
+  }, 30_000);
 
   it('counts a batch that was committed although its write threw, as the storage shows', async () => {
     const events = new ShotlineEventBus();
@@ -129,5 +129,5 @@ describe('the shot writer', () => {
     expect(writer.failureWithOutcome()?.message).toMatch(
       /connection lost after the commit; every shot that ran is stored: 2 shots \(0-1\) are stored/,
     );
-  });
+  }, 30_000);
 });
