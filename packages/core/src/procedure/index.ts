@@ -1,4 +1,3 @@
 export * from './procedure-errors.js';
-export * from './sequence-owner.js';
 export * from './procedure.js';
 export * from './experiment-manager.js';

@@ -13,6 +13,11 @@ export const STORAGE_SCHEMA_STEPS = [
     description:
       'sequence owner (so a restarting manager crashes only its own stale runs) and per-shot device timing',
   },
+  {
+    version: 3,
+    description:
+      'resource locks (who runs which sequence on which devices, with renewed leases): one run per device, stale runs recovered',
+  },
 ] as const;
 
 /** A version of the storage schema. */

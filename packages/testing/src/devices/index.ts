@@ -7,4 +7,5 @@ export * from './data-producer-device.js';
 export * from './data-waiter-device.js';
 export * from './simulated-extensions.js';
 export * from './simulated-lab.js';
+export * from './counting-scan.js';
 export { testingPlugin } from '../plugin.js';

@@ -1,12 +1,9 @@
 import {
-  ArangeLoop,
-  ExecuteShot,
-  IterationConfiguration,
-  TimeLanes,
   type DeviceConfiguration,
   type ShotlineEvent,
   type ShotlineEventBus,
 } from '@shotline/core';
+import { countingScan } from './counting-scan.js';
 import { DataProducerDeviceExtension } from './data-producer-device.js';
 import { DataWaiterDeviceExtension } from './data-waiter-device.js';
 import { FailingDeviceExtension } from './failing-device.js';
@@ -14,23 +11,7 @@ import { NoopDeviceExtension } from './noop-device.js';
 import { SlowDeviceExtension } from './slow-device.js';
 
 /** A sequence of `shots` shots (`i` from 0) of one step lasting `stepMs`. */
-export function scan(
-  shots: number,
-  stepMs = 1,
-): { iteration: IterationConfiguration; timeLanes: TimeLanes } {
-  return {
-    iteration: new IterationConfiguration([
-      new ArangeLoop({
-        variable: 'i',
-        start: '0',
-        stop: String(shots),
-        step: '1',
-        steps: [new ExecuteShot()],
-      }),
-    ]),
-    timeLanes: new TimeLanes({ stepNames: ['run'], stepDurations: [`${stepMs} ms`] }),
-  };
-}
+export const scan = countingScan;
 
 /** Device configuration shorthands. */
 export const device = {

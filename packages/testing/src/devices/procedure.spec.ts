@@ -1,7 +1,11 @@
 // The Procedure / ExperimentManager API of the seed document, with the reference's quirks fixed.
+import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import {
+  currentRunOwner,
   ExperimentManager,
+  type RunOwner,
+  sequenceResource,
   ProcedureActivationTimeoutError,
   ProcedureNotActiveError,
   SequenceAlreadyRunningError,
@@ -177,20 +181,77 @@ describe('Procedure', () => {
     expect(await lab.session.state('\\a')).toBe('finished');
   });
 
-  it('await using: leaving the block interrupts a sequence still running, then waits for it', async () => {
+  it('await using: leaving the block normally waits for a sequence still running', async () => {
+    const lab = await labWithSequences('a');
+    const manager = await managerOf(lab);
+    {
+      await using procedure = await manager.createProcedure('p').activate();
+      procedure.startSequence('\\a');
+    }
+    expect(await lab.session.state('\\a')).toBe('finished');
+    expect(manager.activeProcedure()).toBeUndefined();
+  }, 60_000);
+
+  it('await using: a block that throws cannot be seen by the disposer, so interrupt in a catch', async () => {
     const lab = await createSimulatedLab({ devices: [device.slow('slow', { shotMs: 20 })] });
     await lab.session.createSequence('\\long', scan(500));
     const manager = await managerOf(lab);
     const error = await (async () => {
       await using procedure = await manager.createProcedure('p').activate();
       procedure.startSequence('\\long');
-      await new Promise((r) => setTimeout(r, 100));
-      throw new Error('body failed');
+      try {
+        await new Promise((r) => setTimeout(r, 100));
+        throw new Error('body failed');
+      } catch (e) {
+        procedure.interruptSequence();
+        throw e;
+      }
     })().catch((e: unknown) => e);
     expect((error as Error).message).toBe('body failed');
     expect(await lab.session.state('\\long')).toBe('interrupted');
     expect(manager.activeProcedure()).toBeUndefined();
-  });
+  }, 60_000);
+
+  it('waitUntilSequenceFinished() waits for an interrupted sequence to end, and never throws', async () => {
+    const lab = await createSimulatedLab({
+      devices: [
+        device.slow('slow', { shotMs: 20 }),
+        device.failing('bad', { phase: 'runShot', atShot: 3 }),
+      ],
+    });
+    await lab.session.createSequence('\\long', scan(500));
+    await lab.session.createSequence('\\failing', scan(10));
+    const manager = await managerOf(lab);
+    await manager.createProcedure('p').run(async (procedure) => {
+      await procedure.waitUntilSequenceFinished();
+      procedure.startSequence('\\long');
+      await new Promise((r) => setTimeout(r, 60));
+      expect(procedure.interruptSequence()).toBe(true);
+      await procedure.waitUntilSequenceFinished();
+      expect(procedure.isRunningSequence()).toBe(false);
+      expect(await lab.session.state('\\long')).toBe('interrupted');
+      procedure.startSequence('\\failing');
+      await procedure.waitUntilSequenceFinished();
+      expect(await lab.session.state('\\failing')).toBe('crashed');
+      expect((await procedure.exception())?.message).toMatch(/device "bad" failed/);
+    });
+  }, 60_000);
+
+  it('one procedure at a time per storage: two managers on one storage take turns', async () => {
+    const lab = await labWithSequences('a');
+    const one = await managerOf(lab);
+    const two = await managerOf(lab);
+    const first = await one.createProcedure('first').activate();
+    expect(two.activeProcedure()).toBe(first);
+    const refused = await two
+      .createProcedure('second', { acquisitionTimeout: 30 })
+      .activate()
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ProcedureActivationTimeoutError);
+    expect((refused as Error).message).toMatch(/procedure "first" is still active/);
+    await first.deactivate();
+    await two.createProcedure('second').run((p) => p.runSequence('\\a'));
+  }, 60_000);
 
   it('the manager interrupts the running procedure', async () => {
     const lab = await createSimulatedLab({ devices: [device.slow('slow', { shotMs: 20 })] });
@@ -272,7 +333,7 @@ describe('ExperimentManager start-up', () => {
   async function stuck(
     lab: SimulatedLab,
     name: string,
-    owner: string,
+    owner: RunOwner,
     state: 'preparing' | 'running',
   ): Promise<SequencePath> {
     const path = await lab.session.createSequence(`\\${name}`, scan(2));
@@ -283,33 +344,65 @@ describe('ExperimentManager start-up', () => {
     return path;
   }
 
-  it('crashes the stale sequences whose manager is provably gone, and leaves the others', async () => {
+  it('crashes the runs whose process is provably gone, and leaves the others', async () => {
     const lab = await labWithSequences();
     const here = hostname();
-    await stuck(lab, 'dead process', `${here}:999999:old-manager`, 'running');
-    await stuck(lab, 'same manager id', `${here}:${process.pid}:lab-pc`, 'preparing');
-    await stuck(lab, 'other pc', `other-pc.example:1234:lab-pc-2`, 'running');
-    await stuck(lab, 'live process', `${here}:${process.pid}:another-live-manager`, 'running');
-    await stuck(lab, 'unknown owner', 'garbage', 'running');
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
+    const owner = (pid: number, host = here, started: number | null = null): RunOwner => ({
+      id: `run-${pid}`,
+      host,
+      pid,
+      processStartedAt: started,
+      label: `shotline run ${pid}`,
+    });
+    await stuck(lab, 'dead process', owner(Number(dead.stdout)), 'running');
+    const reusedPid = owner(process.pid, here, 1_000_000);
+    await stuck(lab, 'reused pid', reusedPid, 'preparing');
+    await stuck(lab, 'other pc', owner(1234, 'other-pc.example'), 'running');
+    const live = currentRunOwner('live');
+    await stuck(lab, 'live process', live, 'running');
+    const locks = (
+      await lab.storage.acquireLocks({
+        resources: [sequenceResource('\\live process')],
+        holder: live,
+      })
+    ).unwrap();
     const manager = await managerOf(lab, 'lab-pc');
     expect(manager.recoveredSequences.map(String).sort()).toEqual([
       '\\dead process',
-      '\\same manager id',
+      '\\reused pid',
     ]);
     expect(await lab.session.state('\\dead process')).toBe('crashed');
     const error = (await lab.session.sequence('\\dead process')).error!;
-    expect(error.code).toBe('STALE_SEQUENCE');
-    expect(error.message).toMatch(/still RUNNING when manager .*:lab-pc started/);
-    for (const left of ['\\other pc', '\\live process', '\\unknown owner']) {
+    expect(error.code).toBe('RUN_PROCESS_GONE');
+    expect(error.message).toMatch(
+      /^the process that ran it stopped \(shotline run \d+ \(host .+, pid \d+\)\): no process of this machine has its pid any more/,
+    );
+    for (const left of ['\\other pc', '\\live process']) {
       expect(await lab.session.state(left)).toBe('running');
     }
-    expect(manager.owner).toBe(`${here}:${process.pid}:lab-pc`);
-  });
+    expect(manager.owner).toMatchObject({
+      host: here,
+      pid: process.pid,
+      label: 'manager lab-pc',
+    });
+    await locks.release();
+  }, 60_000);
 
-  it('records its owner on the sequences it runs', async () => {
+  it('records its owner on the sequences it runs, and locks their devices while they run', async () => {
     const lab = await labWithSequences('a');
     const manager = await managerOf(lab, 'pc-7');
+    const seen: string[][] = [];
+    lab.events.on('sequence-state', (e) => {
+      if (e.state === 'running') {
+        void lab.storage.listLocks().then((l) => seen.push(l.map((x) => x.resource)));
+      }
+    });
     await manager.createProcedure('p').run((p) => p.runSequence('\\a'));
-    expect((await lab.session.sequence('\\a')).owner).toBe(`${hostname()}:${process.pid}:pc-7`);
-  });
+    expect((await lab.session.sequence('\\a')).owner).toEqual(manager.owner);
+    expect(seen).toEqual([['device:slow', 'sequence:\\a']]);
+    expect(await lab.storage.listLocks()).toEqual([]);
+  }, 60_000);
 });
