@@ -12,8 +12,6 @@ export default defineConfig({
     // its cores) never fails them; a timeout here only catches hangs.
     testTimeout: 60_000,
     passWithNoTests: true,
-    // A timeout catches hangs, it does not measure speed: CI shares two cores with other work.
-    testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
