@@ -9,7 +9,7 @@ import {
   EVENT_STREAM_PROTOCOL,
   ExperimentManager,
 } from '@shotline/core';
-import { createSimulatedLab, simulatedDevice, simulatedScan } from '@shotline/testing';
+import { createSimulatedLab, simulatedDevice, countingScan } from '@shotline/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createApiToken } from './auth/api-tokens.js';
@@ -24,7 +24,7 @@ afterEach(async () => {
 
 async function labAndServer(options: Parameters<typeof startTestServer>[1] = {}) {
   const lab = await createSimulatedLab({ devices: [simulatedDevice.noop('laser')] });
-  await lab.session.createSequence('\\a', simulatedScan(3));
+  await lab.session.createSequence('\\a', countingScan(3));
   const served = await startTestServer(lab, options);
   servers.push(served);
   return { lab, served };
@@ -245,7 +245,7 @@ describe('request bodies', () => {
         },
       });
       // keep the queue busy: a procedure holds the lab, so the run stays queued
-      const holder = await lab.session.createSequence('\\b', simulatedScan(1));
+      const holder = await lab.session.createSequence('\\b', countingScan(1));
       void holder;
       const manager = await ExperimentManager.connect(served.url, { token: served.token });
       const procedure = await manager.createProcedure('holding the lab').activate();

@@ -11,6 +11,7 @@ import {
   SequencePath,
   StorageSchemaError,
   copyPath,
+  currentRunOwner,
 } from '@shotline/core';
 import { openSqliteStorage } from '@shotline/storage-sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -145,7 +146,11 @@ describe.skipIf(PG_SKIP_REASON !== undefined)('PostgresSessionStorage', () => {
     const attempts = paths.map((path) =>
       Promise.all(
         managers.map((m, k) =>
-          m.setPreparing(path, { globals: [], deviceConfigurations: [], owner: `manager-${k}` }),
+          m.setPreparing(path, {
+            globals: [],
+            deviceConfigurations: [],
+            owner: { ...currentRunOwner(`manager-${k}`), id: `manager-${k}` },
+          }),
         ),
       ),
     );
@@ -155,7 +160,7 @@ describe.skipIf(PG_SKIP_REASON !== undefined)('PostgresSessionStorage', () => {
       expect(winners, paths[i]!.toString()).toHaveLength(1);
       for (const r of forPath)
         if (!r.ok) expect(r.error).toBeInstanceOf(InvalidStateTransitionError);
-      expect((await managers[1]!.getSequence(paths[i]!)).unwrap().owner).toBe(winners[0]);
+      expect((await managers[1]!.getSequence(paths[i]!)).unwrap().owner?.id).toBe(winners[0]);
     }
   });
 
@@ -191,7 +196,11 @@ describe.skipIf(PG_SKIP_REASON !== undefined)('PostgresSessionStorage', () => {
       await storage.createSequence(path, { iteration: [], timeLanes: [], expectedShots: 0 })
     ).unwrap();
     (
-      await storage.setPreparing(path, { globals: [], deviceConfigurations: [], owner: 'o' })
+      await storage.setPreparing(path, {
+        globals: [],
+        deviceConfigurations: [],
+        owner: currentRunOwner('o'),
+      })
     ).unwrap();
     (
       await storage.setCrashed(path, { type: 'E', message: 'm', recoverable: false }, new Date())
@@ -221,7 +230,7 @@ describe.skipIf(PG_SKIP_REASON !== undefined)('PostgresSessionStorage', () => {
         await sqlite.setPreparing(path, {
           globals: [{ g: 1 }],
           deviceConfigurations: [],
-          owner: 'pc',
+          owner: currentRunOwner('pc'),
         })
       ).unwrap();
       (await sqlite.setRunning(path, new Date('2022-02-02T03:00:00.003Z'))).unwrap();

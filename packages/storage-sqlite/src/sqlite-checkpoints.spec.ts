@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { NDArray, SequencePath, type ShotInput } from '@shotline/core';
+import { NDArray, SequencePath, type ShotInput, currentRunOwner } from '@shotline/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openConnection } from './internal/connection.js';
 import { WalIndex } from './internal/wal-index.js';
@@ -33,7 +33,11 @@ async function runningStorage(file: string, walLimitMiB?: number) {
     await storage.createSequence(path, { iteration: [], timeLanes: {}, expectedShots: null })
   ).unwrap();
   (
-    await storage.setPreparing(path, { globals: [], deviceConfigurations: [], owner: 't' })
+    await storage.setPreparing(path, {
+      globals: [],
+      deviceConfigurations: [],
+      owner: currentRunOwner('t'),
+    })
   ).unwrap();
   (await storage.setRunning(path, new Date())).unwrap();
   return storage;

@@ -1,6 +1,9 @@
-import { existsSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { SequencePath, StorageSchemaError } from '@shotline/core';
+import { SequencePath, StorageSchemaError, currentRunOwner } from '@shotline/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SQLITE_SCHEMA_VERSION, openSqliteStorage } from './sqlite-session-storage.js';
 import { temporaryDatabases, withRawConnection } from './sqlite-test-files.test-helper.js';
@@ -89,10 +92,9 @@ describe('SQLite schema versions', () => {
       });
       expect(await storage.getGlobals()).toEqual([{ name: 'a', value: '1' }]);
       (await storage.resetToDraft(path)).unwrap();
-      (
-        await storage.setPreparing(path, { globals: [], deviceConfigurations: [], owner: 'pc' })
-      ).unwrap();
-      expect((await storage.getSequence(path)).unwrap().owner).toBe('pc');
+      const owner = currentRunOwner('after the migration');
+      (await storage.setPreparing(path, { globals: [], deviceConfigurations: [], owner })).unwrap();
+      expect((await storage.getSequence(path)).unwrap().owner).toEqual(owner);
     } finally {
       await storage.close();
     }
@@ -110,6 +112,30 @@ describe('SQLite schema versions', () => {
     await again.close();
   });
 
+  it('reads the owner text of version 2 (host:pid:managerId) as a run owner', async () => {
+    const file = files.next('v2');
+    makeVersion1Database(file);
+    withRawConnection(file, (db) => {
+      db.exec(`ALTER TABLE sequences ADD COLUMN owner TEXT;
+        ALTER TABLE shots ADD COLUMN timing TEXT NOT NULL DEFAULT 'null';
+        UPDATE sequences SET owner = 'lab-pc:4242:pc-1';`);
+      db.pragma('user_version = 2');
+    });
+    const storage = await openSqliteStorage(file);
+    try {
+      const record = (await storage.getSequence(SequencePath.parse('\\old\\run'))).unwrap();
+      expect(record.owner).toEqual({
+        id: 'pc-1',
+        host: 'lab-pc',
+        pid: 4242,
+        processStartedAt: null,
+        label: 'manager pc-1',
+      });
+    } finally {
+      await storage.close();
+    }
+  });
+
   it('keeps an earlier backup and names the next one apart', async () => {
     const file = files.next('twice');
     makeVersion1Database(file);
@@ -123,12 +149,81 @@ describe('SQLite schema versions', () => {
     expect(existsSync(storage.migration.backup!)).toBe(true);
   });
 
+  it('never leaves a partial backup under the backup name when killed while writing it', async () => {
+    const fixture = join(import.meta.dirname, '..', 'test-fixtures', 'migrate-open.mjs');
+    let killedDuringBackup = 0;
+    for (let attempt = 0; attempt < 6 && killedDuringBackup === 0; attempt++) {
+      const file = files.next('killed');
+      makeVersion1Database(file);
+      // About 48 MB to copy, so that the backup takes a while.
+      withRawConnection(file, (db) => {
+        const shot = db.prepare(
+          'INSERT INTO shots (sequence_id, idx, start_time, end_time, parameters) VALUES (1, ?, 0, 0, ?)',
+        );
+        const array = db.prepare(
+          "INSERT INTO shot_array_data (shot_id, label, dtype, shape, bytes) VALUES (?, 'img', 'uint8', '[1048576]', randomblob(1048576))",
+        );
+        db.transaction(() => {
+          for (let i = 1; i <= 48; i++) array.run(shot.run(i, '{}').lastInsertRowid);
+        })();
+      });
+      const partial = (name: string) =>
+        name.startsWith(`${basename(file)}.bak-v1.partial-`) && /partial-\d+$/.test(name);
+      const partialOrJournal = (name: string) =>
+        name.startsWith(`${basename(file)}.bak-v1.partial-`);
+      const child = spawn(process.execPath, [fixture, file], { stdio: 'ignore' });
+      const exited = once(child, 'exit');
+      let sawPartial = false;
+      let ended = false;
+      void exited.then(() => (ended = true));
+      while (!ended) {
+        if (readdirSync(dirname(file)).some(partial)) {
+          sawPartial = child.kill('SIGKILL');
+          break;
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await exited;
+      // Killed or not, whatever has the backup's name is a whole copy.
+      if (existsSync(`${file}.bak-v1`)) {
+        withRawConnection(`${file}.bak-v1`, (db) => {
+          expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+          expect(db.prepare('SELECT count(*) FROM shot_array_data').pluck().get()).toBe(49);
+        });
+        continue;
+      }
+      if (!sawPartial) continue;
+      killedDuringBackup += 1;
+      const leftover = readdirSync(dirname(file)).filter(partial);
+      expect(leftover).toHaveLength(1);
+      // The database itself is untouched, still at version 1.
+      withRawConnection(file, (db) => {
+        expect(db.pragma('user_version', { simple: true })).toBe(1);
+        expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      });
+      // The next open removes the abandoned partial copy, backs up again and migrates.
+      const storage = await openSqliteStorage(file);
+      await storage.close();
+      expect(storage.migration).toMatchObject({ from: 1, backup: `${file}.bak-v1` });
+      expect(readdirSync(dirname(file)).filter(partialOrJournal)).toEqual([]);
+      expect(statSync(`${file}.bak-v1`).size).toBeGreaterThan(48 * 2 ** 20);
+      withRawConnection(`${file}.bak-v1`, (db) => {
+        expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+        expect(db.pragma('user_version', { simple: true })).toBe(1);
+        expect(db.prepare('SELECT count(*) FROM shot_array_data').pluck().get()).toBe(49);
+      });
+    }
+    expect(killedDuringBackup, 'no kill landed while the backup was being written').toBe(1);
+  }, 180_000);
+
   it('refuses to migrate an older database when migrations are off, changing nothing', async () => {
     const file = files.next('no-migrate');
     makeVersion1Database(file);
     const open = openSqliteStorage(file, { migrate: false });
     await expect(open).rejects.toBeInstanceOf(StorageSchemaError);
-    await expect(open).rejects.toThrow(/schema version 1, older than version 3/);
+    await expect(open).rejects.toThrow(
+      `schema version 1, older than version ${SQLITE_SCHEMA_VERSION}`,
+    );
     withRawConnection(file, (db) => expect(db.pragma('user_version', { simple: true })).toBe(1));
     expect(existsSync(`${file}.bak-v1`)).toBe(false);
   });
