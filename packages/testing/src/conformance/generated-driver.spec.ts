@@ -53,7 +53,7 @@ describe('a driver package made by "nx g @shotline/tools:driver"', () => {
       symlinkSync(join(REPO, 'packages', sibling), join(workspace, 'packages', sibling));
     }
     pkg = join(workspace, 'packages', NAME);
-  }, 60_000);
+  }, 300_000);
 
   afterAll(() => {
     if (workspace) rmSync(workspace, { recursive: true, force: true });
