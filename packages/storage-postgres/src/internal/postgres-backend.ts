@@ -280,7 +280,7 @@ export class PostgresBackend implements StorageBackend {
   // ---- the lab server's queue, audit log and tokens ---------------------------------------
 
   insertQueuedRun(row: Omit<StoredQueuedRunRow, 'position'>): StorageAnswer<StoredQueuedRunRow> {
-    return this.#run('write', (q) => q.insertQueuedRun(row));
+    return this.#run('write', (q, attempt) => q.insertQueuedRun(row, attempt.afterUncertainCommit));
   }
 
   listQueuedRuns(states: readonly string[] | null) {

@@ -673,7 +673,16 @@ export class SessionQueries {
 
   async insertQueuedRun(
     row: Omit<StoredQueuedRunRow, 'position'>,
+    afterUncertainCommit: boolean,
   ): Promise<Outcome<StoredQueuedRunRow>> {
+    if (afterUncertainCommit) {
+      // The insert may have committed before its answer was lost: it was this very run.
+      const existing = await this.row<StoredQueuedRunRow & QueryResultRow>(
+        `SELECT ${QUEUED_RUN_SELECT} FROM queued_runs WHERE id = $1`,
+        [row.id],
+      );
+      if (existing) return success(existing);
+    }
     // One queue for the lab: concurrent submitters take positions one after the other.
     await this.client.query('LOCK TABLE queued_runs IN SHARE ROW EXCLUSIVE MODE');
     const inserted = await this.row<StoredQueuedRunRow & QueryResultRow>(
