@@ -8,6 +8,9 @@ export default defineConfig({
   test: {
     include: ['src/**/*.spec.ts'],
     pool: 'forks',
+    // Generous timeouts catch hangs on a busy machine (compiled fakes, Aravis, SQLite).
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     passWithNoTests: true,
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },

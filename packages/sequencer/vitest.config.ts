@@ -9,6 +9,9 @@ export default defineConfig({
     include: ['src/**/*.spec.ts'],
     pool: 'forks',
     passWithNoTests: true,
+    // A timeout catches hangs, it does not measure speed: CI shares two cores with other work.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
   },

@@ -8,6 +8,10 @@ export default defineConfig({
   test: {
     include: ['src/**/*.spec.ts'],
     pool: 'forks',
+    // Real pseudo-terminals, socat and timed resynchronisations: generous on a loaded 2-core
+    // machine. A timeout here catches hangs; no test asserts a duration.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
     passWithNoTests: true,
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },

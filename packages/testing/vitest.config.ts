@@ -8,7 +8,11 @@ export default defineConfig({
   test: {
     include: ['src/**/*.spec.ts'],
     pool: 'forks',
+    // These tests run sequences on simulated devices: generous, so that a busy machine (CI shares
+    // its cores) never fails them; a timeout here only catches hangs.
+    testTimeout: 60_000,
     passWithNoTests: true,
+    hookTimeout: 60_000,
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
   },

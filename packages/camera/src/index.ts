@@ -1,5 +1,6 @@
 // Public API of @shotline/camera: the camera contract (configuration, compiler, device, controller),
-// the simulated camera, the GenICam camera through Aravis, and the trigger bus of simulated labs.
+// the simulated camera, the GenICam camera through Aravis, the Hamamatsu ORCA-Quest through DCAM-API
+// (and its simulated twin).
 export * from './acquisition.js';
 export * from './camera.js';
 export * from './camera-compiler.js';
@@ -22,4 +23,13 @@ export * from './aravis/aravis-camera.js';
 export * from './aravis/aravis-camera-compiler.js';
 export * from './aravis/aravis-camera-configuration.js';
 export * from './aravis/aravis-camera-extension.js';
+export * from './orca/dcam-constants.js';
+export * from './orca/dcam-errors.js';
+export * from './orca/dcam-library.js';
+export * from './orca/orca-quest-configuration.js';
+export * from './orca/orca-quest-compiler.js';
+export * from './orca/orca-quest-camera.js';
+export * from './orca/orca-quest-extension.js';
+export * from './orca/simulated-dcam.js';
+export * from './orca/simulated-orca-quest-extension.js';
 export { cameraPlugin } from './plugin.js';

@@ -3,15 +3,22 @@ import { describe, expect, it } from 'vitest';
 import { AravisCameraExtension } from './aravis/aravis-camera-extension.js';
 import { stepTimeLanes, testSequenceContext } from '@shotline/testing';
 import { cameraLane } from './camera.test-helper.js';
+import { OrcaQuestExtension } from './orca/orca-quest-extension.js';
+import { SimulatedOrcaQuestExtension } from './orca/simulated-orca-quest-extension.js';
 import { cameraPlugin } from './plugin.js';
 import { SimulatedCameraExtension } from './simulated/simulated-camera-extension.js';
 
 describe('the camera plugin', () => {
-  it('registers the simulated and the Aravis camera types', async () => {
+  it('registers the simulated, Aravis and ORCA-Quest camera types', async () => {
     const registry = new DeviceRegistry();
     const registered = await registry.use(cameraPlugin);
     expect(registered.name).toBe('@shotline/camera');
-    expect(registered.deviceTypes).toEqual(['shotline.camera.simulated', 'shotline.camera.aravis']);
+    expect(registered.deviceTypes).toEqual([
+      'shotline.camera.simulated',
+      'shotline.camera.aravis',
+      'shotline.camera.orca-quest',
+      'shotline.camera.simulated-orca-quest',
+    ]);
     expect(registry.extension('shotline.camera.simulated')).toBeInstanceOf(
       SimulatedCameraExtension,
     );
@@ -32,7 +39,12 @@ describe('the camera plugin', () => {
   });
 
   it('has valid default configurations', () => {
-    for (const extension of [new SimulatedCameraExtension(), new AravisCameraExtension()]) {
+    for (const extension of [
+      new SimulatedCameraExtension(),
+      new AravisCameraExtension(),
+      new OrcaQuestExtension(),
+      new SimulatedOrcaQuestExtension(),
+    ]) {
       const configuration = extension.defaultConfiguration();
       expect(extension.configurationSchema.parse(configuration)).toEqual(configuration);
     }

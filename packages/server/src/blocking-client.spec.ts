@@ -4,7 +4,7 @@
 // ran is asserted (durations belong in benchmarks).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { createSimulatedLab, simulatedDevice, simulatedScan } from '@shotline/testing';
+import { createSimulatedLab, simulatedDevice, countingScan } from '@shotline/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './test-server.test-helper.js';
 
@@ -43,7 +43,7 @@ describe('a client that blocks its own event loop', () => {
       devices: [simulatedDevice.slow('slow', { shotMs: 100 })],
       record: false,
     });
-    await lab.session.createSequence('\\a', simulatedScan(16));
+    await lab.session.createSequence('\\a', countingScan(16));
     const served = await startTestServer(lab, { logger: false });
     servers.push(served);
     const { stdout } = await run(

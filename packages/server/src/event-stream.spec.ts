@@ -6,7 +6,7 @@ import {
   ExperimentManager,
   type ShotlineEvent,
 } from '@shotline/core';
-import { createSimulatedLab, simulatedDevice, simulatedScan } from '@shotline/testing';
+import { createSimulatedLab, simulatedDevice, countingScan } from '@shotline/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { SLOW_CLIENT_CLOSE_CODE } from './events/event-hub.js';
@@ -34,7 +34,7 @@ describe('the event stream', () => {
       const lab = await createSimulatedLab({
         devices: [simulatedDevice.slow('slow', { shotMs: 10 })],
       });
-      await lab.session.createSequence('\\a', simulatedScan(40));
+      await lab.session.createSequence('\\a', countingScan(40));
       const served = await startTestServer(lab, { logger: false });
       servers.push(served);
       const manager = await ExperimentManager.connect(served.url, { token: served.token });
@@ -54,7 +54,7 @@ describe('the event stream', () => {
     { timeout: TIMEOUT },
     async () => {
       const lab = await createSimulatedLab({ devices: [simulatedDevice.noop('laser')] });
-      await lab.session.createSequence('\\a', simulatedScan(20));
+      await lab.session.createSequence('\\a', countingScan(20));
       const served = await startTestServer(lab, {
         logger: false,
         maxClientBufferBytes: 256 * 1024,
@@ -102,8 +102,8 @@ describe('the event stream', () => {
       const lab = await createSimulatedLab({
         devices: [simulatedDevice.slow('slow', { shotMs: 10 })],
       });
-      await lab.session.createSequence('\\a', simulatedScan(30));
-      await lab.session.createSequence('\\b', simulatedScan(2));
+      await lab.session.createSequence('\\a', countingScan(30));
+      await lab.session.createSequence('\\b', countingScan(2));
       const served = await startTestServer(lab, { logger: false, sessionGraceMs: 200 });
       servers.push(served);
       const leaving = await ExperimentManager.connect(served.url, { token: served.token });
@@ -129,7 +129,7 @@ describe('the event stream', () => {
     { timeout: TIMEOUT },
     async () => {
       const lab = await createSimulatedLab({ devices: [simulatedDevice.noop('laser')] });
-      await lab.session.createSequence('\\a', simulatedScan(200));
+      await lab.session.createSequence('\\a', countingScan(200));
       const served = await startTestServer(lab, { logger: false });
       servers.push(served);
       const latencies: number[] = [];

@@ -3,7 +3,7 @@ export * from './lab-server.js';
 export * from './server-context.js';
 export * from './auth/scopes.js';
 export * from './auth/api-tokens.js';
-export * from './lab/lab-lock.js';
+export * from './lab/lab-ownership.js';
 export * from './lab/server-file.js';
 export * from './http/server-errors.js';
 export * from './api/queue-api.js';

@@ -22,7 +22,7 @@ import { ClientSessions } from './events/client-sessions.js';
 import { EventHub } from './events/event-hub.js';
 import { handleRequestError } from './http/error-handler.js';
 import { AuditLog } from './lab/audit-log.js';
-import { type LabLock, type LabLockLease, UncontendedLabLock } from './lab/lab-lock.js';
+import { LabOwnership } from './lab/lab-ownership.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import { RemoteProcedures } from './procedures/remote-procedures.js';
 import { QueueRunner } from './queue/queue-runner.js';
@@ -44,9 +44,12 @@ export interface LabServerOptions {
   readonly pipeline?: ShotPipelineOptions;
   /** Recorded on the sequences the server runs (see `ExperimentManager`). */
   readonly managerId?: string;
-  /** The lab lock (default: none, for a storage no one else uses). */
-  readonly labLock?: LabLock;
-  /** How often to try again to take a lab lock someone else holds. Default 2 s. */
+  /**
+   * What the server is, shown to whoever finds the lab in use (a refused `shotline run`, a second
+   * server) with its host and pid. Default `shotline serve`.
+   */
+  readonly label?: string;
+  /** How often to try again to take the lab while runs of other processes hold it. Default 2 s. */
   readonly labLockRetryMs?: number;
   /** Fastify's logger: `false`, or pino options (JSON lines). Default: info level to stdout. */
   readonly logger?: FastifyServerOptions['logger'];
@@ -89,9 +92,6 @@ const REDACTED_PATHS = [
  * command line and browsers.
  */
 export class LabServer {
-  private lease: LabLockLease | undefined;
-  private lockHolder: string | undefined;
-  private lockTimer: NodeJS.Timeout | undefined;
   private closingState = false;
   private closed: Promise<void> | undefined;
 
@@ -99,8 +99,7 @@ export class LabServer {
     readonly app: FastifyInstance,
     readonly manager: ExperimentManager,
     private readonly context: ServerContext,
-    private readonly labLock: LabLock,
-    private readonly retryMs: number,
+    private readonly ownership: LabOwnership,
     private readonly unsubscribeEvents: () => void,
   ) {}
 
@@ -136,6 +135,7 @@ export class LabServer {
       registry: options.registry,
       ...(options.pipeline ? { pipeline: options.pipeline } : {}),
       ...(options.managerId ? { managerId: options.managerId } : {}),
+      label: options.label ?? 'shotline serve',
     });
     const session = new ExperimentSession(options.storage, options.registry);
     const tokens = new TokenVerifier(
@@ -171,7 +171,7 @@ export class LabServer {
       session,
       manager,
       log: app.log,
-      labLocked: () => server.lease !== undefined,
+      labLocked: () => ownership.held,
       onChange: (run) =>
         app.log.info({ run: run.id, sequence: run.sequence, state: run.state }, 'queued run'),
     });
@@ -190,6 +190,9 @@ export class LabServer {
         );
       }
     });
+    const ownership = new LabOwnership(manager, app.log, options.labLockRetryMs ?? 2000, () =>
+      queue.poke(),
+    );
     const context: ServerContext = {
       storage: options.storage,
       session,
@@ -203,18 +206,11 @@ export class LabServer {
       metrics,
       tokens,
       allowedOrigins: options.allowedOrigins ?? [],
-      labLockHeld: () => server.lease !== undefined,
-      labLockHolder: () => server.lockHolder,
+      labLockHeld: () => ownership.held,
+      labLockHolder: () => ownership.waitingFor,
       closing: () => server.closingState,
     };
-    server = new LabServer(
-      app,
-      manager,
-      context,
-      options.labLock ?? new UncontendedLabLock(),
-      options.labLockRetryMs ?? 2000,
-      unsubscribe,
-    );
+    server = new LabServer(app, manager, context, ownership, unsubscribe);
 
     await app.register(fastifySwagger, {
       openapi: {
@@ -262,41 +258,23 @@ export class LabServer {
   }
 
   /**
-   * Takes the lab lock (or keeps trying while someone else holds it), starts the queue and listens.
-   * Resolves with the URL (`http://127.0.0.1:8765`).
+   * Takes the lab (`manager.lockLab()`; or keeps trying while runs of other processes hold some of
+   * its devices), starts the queue and listens. Resolves with the URL (`http://127.0.0.1:8765`).
+   * Fails with `LabLockedError`, naming it, when another server owns the lab.
    */
   async listen(listen: { host?: string; port?: number } = {}): Promise<string> {
-    await this.takeLabLock();
-    await this.context.queue.start();
-    const address = await this.app.listen({
-      host: listen.host ?? '127.0.0.1',
-      port: listen.port ?? 0,
-    });
-    return address.replace('[::1]', 'localhost');
-  }
-
-  private async takeLabLock(): Promise<void> {
-    const attempt = await this.labLock.tryAcquire(`shotline serve (${this.manager.owner})`);
-    if (attempt.ok) {
-      this.lease = attempt.lease;
-      this.lockHolder = undefined;
-      this.context.queue.poke();
-      this.app.log.info('lab lock taken');
-      return;
+    await this.ownership.take();
+    try {
+      await this.context.queue.start();
+      const address = await this.app.listen({
+        host: listen.host ?? '127.0.0.1',
+        port: listen.port ?? 0,
+      });
+      return address.replace('[::1]', 'localhost');
+    } catch (error) {
+      await this.ownership.release();
+      throw error;
     }
-    if (this.lockHolder !== attempt.holder) {
-      this.app.log.warn(
-        { holder: attempt.holder },
-        'the lab is locked by someone else; waiting for it',
-      );
-    }
-    this.lockHolder = attempt.holder;
-    this.lockTimer = setTimeout(() => {
-      void this.takeLabLock().catch((error: unknown) =>
-        this.app.log.error({ err: error }, 'could not take the lab lock'),
-      );
-    }, this.retryMs);
-    this.lockTimer.unref();
   }
 
   /**
@@ -312,7 +290,6 @@ export class LabServer {
 
   private async shutdown(running: 'interrupt' | 'finish'): Promise<void> {
     this.closingState = true;
-    clearTimeout(this.lockTimer);
     const interrupt = running === 'interrupt';
     if (interrupt) this.context.procedures.interruptAll();
     // The queue may be waiting for a remote procedure to be left: stop it, leave those, then wait.
@@ -324,7 +301,6 @@ export class LabServer {
     await this.app.close();
     await this.manager.close();
     this.unsubscribeEvents();
-    await this.lease?.release();
-    this.lease = undefined;
+    await this.ownership.release();
   }
 }

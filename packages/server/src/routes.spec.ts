@@ -3,7 +3,7 @@ import { ExperimentManager, type NDArray } from '@shotline/core';
 import {
   createSimulatedLab,
   simulatedDevice,
-  simulatedScan,
+  countingScan,
   type SimulatedLab,
 } from '@shotline/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -118,7 +118,7 @@ describe('the queue', () => {
         devices: [simulatedDevice.slow('slow', { shotMs: 5 })],
       });
       for (const name of ['a', 'b', 'c', 'd'])
-        await lab.session.createSequence(`\\${name}`, simulatedScan(3));
+        await lab.session.createSequence(`\\${name}`, countingScan(3));
       const { server, call, url, token } = await serve(lab);
       // a script's procedure holds the lab: the queue waits
       const script = await ExperimentManager.connect(url, { token });
@@ -165,7 +165,7 @@ describe('the queue', () => {
     const lab = await createSimulatedLab({
       devices: [simulatedDevice.slow('slow', { shotMs: 20 })],
     });
-    await lab.session.createSequence('\\long', simulatedScan(500));
+    await lab.session.createSequence('\\long', countingScan(500));
     const { call } = await serve(lab);
     const { body } = await call('POST', '/api/queue', { sequence: '\\long' });
     const id = (body as { id: string }).id;
@@ -187,7 +187,7 @@ describe('the queue', () => {
           simulatedDevice.failing('bad', { phase: 'runShot', atShot: 1, error: 'invalid-value' }),
         ],
       });
-      await lab.session.createSequence('\\a', simulatedScan(3));
+      await lab.session.createSequence('\\a', countingScan(3));
       const { call } = await serve(lab);
       const first = (await call('POST', '/api/queue', { sequence: '\\a' })).body as { id: string };
       await until(
@@ -216,7 +216,7 @@ describe('the queue', () => {
         devices: [simulatedDevice.slow('slow', { shotMs: 5 })],
       });
       for (const name of ['a', 'b'])
-        await lab.session.createSequence(`\\${name}`, simulatedScan(3));
+        await lab.session.createSequence(`\\${name}`, countingScan(3));
       const first = await serve(lab);
       const script = await ExperimentManager.connect(first.url, { token: first.token });
       const holding = await script.createProcedure('holding').activate();
@@ -272,7 +272,7 @@ describe('graceful shutdown', () => {
         const lab = await createSimulatedLab({
           devices: [simulatedDevice.slow('slow', { shotMs: 20 })],
         });
-        await lab.session.createSequence('\\a', simulatedScan(running === 'finish' ? 20 : 500));
+        await lab.session.createSequence('\\a', countingScan(running === 'finish' ? 20 : 500));
         const { server, call } = await serve(lab);
         const { body } = await call('POST', '/api/queue', { sequence: '\\a' });
         const id = (body as { id: string }).id;
@@ -302,7 +302,7 @@ describe('shots, sequences and settings', () => {
     { timeout: TIMEOUT },
     async () => {
       const lab = await createSimulatedLab({ devices: [simulatedDevice.producer('camera')] });
-      await lab.session.createSequence('\\a', simulatedScan(2));
+      await lab.session.createSequence('\\a', countingScan(2));
       const { call, server, token } = await serve(lab);
       await call('POST', '/api/queue', { sequence: '\\a' });
       await until(async () => (await lab.session.state('\\a')) === 'finished');
@@ -348,7 +348,7 @@ describe('shots, sequences and settings', () => {
     async () => {
       const lab = await createSimulatedLab();
       const { call } = await serve(lab);
-      const draft = simulatedScan(4);
+      const draft = countingScan(4);
       const definition = {
         iteration: draft.iteration.toJSON(),
         timeLanes: draft.timeLanes.toJSON(),
@@ -365,7 +365,7 @@ describe('shots, sequences and settings', () => {
       };
       expect(shown).toMatchObject({ state: 'draft', expectedShots: 4 });
       const edited = await call('PUT', `/api/sequence?path=${q('\\lab\\scan')}`, {
-        iteration: simulatedScan(6).iteration.toJSON(),
+        iteration: countingScan(6).iteration.toJSON(),
         timeLanes: definition.timeLanes,
       });
       expect(edited.body).toMatchObject({ expectedShots: 6 });
@@ -427,7 +427,7 @@ describe('shots, sequences and settings', () => {
     const lab = await createSimulatedLab({
       devices: [simulatedDevice.slow('slow', { shotMs: 2 })],
     });
-    await lab.session.createSequence('\\a', simulatedScan(5));
+    await lab.session.createSequence('\\a', countingScan(5));
     const { call, server, token } = await serve(lab);
     await call('POST', '/api/queue', { sequence: '\\a' });
     await until(async () => (await lab.session.state('\\a')) === 'finished');

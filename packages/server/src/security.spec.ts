@@ -1,19 +1,24 @@
 // Security of the server, point by point, with real HTTP requests and a real WebSocket client.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import {
   AuthenticationError,
   BEARER_PROTOCOL_PREFIX,
   EVENT_STREAM_PROTOCOL,
   ExperimentManager,
+  ResourceBusyError,
 } from '@shotline/core';
-import { createSimulatedLab, simulatedDevice, simulatedScan } from '@shotline/testing';
+import { openSqliteStorage } from '@shotline/storage-sqlite';
+import { createSimulatedLab, simulatedDevice, countingScan } from '@shotline/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createApiToken } from './auth/api-tokens.js';
-import type { LabLock } from './lab/lab-lock.js';
+import { LabLockedError } from './http/server-errors.js';
+import { LabServer } from './lab-server.js';
 import { startTestServer, type TestServer } from './test-server.test-helper.js';
 
 const TIMEOUT = 60_000;
@@ -24,7 +29,7 @@ afterEach(async () => {
 
 async function labAndServer(options: Parameters<typeof startTestServer>[1] = {}) {
   const lab = await createSimulatedLab({ devices: [simulatedDevice.noop('laser')] });
-  await lab.session.createSequence('\\a', simulatedScan(3));
+  await lab.session.createSequence('\\a', countingScan(3));
   const served = await startTestServer(lab, options);
   servers.push(served);
   return { lab, served };
@@ -239,13 +244,9 @@ describe('request bodies', () => {
     'refuses bad sequence paths naming the path, and a second submission of a queued sequence',
     { timeout: TIMEOUT },
     async () => {
-      const { lab, served } = await labAndServer({
-        labLock: {
-          tryAcquire: async () => ({ ok: true, lease: { release: async () => undefined } }),
-        },
-      });
+      const { lab, served } = await labAndServer();
       // keep the queue busy: a procedure holds the lab, so the run stays queued
-      const holder = await lab.session.createSequence('\\b', simulatedScan(1));
+      const holder = await lab.session.createSequence('\\b', countingScan(1));
       void holder;
       const manager = await ExperimentManager.connect(served.url, { token: served.token });
       const procedure = await manager.createProcedure('holding the lab').activate();
@@ -277,33 +278,141 @@ describe('request bodies', () => {
     },
   );
 
+});
+
+/**
+ * Another process on the same SQLite lab (test-fixtures/lab-process.mjs): `run` runs the sequence
+ * \\b as `shotline run` does, `serve` starts a lab server.
+ */
+const LAB_PROCESS = join(import.meta.dirname, '..', 'test-fixtures', 'lab-process.mjs');
+
+describe('the lab lock (real SQLite file locks, a real second process)', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function sqliteLab() {
+    const dir = mkdtempSync(join(tmpdir(), 'shotline-lab-lock-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'shotline.sqlite');
+    const storage = await openSqliteStorage(file);
+    cleanups.push(() => storage.close());
+    const lab = await createSimulatedLab({
+      storage,
+      devices: [simulatedDevice.slow('slow', { shotMs: 20 })],
+      record: false,
+    });
+    await lab.session.createSequence('\\a', countingScan(3));
+    await lab.session.createSequence('\\b', countingScan(100_000));
+    return { file, lab };
+  }
+
+  /** Starts the other process; resolves with it once it printed its first line. */
+  async function otherProcess(file: string, mode: 'run' | 'serve') {
+    const child = spawn(process.execPath, [LAB_PROCESS, file, mode], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = once(child, 'exit');
+    cleanups.push(async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    });
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const [line] = (await Promise.race([
+      once(createInterface({ input: child.stdout! }), 'line'),
+      exited.then(() => {
+        throw new Error(`the other process exited: ${stderr}`);
+      }),
+    ])) as [string];
+    return { child, exited, line };
+  }
+
+  async function until(check: () => Promise<boolean>): Promise<void> {
+    while (!(await check())) await new Promise((r) => setTimeout(r, 50));
+  }
+
   it(
-    'refuses submissions while someone else holds the lab lock',
+    'a server waits while a run of another process holds the devices, refusing submissions with the run named, then takes the lab',
     { timeout: TIMEOUT },
     async () => {
-      const locked: LabLock = {
-        tryAcquire: async () => ({ ok: false, holder: 'shotline run on lab-pc-2 (pid 4242)' }),
-      };
-      const { lab, served } = await labAndServer({ labLock: locked, labLockRetryMs: 60_000 });
-      const response = await request(served, 'POST', '/api/queue', {
+      const { file, lab } = await sqliteLab();
+      const run = await otherProcess(file, 'run');
+      expect(run.line).toBe('running');
+      const served = await startTestServer(lab, { labLockRetryMs: 100 });
+      cleanups.push(() => served.close());
+      const health = async () =>
+        ((await (await request(served, 'GET', '/health', { token: null })).json()) as {
+          labLock: string;
+        }).labLock;
+      expect(await health()).toBe('waiting');
+      const refused = await request(served, 'POST', '/api/queue', {
         body: JSON.stringify({ sequence: '\\a' }),
       });
-      expect(response.status).toBe(409);
-      expect(await errorOf(response)).toMatchObject({ code: 'LAB_LOCKED' });
-      expect(
-        (
-          await errorOf(
-            await request(served, 'POST', '/api/queue', {
-              body: JSON.stringify({ sequence: '\\a' }),
-            }),
-          )
-        ).message,
-      ).toMatch(/lab-pc-2 \(pid 4242\)/);
+      expect(refused.status).toBe(409);
+      const error = await errorOf(refused);
+      expect(error.code).toBe('LAB_LOCKED');
+      expect(error.message).toMatch(
+        new RegExp(
+          `the lab is locked by sequence \\\\b, run by shotline run \\\\b \\(host .+, pid ${run.child.pid}\\)`,
+        ),
+      );
       expect(await lab.storage.listQueuedRuns()).toEqual([]);
-      expect(await (await request(served, 'GET', '/health', { token: null })).json()).toEqual({
-        status: 'ok',
-        labLock: 'waiting',
+
+      // kill -9: the operating system releases the run's locks, and the server takes the lab
+      run.child.kill('SIGKILL');
+      await run.exited;
+      await until(async () => (await health()) === 'held');
+      const queued = await request(served, 'POST', '/api/queue', {
+        body: JSON.stringify({ sequence: '\\a' }),
       });
+      expect(queued.status).toBe(201);
+      // the server's own queued run goes ahead under its lab lock
+      await until(async () => (await lab.session.state('\\a')) === 'finished');
+      expect(await lab.session.shotIndices('\\a')).toEqual([0, 1, 2]);
+    },
+  );
+
+  it(
+    'a second server is refused naming the first; a run of another program is refused naming the server',
+    { timeout: TIMEOUT },
+    async () => {
+      const { file, lab } = await sqliteLab();
+      const other = await otherProcess(file, 'serve');
+      expect(other.line).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const second = await LabServer.create({
+        storage: lab.storage,
+        registry: lab.registry,
+        logger: false,
+      });
+      const refused = await second.listen({ host: '127.0.0.1', port: 0 }).catch((e: unknown) => e);
+      await second.close();
+      expect(refused).toBeInstanceOf(LabLockedError);
+      expect((refused as Error).message).toMatch(
+        new RegExp(
+          `^another server owns this lab: shotline serve \\(other process\\) \\(host .+, pid ${other.child.pid}\\) since `,
+        ),
+      );
+
+      // as `shotline run \\a` would: refused before anything is written, the server named
+      const manager = await ExperimentManager.create({
+        storage: lab.storage,
+        registry: lab.registry,
+        label: 'shotline run \\a',
+      });
+      const error = await manager
+        .createProcedure('cli')
+        .run((p) => p.runSequence('\\a'))
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ResourceBusyError);
+      expect((error as Error).message).toMatch(
+        new RegExp(
+          `^the lab is in use by shotline serve \\(other process\\) \\(host .+, pid ${other.child.pid}\\) since `,
+        ),
+      );
+      expect(await lab.session.state('\\a')).toBe('draft');
+      await manager.close();
     },
   );
 });

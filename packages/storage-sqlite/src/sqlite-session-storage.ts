@@ -4,7 +4,6 @@ import {
   ContractViolationError,
   EncodedSessionStorage,
   type SessionStorage,
-  type StorageStatePolicy,
   storageStatePolicy,
 } from '@shotline/core';
 import type { CheckpointStats } from './internal/checkpoint-signals.js';
@@ -14,10 +13,17 @@ import {
   type SqliteDurability,
   openConnection,
 } from './internal/connection.js';
-import { type SchemaMigrationReport, migrateSchema } from './internal/migrate-schema.js';
+import { DiskReserve } from './internal/disk-reserve.js';
+import {
+  type SchemaMigrationReport,
+  migrateSchema,
+  removeAbandonedBackups,
+} from './internal/migrate-schema.js';
+import { OsResourceLocks } from './internal/os-resource-locks.js';
 import { SCHEMA_VERSION } from './internal/schema.js';
 import { SessionDatabase } from './internal/session-database.js';
-import { SqliteBackend } from './internal/sqlite-backend.js';
+import { SqliteBackend, type SqliteBackendParts } from './internal/sqlite-backend.js';
+import { sqliteStorageError } from './internal/sqlite-errors.js';
 import { WriterClient } from './internal/writer-client.js';
 
 export type { SqliteDurability, SchemaMigrationReport, CheckpointStats };
@@ -54,10 +60,16 @@ export interface SqliteStorageOptions {
   /** How long a write waits for another connection's lock before failing (ms). Default 10 000. */
   busyTimeoutMs?: number;
   /**
-   * Migrate a database with an older schema, after copying it to `<file>.bak-v<N>`. Default true;
-   * when false an older database is refused with a StorageSchemaError.
+   * Migrate a database with an older schema, after copying it to `<file>.bak-v<N>` (written under
+   * a temporary name and renamed when complete). Default true; when false an older database is
+   * refused with a StorageSchemaError.
    */
   migrate?: boolean;
+  /**
+   * Mark CRASHED, on opening, the sequences left PREPARING or RUNNING by a process that is gone
+   * (killed, crashed): see `SessionStorage.recoverStaleRuns`. Default true.
+   */
+  recoverStaleRuns?: boolean;
 }
 
 /** The usual file of a lab's SQLite storage: `shotline.sqlite` next to the lab configuration file. */
@@ -91,8 +103,14 @@ export async function openSqliteStorage(
   }
   const path = file === ':memory:' ? file : resolve(file);
   const useWorker = (options.writer ?? 'worker') === 'worker' && path !== ':memory:';
-  const connection = openConnection(path, settings);
+  let connection: Database.Database;
   try {
+    connection = openConnection(path, settings);
+  } catch (e) {
+    throw sqliteStorageError(e, path);
+  }
+  try {
+    if (path !== ':memory:') removeAbandonedBackups(path);
     const migration = migrateSchema(connection, path, options.migrate ?? true);
     const policy = storageStatePolicy();
     let writer: WriterClient | undefined;
@@ -106,17 +124,25 @@ export async function openSqliteStorage(
         checkpoints: { ...DEFAULT_CHECKPOINT_POLICY, walLimitBytes: walLimitMiB * 2 ** 20 },
       });
     }
-    return new SqliteSessionStorage(
-      path,
-      connection,
-      policy,
-      writer,
+    const reserve = path === ':memory:' ? undefined : new DiskReserve(path);
+    reserve?.ensure();
+    const storage = new SqliteSessionStorage(
+      {
+        file: path,
+        connection,
+        database: new SessionDatabase(connection, policy),
+        writer,
+        locks: path === ':memory:' ? undefined : new OsResourceLocks(path),
+        reserve,
+      },
       migration,
       settings.durability,
     );
+    if (options.recoverStaleRuns ?? true) await storage.recoverAtOpen();
+    return storage;
   } catch (e) {
     connection.close();
-    throw e;
+    throw sqliteStorageError(e, path);
   }
 }
 
@@ -137,16 +163,12 @@ export class SqliteSessionStorage extends EncodedSessionStorage implements Sessi
 
   /** Use {@link openSqliteStorage}. */
   constructor(
-    file: string,
-    connection: Database.Database,
-    policy: StorageStatePolicy,
-    writer: WriterClient | undefined,
+    parts: SqliteBackendParts,
     migration: SchemaMigrationReport,
     durability: SqliteDurability,
   ) {
-    const backend = new SqliteBackend(connection, new SessionDatabase(connection, policy), writer);
-    super('sqlite', file, backend, `SQLite storage "${file}"`);
-    this.#writer = writer;
+    super('sqlite', parts.file, new SqliteBackend(parts), `SQLite storage "${parts.file}"`);
+    this.#writer = parts.writer;
     this.migration = migration;
     this.durability = durability;
   }

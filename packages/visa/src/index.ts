@@ -11,6 +11,7 @@ export * from './library/visa-resource-manager.js';
 export * from './simulator/dialogue-file.js';
 export * from './simulator/simulated-instrument.js';
 export * from './simulator/scpi-simulator.js';
+export * from './simulator/simulator-fault.js';
 export * from './scpi/scpi-errors.js';
 export * from './scpi/scpi-instrument.js';
 export * from './sdg6000x/index.js';

@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { MessageBasedResource, ResourceOptions } from './message-based-resource.js';
-import { openResource } from './open-resource.js';
-import { ScpiSimulator } from './simulator/scpi-simulator.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { MessageBasedResource } from './message-based-resource.js';
+import type { ScpiSimulator } from './simulator/scpi-simulator.js';
+import { testBackends, useTestSimulator } from './testing/backends.test-helper.js';
 import { compileFakeVisa } from './testing/fake-visa-library.test-helper.js';
-import { testInstrument } from './testing/test-instrument.test-helper.js';
 import { VisaStatus } from './visa-constants.js';
 import {
   VisaConnectionLostError,
+  VisaReplyTooLargeError,
   VisaResourceClosedError,
   VisaTimeoutError,
   type VisaIOError,
@@ -15,57 +15,16 @@ import {
 
 const fakeVisa = await compileFakeVisa();
 
-interface Backend {
-  readonly label: string;
-  readonly kind: 'tcpip' | 'library';
-  /** False when the transport has no END indicator (raw sockets): only the termination ends a read. */
-  readonly signalsEnd: boolean;
-  open(simulator: ScpiSimulator, options?: ResourceOptions): Promise<MessageBasedResource>;
-}
+const backends = testBackends(fakeVisa);
 
-const backends: Backend[] = [
-  {
-    label: 'pure TCPIP SOCKET',
-    kind: 'tcpip',
-    signalsEnd: false,
-    open: (sim, options) => openResource(sim.socketResource, { backend: 'tcpip', ...options }),
-  },
-  {
-    label: 'pure VXI-11 INSTR',
-    kind: 'tcpip',
-    signalsEnd: true,
-    open: (sim, options) => openResource(sim.vxi11Resource, { backend: 'tcpip', ...options }),
-  },
-];
-if (fakeVisa) {
-  backends.push({
-    label: 'VISA library (compiled fakevisa) over SOCKET',
-    kind: 'library',
-    signalsEnd: false,
-    open: (sim, options) =>
-      openResource(sim.socketResource, {
-        backend: 'library',
-        libraryPath: fakeVisa.path,
-        ...options,
-      }),
-  });
-}
-
-let simulator: ScpiSimulator;
-
-beforeAll(async () => {
-  simulator = await ScpiSimulator.start({ instrument: testInstrument() });
-});
-
-afterAll(async () => {
-  await simulator.close();
-  await fakeVisa?.remove();
-});
+const testSimulator = useTestSimulator(fakeVisa);
 
 describe.each(backends)('a message-based resource through the $label backend', (backend) => {
   let resource: MessageBasedResource;
+  let simulator: ScpiSimulator;
 
   beforeEach(async () => {
+    simulator = testSimulator();
     simulator.unmute();
     simulator.instrument.reset();
     resource = await backend.open(simulator, { timeout: 400 });
@@ -116,6 +75,32 @@ describe.each(backends)('a message-based resource through the $label backend', (
     await resource.query('*OPC?');
     const received = simulator.instrument.received.find((m) => m.startsWith('DATA '));
     expect(received).toBe(`DATA #43000${data.toString('latin1')}`);
+  });
+
+  it('reads a 5 MB binary block and a 5 MB text reply whole', async () => {
+    const data = Buffer.alloc(5_000_000);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 31) % 256; // holds 0x0A bytes
+    simulator.instrument.addDialogue('BIG:BLOCK?', Buffer.concat([Buffer.from('#75000000'), data]));
+    simulator.instrument.addDialogue('BIG:TEXT?', 'y'.repeat(5_000_000));
+    await resource.setTimeout(30_000);
+    expect((await resource.queryBinaryBlock('BIG:BLOCK?')).equals(data)).toBe(true);
+    expect(await resource.query('BIG:TEXT?')).toBe('y'.repeat(5_000_000));
+    expect(await resource.query('*IDN?')).toBe('SHOTLINE,TEST-METER,0001,1.0');
+  }, 120_000);
+
+  it('refuses a binary block announcing more than maxReplyBytes, then answers right', async () => {
+    const small = await backend.open(simulator, { timeout: 2000, maxReplyBytes: 1000 });
+    try {
+      simulator.instrument.addDialogue('HUGE?', `#42000${'z'.repeat(2000)}`);
+      const error = await small.queryBinaryBlock('HUGE?').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(VisaReplyTooLargeError);
+      expect((error as Error).message).toMatch(
+        /query "HUGE\?" .*a binary block announcing 2000 bytes exceeds maxReplyBytes \(1000\)/,
+      );
+      expect(await small.query('*IDN?')).toBe('SHOTLINE,TEST-METER,0001,1.0');
+    } finally {
+      await small.close();
+    }
   });
 
   it('reads exactly the requested number of bytes', async () => {

@@ -26,6 +26,12 @@ export interface ResourceOptions {
   chunkSize?: number;
   /** Time allowed to connect or acquire the resource, in milliseconds. Default 5000. */
   openTimeout?: number;
+  /**
+   * Largest reply (or binary block) accepted, in bytes. A longer one fails with a
+   * `VisaReplyTooLargeError` instead of filling the memory; the rest of it is discarded by a device
+   * clear before the next operation. Default 64 MiB.
+   */
+  maxReplyBytes?: number;
 }
 
 /** Options of one query. */
@@ -88,7 +94,12 @@ export interface MessageBasedResource extends AsyncDisposable {
   queryBinaryBlock(message: string, options?: QueryOptions): Promise<Buffer>;
   /** Writes a message and decodes the binary block reply as numbers. */
   queryBinaryValues(message: string, options: BinaryValuesOptions): Promise<number[]>;
-  /** Device clear: flushes the instrument's and the session's buffers (`viClear`). */
+  /**
+   * Device clear: flushes the instrument's and the session's buffers (`viClear`; VXI-11
+   * `device_clear`; on a raw socket, a new connection). Afterwards no reply to an earlier request
+   * can be read. The session does it by itself before the next operation after a timeout, a lost
+   * connection or a refused reply, so a late reply is never taken for the answer to a later request.
+   */
   clear(): Promise<void>;
   /** Serial poll: the IEEE 488.2 status byte (`viReadSTB`). */
   readStatusByte(): Promise<number>;

@@ -16,6 +16,8 @@ export interface VisaIOErrorDetails {
   resource?: string;
   /** Bytes received before a timeout or a lost connection. */
   partialData?: Uint8Array;
+  /** How long the operation waited before it failed, in milliseconds. */
+  waitedMs?: number;
   cause?: unknown;
   location?: ErrorLocation;
 }
@@ -38,6 +40,8 @@ export class VisaIOError extends RecoverableError {
   readonly operation: string;
   /** Bytes received before the failure, if any. */
   readonly partialData: Uint8Array | undefined;
+  /** How long the operation waited before it failed, in milliseconds, when known. */
+  readonly waitedMs: number | undefined;
 
   constructor(status: number, details: VisaIOErrorDetails) {
     const statusName = visaStatusName(status) ?? formatVisaStatus(status);
@@ -46,19 +50,42 @@ export class VisaIOError extends RecoverableError {
     const shown = description.startsWith(`${statusName}:`)
       ? description.slice(statusName.length + 1).trim()
       : description;
-    super(`${details.operation} failed: ${statusName} (${formatVisaStatus(status)}) ${shown}`, {
-      cause: details.cause,
-      location: {
-        ...details.location,
-        ...(details.resource === undefined ? {} : { resource: details.resource }),
+    const waited =
+      details.waitedMs === undefined ? '' : ` (waited ${Math.round(details.waitedMs)} ms)`;
+    const partial =
+      details.partialData && details.partialData.length > 0
+        ? `; ${details.partialData.length} bytes of a reply arrived: ${showBytes(details.partialData)}`
+        : '';
+    super(
+      `${details.operation} failed${waited}: ${statusName} (${formatVisaStatus(status)}) ${shown}${partial}`,
+      {
+        cause: details.cause,
+        location: {
+          ...details.location,
+          ...(details.resource === undefined ? {} : { resource: details.resource }),
+        },
       },
-    });
+    );
     this.status = status | 0;
     this.statusName = statusName;
     this.description = description;
     this.operation = details.operation;
     this.partialData = details.partialData;
+    this.waitedMs = details.waitedMs;
   }
+}
+
+/** The first bytes of a partial reply, printable ASCII as is and the rest escaped. */
+function showBytes(data: Uint8Array, limit = 40): string {
+  let text = '';
+  for (const byte of data.subarray(0, limit)) {
+    if (byte === 0x0a) text += '\\n';
+    else if (byte === 0x0d) text += '\\r';
+    else if (byte >= 0x20 && byte < 0x7f && byte !== 0x22 && byte !== 0x5c)
+      text += String.fromCharCode(byte);
+    else text += `\\x${byte.toString(16).padStart(2, '0')}`;
+  }
+  return `"${text}${data.length > limit ? '…' : ''}"`;
 }
 
 /** The instrument did not answer within the session timeout (`VI_ERROR_TMO`). */
@@ -131,4 +158,13 @@ export class VisaResourceClosedError extends RecoverableError {
 /** The chosen backend cannot open this kind of resource (e.g. GPIB without a VISA library). */
 export class VisaBackendUnsupportedError extends RecoverableError {
   static override readonly code: string = 'VISA_BACKEND_UNSUPPORTED';
+}
+
+/**
+ * A reply exceeded the session's `maxReplyBytes` (or announced a binary block larger than that): it
+ * is refused rather than buffered without limit. The rest of the reply is discarded with a device
+ * clear before the next operation.
+ */
+export class VisaReplyTooLargeError extends VisaIOError {
+  static override readonly code: string = 'VISA_REPLY_TOO_LARGE';
 }

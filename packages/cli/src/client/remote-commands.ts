@@ -52,6 +52,14 @@ function report(detail: SequenceDetail): SequenceReport {
     startTime: detail.startTime ? new Date(detail.startTime) : null,
     stopTime: detail.stopTime ? new Date(detail.stopTime) : null,
     owner: detail.owner,
+    run: detail.run
+      ? {
+          state: detail.run.state,
+          owner: detail.run.owner,
+          since: detail.run.since ? new Date(detail.run.since) : null,
+          lastSeen: detail.run.lastSeen ? new Date(detail.run.lastSeen) : null,
+        }
+      : null,
     devices: detail.devices,
     error: detail.error as ErrorSummary | null,
   };

@@ -1,4 +1,4 @@
-import type { CommandContext } from '../command-context.js';
+import { reportRecoveredRuns, type CommandContext } from '../command-context.js';
 import { parseSequencePathArgument } from '../input/sequence-path-arg.js';
 import { Lab, locateLab } from '../lab/lab.js';
 import type { SequencePath } from '@shotline/core';
@@ -17,6 +17,7 @@ async function runLocallyOrThroughServer(
   const lab = await Lab.open(locateLab(context.labOption), { writer: 'worker' });
   let ran;
   try {
+    reportRecoveredRuns(context, lab);
     ran = await runSequence(lab, path, context.output, options.reset ? { reset: true } : {});
   } finally {
     await lab.close();

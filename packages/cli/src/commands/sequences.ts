@@ -2,7 +2,10 @@ import {
   IterationConfiguration,
   SequencePath,
   TimeLanes,
+  activeRunOf,
+  type ActiveRun,
   type ErrorSummary,
+  type RunOwner,
   type SequenceRecord,
 } from '@shotline/core';
 import { CliUsageError } from '../cli-errors.js';
@@ -18,6 +21,7 @@ import { SourceDocument } from '../input/source-document.js';
 import { parseSequencePathArgument } from '../input/sequence-path-arg.js';
 import type { Lab } from '../lab/lab.js';
 import { oneLine, textTable } from '../output/output.js';
+import { describeActiveRun, howToStop } from '../run/active-run.js';
 import {
   formatSequenceFile,
   parseSequenceFile,
@@ -147,13 +151,16 @@ export interface SequenceReport {
   readonly createdAt: Date;
   readonly startTime: Date | null;
   readonly stopTime: Date | null;
-  readonly owner: string | null;
+  readonly owner: RunOwner | null;
+  /** Who runs it and since when, while PREPARING or RUNNING. */
+  readonly run: ActiveRun | null;
   readonly devices: readonly { name: string; type: string }[] | null;
   readonly error: ErrorSummary | null;
 }
 
-function report(record: SequenceRecord): SequenceReport {
+function report(record: SequenceRecord, run: ActiveRun | undefined): SequenceReport {
   return {
+    run: run ?? null,
     path: record.path.toString(),
     state: record.state,
     completedShots: record.completedShots,
@@ -188,6 +195,18 @@ export function sequenceReportLines(r: SequenceReport): string[] {
       : `${r.completedShots}/${r.expectedShots ?? '?'} shots`;
   const lines = [r.path, `  state:    ${r.state.toUpperCase()}`, `  progress: ${progress}`];
   lines.push(`  created:  ${r.createdAt.toISOString()}`);
+  if (r.run) {
+    const who = r.run.owner
+      ? `${r.run.owner.label || r.run.owner.id} on host ${r.run.owner.host}, pid ${r.run.owner.pid}`
+      : 'an unknown process';
+    const since = r.run.since ? ` since ${r.run.since.toISOString()}` : '';
+    const seen = r.run.lastSeen ? ` (last seen ${r.run.lastSeen.toISOString()})` : '';
+    lines.push(`  run by:   ${who}${since}${seen}`);
+  } else if (r.owner) {
+    lines.push(
+      `  ran by:   ${r.owner.label || r.owner.id} on host ${r.owner.host}, pid ${r.owner.pid}`,
+    );
+  }
   if (r.startTime) {
     const end = r.stopTime ?? new Date();
     const seconds = (end.getTime() - r.startTime.getTime()) / 1000;
@@ -225,9 +244,22 @@ export async function seqShowCommand(
       context.output.result(sequenceToFileValue(definition), () => formatSequenceFile(definition));
       return;
     }
-    const r = report(record);
+    const r = report(record, await activeRunOf(lab.storage, path));
     context.output.result(r, () => sequenceReportLines(r));
   });
+}
+
+/**
+ * Refuses to reset or delete a sequence that a live run is running, saying who runs it and how to
+ * stop it. (A run whose process is gone was already marked CRASHED when the lab was opened.)
+ */
+async function refuseActive(lab: Lab, path: SequencePath, what: string): Promise<void> {
+  const active = await activeRunOf(lab.storage, path);
+  if (!active) return;
+  throw new CliUsageError(
+    `cannot ${what} sequence ${path.toString()}: it is ${describeActiveRun(active)}; ${howToStop(active)} first`,
+    { location: { sequence: path.toString() } },
+  );
 }
 
 /** `shotline seq reset <path>`: FINISHED, INTERRUPTED or CRASHED back to DRAFT (erases shots). */
@@ -236,6 +268,7 @@ export async function seqResetCommand(context: CommandContext, pathText: string)
   const server = await labServerFor(context);
   if (server) return remoteSeqChange(context, server, { kind: 'reset', path });
   await withLab(context, async (lab) => {
+    await refuseActive(lab, path, 'reset');
     const before = (await lab.storage.getStats(path)).unwrap();
     await lab.session.resetToDraft(path);
     context.output.result(
@@ -281,6 +314,7 @@ export async function seqDeleteCommand(
   }
   await withLab(context, async (lab) => {
     const isSequence = (await lab.storage.isSequence(path)).unwrap();
+    if (isSequence) await refuseActive(lab, path, 'delete');
     (
       await lab.storage.deletePath(path, {
         deleteSequences: isSequence || options.recursive === true,

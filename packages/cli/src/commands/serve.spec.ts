@@ -1,6 +1,6 @@
 // `shotline serve` and the command line as its client, with the real binary and real sockets.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SHOTLINE_BIN, tempDir, tempLab, type TempDir, type TempLab } from '../cli.test-helper.js';
@@ -117,6 +117,24 @@ describe('shotline serve and the command line as its client', () => {
       const second = await lab.run(['serve', '--listen', '127.0.0.1:0'], { env });
       expect(second.code).toBe(1);
       expect(second.stderr).toMatch(/a server already runs for this lab/);
+
+      // Without its server file (as for a server on another PC of a shared database), the
+      // storage's lab lock still refuses a second server, and a run on the lab, naming the server.
+      const serverFile = join(lab.lab, '.shotline', 'server.json');
+      renameSync(serverFile, `${serverFile}.away`);
+      try {
+        const server = `shotline serve 127\\.0\\.0\\.1 \\(host .+, pid ${served.child.pid}\\)`;
+        const third = await lab.run(['serve', '--listen', '127.0.0.1:0'], { env });
+        expect(third.code).toBe(1);
+        expect(third.stderr).toMatch(new RegExp(`another server owns this lab: ${server}`));
+        const direct = await lab.run(['run', 'scan'], { env });
+        expect(direct.code).toBe(1);
+        expect(direct.stderr).toMatch(new RegExp(`the lab is in use by ${server}`));
+        const show = await lab.run(['--json', 'seq', 'show', 'scan'], { env });
+        expect(JSON.parse(show.stdout)).toMatchObject({ state: 'draft' });
+      } finally {
+        renameSync(`${serverFile}.away`, serverFile);
+      }
 
       // structured logs, no token in them
       const secret = token.stdout.split('\n')[0]!.split('.')[1]!;

@@ -39,7 +39,9 @@ export interface RunningServer {
 }
 
 /**
- * Starts the lab's server on an open lab: takes the lab lock, writes `.shotline/server.json` (so the
+ * Starts the lab's server on an open lab: takes the storage's lab lock (a second server, here or on
+ * another PC of a shared database, is refused; command-line runs are refused while it holds it),
+ * writes `.shotline/server.json` (so the
  * command line finds it), logs JSON lines on stdout, and stops gracefully on SIGTERM or SIGINT
  * (`--on-stop interrupt|finish`), closing the storage last (flushed).
  */
@@ -56,7 +58,7 @@ export async function startServe(
     throw new CliUsageError('TLS needs both --tls-cert and --tls-key');
   }
   const listen = parseListen(options.listen ?? '127.0.0.1:8765');
-  const { LabServer, ServerFileLabLock, writeServerFile, removeServerFile, readServerFile } =
+  const { LabServer, writeServerFile, removeServerFile, readServerFile } =
     await import('@shotline/server');
   const running = await readServerFile(lab.location.dir);
   if (running && (running.host !== hostname() || processExists(running.pid))) {
@@ -74,7 +76,8 @@ export async function startServe(
     registry: lab.registry,
     pipeline: lab.config.pipeline,
     ...(lab.config.managerId ? { managerId: lab.config.managerId } : {}),
-    labLock: new ServerFileLabLock(lab.location.dir),
+    // Named with its address, so that a refused `shotline run` (or a second server) says where it is.
+    label: `shotline serve ${listen.port === 0 ? listen.host : `${listen.host}:${listen.port}`}`,
     logger: {
       level: options.logLevel ?? 'info',
       redact: ['req.headers.authorization', 'req.headers["sec-websocket-protocol"]'],

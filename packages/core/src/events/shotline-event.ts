@@ -100,6 +100,19 @@ export interface ShotStoredEvent {
   readonly expectedShots: number | null;
 }
 
+/**
+ * The run starts no further shot: a shot (or the iteration) failed to compile, a shot could not be
+ * stored, or a lock was lost. Shots compiled ahead are dropped; the running shot, if any, finishes
+ * and is stored; then the sequence ends CRASHED with `error`.
+ */
+export interface SequenceHaltingEvent {
+  readonly type: 'sequence-halting';
+  readonly sequence: string;
+  readonly reason: 'compile' | 'storage' | 'lock';
+  readonly error: ErrorSummary;
+  readonly time: Date;
+}
+
 /** A message for logs: decisions the engine took, warnings, plugin loading. */
 export interface LogEvent {
   readonly type: 'log';
@@ -119,6 +132,7 @@ export type ShotlineEvent =
   | ShotRetryEvent
   | ShotFinishedEvent
   | ShotStoredEvent
+  | SequenceHaltingEvent
   | LogEvent;
 
 /** The `type` tags of {@link ShotlineEvent}. */

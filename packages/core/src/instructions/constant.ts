@@ -1,6 +1,7 @@
 import { type InstructionDType, isInstructionDType } from './dtype.js';
 import { InstructionTypeError, InstructionValueError } from './instruction-errors.js';
 import { InstructionLayout } from './instruction-layout.js';
+import { FLOAT64_SLOTS } from './internal/leaf-slots.js';
 import { Pattern } from './pattern.js';
 import { repeat } from './repeat.js';
 import type { TimedInstruction } from './timed-instruction.js';
@@ -12,7 +13,8 @@ const FLOAT64 = InstructionLayout.scalar('float64');
 
 /**
  * One value held for `length` ticks: `repeat(Pattern.of([value]), length)`, without allocating a
- * new leaf for booleans. The dtype defaults to `bool` for a boolean and `float64` for a number.
+ * new leaf for booleans; a float64 value takes a slot in shared storage (its Pattern is a one-tick
+ * window on a shared block), so a constant costs two small nodes. The dtype defaults to `bool` for a boolean and `float64` for a number.
  * @throws InstructionValueError if the value does not fit the dtype (floats must be finite) or the
  * length is not a non-negative safe integer.
  */
@@ -34,7 +36,10 @@ export function constantInstruction(
     if (!Number.isFinite(value)) {
       throw new InstructionValueError(`value ${value} is not finite: float values must be finite`);
     }
-    return repeat(new Pattern(FLOAT64, [Float64Array.of(value)], 0, 1), length);
+    if (length === 0) return Pattern.empty(FLOAT64);
+    const at = FLOAT64_SLOTS.take(1);
+    FLOAT64_SLOTS.block[at] = value;
+    return repeat(new Pattern(FLOAT64, FLOAT64_SLOTS.columns, at, 1), length);
   }
   return repeat(Pattern.of([value] as number[] | boolean[], resolved), length);
 }

@@ -9,6 +9,7 @@ import {
 } from './dtype.js';
 import { InstructionTypeError, InstructionValueError } from './instruction-errors.js';
 import { InstructionLayout } from './instruction-layout.js';
+import { FLOAT64_SLOTS } from './internal/leaf-slots.js';
 import { TimedInstruction } from './timed-instruction.js';
 
 /** Values accepted when building a channel: JS numbers or booleans, or a typed array. */
@@ -53,13 +54,20 @@ export class Pattern extends TimedInstruction {
 
   /**
    * A single-channel pattern from JS values (copied). The dtype defaults to `bool` for booleans and
-   * `float64` for numbers.
+   * `float64` for numbers. A single float64 value (the leaf of a constant) is stored in a slot of a
+   * shared block rather than in an array of its own.
    * @throws InstructionValueError if a value does not fit the dtype (non-finite float, 2 for bool...).
    */
   static of(values: ArrayLike<number> | ArrayLike<boolean>, dtype?: InstructionDType): Pattern {
     const resolved =
       dtype ?? (values.length > 0 && typeof values[0] === 'boolean' ? 'bool' : 'float64');
     const layout = InstructionLayout.scalar(checkDType(resolved));
+    const single = values.length === 1 ? values[0] : undefined;
+    if (resolved === 'float64' && typeof single === 'number' && Number.isFinite(single)) {
+      const at = FLOAT64_SLOTS.take(1);
+      FLOAT64_SLOTS.block[at] = single;
+      return new Pattern(layout, FLOAT64_SLOTS.columns, at, 1);
+    }
     return new Pattern(layout, [toColumn(values, resolved, '')], 0, values.length);
   }
 

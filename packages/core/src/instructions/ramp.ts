@@ -1,6 +1,7 @@
 import { isFloatDType, isRepresentable } from './dtype.js';
 import { InstructionValueError } from './instruction-errors.js';
 import { InstructionLayout } from './instruction-layout.js';
+import { FLOAT64_SLOTS, MAX_SHARED_SLOTS } from './internal/leaf-slots.js';
 import { Pattern } from './pattern.js';
 import { TimedInstruction } from './timed-instruction.js';
 
@@ -48,7 +49,8 @@ export class Ramp extends TimedInstruction {
   }
 
   /**
-   * A ramp with a given layout and per-channel ends (copied and validated).
+   * A ramp with a given layout and per-channel ends (copied and validated). Ends of narrow ramps
+   * are stored in slots of shared blocks (see `bounds`), not in an array of their own.
    * @throws InstructionValueError for a non-finite end, a length < 1, or a non-float channel whose
    * ends differ.
    */
@@ -67,34 +69,20 @@ export class Ramp extends TimedInstruction {
     if (!Number.isSafeInteger(length) || length < 1) {
       throw new InstructionValueError(`a ramp needs an integer length >= 1, got ${length}`);
     }
-    const bounds = new Float64Array(2 * width);
-    for (let f = 0; f < width; f++) {
-      const field = layout.fields[f]!;
-      const location = field.name ? { channel: field.name } : {};
-      const start = starts[f]!;
-      const stop = stops[f]!;
-      if (!Number.isFinite(start) || !Number.isFinite(stop)) {
-        throw new InstructionValueError(`ramp ends must be finite, got ${start} and ${stop}`, {
-          location,
-        });
-      }
-      if (!isFloatDType(field.dtype)) {
-        if (start !== stop) {
-          throw new InstructionValueError(
-            `a ${field.dtype} channel cannot ramp (from ${start} to ${stop}): only float channels ramp`,
-            { location },
-          );
-        }
-        if (!isRepresentable(start, field.dtype)) {
-          throw new InstructionValueError(`value ${start} does not fit dtype ${field.dtype}`, {
-            location,
-          });
-        }
-      }
-      bounds[f] = start;
-      bounds[width + f] = stop;
+    for (let f = 0; f < width; f++) checkEnds(layout, f, starts[f]!, stops[f]!);
+    let bounds: Float64Array;
+    let at = 0;
+    if (2 * width <= MAX_SHARED_SLOTS) {
+      at = FLOAT64_SLOTS.take(2 * width);
+      bounds = FLOAT64_SLOTS.block;
+    } else {
+      bounds = new Float64Array(2 * width);
     }
-    return new Ramp(layout, bounds, 0, width, length);
+    for (let f = 0; f < width; f++) {
+      bounds[at + f] = starts[f]!;
+      bounds[at + width + f] = stops[f]!;
+    }
+    return new Ramp(layout, bounds, at, at + width, length);
   }
 
   /** The value of a channel at tick 0. */
@@ -137,6 +125,35 @@ export class Ramp extends TimedInstruction {
         : show(get(0), this.layout.dtype);
     return `${ends((f) => this.start(f))} -${this.length}-> ${ends((f) => this.stop(f))}`;
   }
+}
+
+/**
+ * @throws InstructionValueError for non-finite ends, a non-float channel whose ends differ or a
+ * value its dtype cannot hold.
+ */
+function checkEnds(layout: InstructionLayout, f: number, start: number, stop: number): void {
+  const field = layout.fields[f]!;
+  if (!Number.isFinite(start) || !Number.isFinite(stop)) {
+    throw new InstructionValueError(`ramp ends must be finite, got ${start} and ${stop}`, {
+      location: locationOf(field.name),
+    });
+  }
+  if (isFloatDType(field.dtype)) return;
+  if (start !== stop) {
+    throw new InstructionValueError(
+      `a ${field.dtype} channel cannot ramp (from ${start} to ${stop}): only float channels ramp`,
+      { location: locationOf(field.name) },
+    );
+  }
+  if (!isRepresentable(start, field.dtype)) {
+    throw new InstructionValueError(`value ${start} does not fit dtype ${field.dtype}`, {
+      location: locationOf(field.name),
+    });
+  }
+}
+
+function locationOf(channel: string): { channel?: string } {
+  return channel ? { channel } : {};
 }
 
 /**

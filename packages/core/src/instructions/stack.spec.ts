@@ -10,6 +10,60 @@ import { Repeated } from './repeated.js';
 import { repeat } from './repeat.js';
 import { mergeInstructions, stackInstructions } from './stack.js';
 import { sameLengthArbitrary, values } from './instruction-arbitraries.test-helper.js';
+import { constantInstruction } from './constant.js';
+import type { TimedInstruction } from './timed-instruction.js';
+
+/**
+ * Programs shaped like the reference workload (shared/bench/stack_workload.py): per-step tick
+ * counts, and per channel blocks of 1, 2, 3, 5 or 8 steps, each a constant or a linear ramp between
+ * arbitrary floats, with boundaries that differ between channels.
+ */
+const referenceProgram = fc.record({
+  ticks: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 30 }),
+  channels: fc.array(
+    fc.array(
+      fc.record({
+        steps: fc.constantFrom(1, 1, 1, 2, 3, 5, 8),
+        ramp: fc.boolean(),
+        from: fc.double({ min: -10, max: 10, noNaN: true }),
+        to: fc.double({ min: -10, max: 10, noNaN: true }),
+      }),
+      { minLength: 1, maxLength: 12 },
+    ),
+    { minLength: 2, maxLength: 6 },
+  ),
+});
+
+interface Block {
+  readonly start: number;
+  readonly ticks: number;
+  readonly ramp: boolean;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** The blocks of each channel in ticks (the block list cycled until every step is covered). */
+function programBlocks(program: ReferenceProgram): Block[][] {
+  const starts = [0];
+  for (const t of program.ticks) starts.push(starts[starts.length - 1]! + t);
+  const steps = program.ticks.length;
+  return program.channels.map((blocks) => {
+    const out: Block[] = [];
+    for (let step = 0, i = 0; step < steps; i++) {
+      const block = blocks[i % blocks.length]!;
+      const stop = Math.min(steps, step + block.steps);
+      out.push({ ...block, start: starts[step]!, ticks: starts[stop]! - starts[step]! });
+      step = stop;
+    }
+    return out;
+  });
+}
+/** `actual === expected` (so -0 equals +0), naming where on failure. */
+function expectSameNumber(actual: number, expected: number, where: string): void {
+  if (actual !== expected) expect.fail(`${where}: ${actual} !== ${expected}`);
+}
+
+type ReferenceProgram = typeof referenceProgram extends fc.Arbitrary<infer T> ? T : never;
 
 describe('mergeInstructions / stackInstructions', () => {
   it('merges Repeated with Repeated through the lcm of their periods (reference example)', () => {
@@ -164,5 +218,105 @@ describe('mergeInstructions / stackInstructions', () => {
         expect(values(ca, 'a')).toEqual(values(a!));
       }),
     );
+  });
+
+  it('stacks reference-shaped programs of constants and ramps with their values (property)', () => {
+    fc.assert(
+      fc.property(referenceProgram, (program) => {
+        const channels = programBlocks(program);
+        const inputs: Record<string, TimedInstruction> = {};
+        channels.forEach((blocks, c) => {
+          inputs[`ch ${c}`] = concatenate(
+            ...blocks.map((b) =>
+              b.ramp ? createRamp(b.from, b.to, b.ticks) : constantInstruction(b.from, b.ticks),
+            ),
+          );
+        });
+        const merged = mergeInstructions(inputs);
+        // Ramps stay ramps (cut into sub-ramps), constants stay repeated rows: nothing is unrolled
+        // but one-tick pieces, and the result is one level of pieces.
+        expect(merged.depth).toBeLessThanOrEqual(2);
+        const children =
+          merged.kind === 'concatenated' ? (merged as Concatenated).instructions : [merged];
+        for (const child of children) {
+          if (child.kind === 'repeated') expect((child as Repeated).instruction.length).toBe(1);
+          if (child.kind === 'pattern') expect(program.ticks).toContain(1);
+        }
+        let at = 0;
+        for (const child of children) {
+          channels.forEach((blocks, c) => {
+            const block = blocks.find((b) => b.start <= at && at < b.start + b.ticks)!;
+            const i = at - block.start;
+            const expected = block.ramp
+              ? block.from + i * ((block.to - block.from) / block.ticks)
+              : block.from;
+            // Where an output piece starts, a sub-ramp's start is the input's value exactly (as
+            // numbers: a -0 constant next to a ramp reads +0, like any zero-slope ramp channel).
+            expectSameNumber(child.numberAt(0, c), expected, `ch ${c} at tick ${at}`);
+          });
+          at += child.length;
+        }
+        channels.forEach((blocks, c) => {
+          for (const b of blocks) {
+            for (let i = 0; i < b.ticks; i++) {
+              const expected = b.ramp ? b.from + i * ((b.to - b.from) / b.ticks) : b.from;
+              const actual = merged.numberAt(b.start + i, c);
+              if (b.ramp) {
+                expect(Math.abs(actual - expected)).toBeLessThanOrEqual(
+                  1e-12 * Math.max(1, Math.abs(expected)),
+                );
+              } else expectSameNumber(actual, expected, `ch ${c} at tick ${b.start + i}`);
+            }
+          }
+        });
+      }),
+      {
+        examples: [
+          // A -0 constant next to a ramp whose slope underflows to 0.
+          [
+            {
+              ticks: [2],
+              channels: [
+                [{ steps: 1, ramp: false, from: -0, to: 0 }],
+                [{ steps: 1, ramp: true, from: 0, to: 5e-324 }],
+              ],
+            },
+          ],
+        ],
+      },
+    );
+  });
+
+  it('writes the exact ramp values of one-tick and explicit intervals inside a ramp', () => {
+    const merged = mergeInstructions({
+      ramp: createRamp(0, 10, 10),
+      other: concatenate(
+        constantInstruction(1, 1),
+        constantInstruction(2, 1),
+        repeat(Pattern.of([5]), 3),
+        Pattern.of([6, 7, 8]),
+        repeat(Pattern.of([9]), 2),
+      ),
+    });
+    expect(values(merged, 'ramp')).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(values(merged, 'other')).toEqual([1, 2, 5, 5, 5, 6, 7, 8, 9, 9]);
+    const pieces = (merged as Concatenated).instructions.map((x) => x.kind);
+    expect(pieces).toContain('ramp');
+    expect(pieces).toContain('pattern');
+  });
+
+  it('gives the same result again, also after a stacking was refused midway', () => {
+    const a = concatenate(createRamp(0, 1, 3), constantInstruction(2, 5), createRamp(2, 0, 4));
+    const b = concatenate(constantInstruction(true, 7), constantInstruction(false, 5));
+    const first = mergeInstructions({ a, b });
+    const explicit = Pattern.of(Array.from({ length: 12 }, (_, i) => i));
+    expect(() => mergeInstructions({ a, explicit }, { maxMaterializedValues: 4 })).toThrow(
+      InstructionTooLargeError,
+    );
+    mergeInstructions({ wide: repeat(Pattern.of([0, 1, 2]), 4), a });
+    const again = mergeInstructions({ a, b });
+    expect(again.equals(first)).toBe(true);
+    expect(values(again, 'a')).toEqual(values(a));
+    expect(values(again, 'b')).toEqual(values(b));
   });
 });

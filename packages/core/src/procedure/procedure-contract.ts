@@ -16,7 +16,10 @@ export interface ProcedureContract extends AsyncDisposable {
   activate(): Promise<this>;
   /** Waits for a running sequence to end, then lets the next procedure activate. */
   deactivate(): Promise<void>;
-  /** Activates, runs `body`, leaves (waiting for, or interrupting when `body` throws, a sequence). */
+  /**
+   * Activates, runs `body`, leaves: waits for a sequence still running when `body` returns;
+   * interrupts it, then waits, when `body` throws (the seed's `with` block).
+   */
   run<T>(body: (procedure: this) => Promise<T>): Promise<T>;
   isActive(): boolean;
   isRunningSequence(): boolean;
@@ -24,8 +27,10 @@ export interface ProcedureContract extends AsyncDisposable {
   exception(): Promise<Error | undefined>;
   /** Starts a sequence and returns at once. */
   startSequence(sequence: SequencePathLike, options?: StartSequenceOptions): void;
-  /** Asks the running sequence to stop; false when none runs. */
+  /** Asks the running sequence to stop, without waiting; false when none runs. */
   interruptSequence(): boolean;
+  /** Waits until the running sequence (if any) has ended, however it ended; never throws. */
+  waitUntilSequenceFinished(): Promise<void>;
   /** Runs a sequence and waits until it ends; rejects with its error. */
   runSequence(sequence: SequencePathLike, options?: StartSequenceOptions): Promise<void>;
   /** The sequences started since activation, in order. */
@@ -40,7 +45,10 @@ export interface ExperimentManagerContract extends AsyncDisposable {
   /** The typed events of the sequences the lab runs. */
   readonly events: ShotlineEventBus;
   createProcedure(name: string, options?: CreateProcedureOptions): ProcedureContract;
-  /** The active procedure when it is one of this manager's. */
+  /**
+   * The active procedure, when this manager can reach it: locally, any manager's on the same
+   * storage (one procedure is active per storage); remotely, one of this manager's.
+   */
   activeProcedure(): ProcedureContract | undefined;
   /**
    * Interrupts the sequence of the lab's active procedure; true if a procedure was active. A remote

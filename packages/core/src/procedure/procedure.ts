@@ -3,6 +3,7 @@ import type { ShotlineEventBus } from '../events/index.js';
 import type { ParameterNamespace } from '../parameters/index.js';
 import { SequencePath } from '../path/index.js';
 import type { DeviceConfiguration, ExperimentSession, SequencePathLike } from '../session/index.js';
+import type { RunOwner } from '../storage/index.js';
 import {
   ExperimentManagerClosedError,
   ProcedureAlreadyActiveError,
@@ -26,7 +27,7 @@ export interface ProcedureHost {
   readonly session: ExperimentSession;
   readonly events: ShotlineEventBus;
   readonly pipeline: ShotPipelineOptions;
-  readonly owner: string;
+  readonly owner: RunOwner;
   readonly lock: ProcedureLock;
   readonly closed: boolean;
 }
@@ -42,22 +43,27 @@ interface RunningSequence {
  * sequence then some analysis, a scan repeated with new parameters, several sequences that belong
  * together). Created by {@link ExperimentManager.createProcedure}.
  *
- * A procedure must be active to run sequences, and no two procedures of a manager are active at the
- * same time: activating waits until the active one is left (or fails after `acquisitionTimeout`).
+ * A procedure must be active to run sequences, and no two procedures on one storage are active at
+ * the same time: activating waits until the active one is left (or fails after
+ * `acquisitionTimeout`).
  *
- * ```ts
- * await using procedure = await manager.createProcedure('my procedure').activate();
- * await procedure.runSequence('\\my sequence');
- * // do analysis, overwrite parameters, etc...
- * await procedure.runSequence('\\another sequence');
+ * With a callback (JavaScript and TypeScript):
+ *
+ * ```js
+ * await manager.createProcedure('my procedure').run(async (procedure) => {
+ *   await procedure.runSequence('\\my sequence');
+ *   // do analysis, overwrite parameters, etc...
+ *   await procedure.runSequence('\\another sequence');
+ * });
  * ```
  *
- * or, with a callback: `await manager.createProcedure('x').run(async (procedure) => { ... })`.
+ * or in TypeScript (compiled; Node 20 itself does not parse `await using`):
+ * `await using procedure = await manager.createProcedure('x').activate();`.
  *
- * Leaving: the callback form waits for a sequence still running when the callback returns, and
- * interrupts it when the callback throws. `await using` cannot tell why its block is left (the
- * language gives disposers no error), so it always interrupts a sequence still running, then waits
- * for it to end; await `procedure.exception()` inside the block to let a sequence finish.
+ * Leaving, as in the seed: a normal exit waits for a sequence still running; an error interrupts
+ * it, then waits. `run(callback)` knows which happened. An `await using` block cannot: the language
+ * gives disposers no error, so leaving one always waits like a normal exit; interrupt in a `catch`
+ * (or use `run`) to stop the sequence when the block fails.
  */
 export class Procedure implements ProcedureContract {
   private active = false;
@@ -113,7 +119,11 @@ export class Procedure implements ProcedureContract {
     }
   }
 
-  /** `await using`: interrupts a sequence still running, waits for it, and deactivates. */
+  /**
+   * `await using`: waits for a sequence still running (the seed's normal exit), then deactivates.
+   * A disposer is never told whether its block threw, so it cannot interrupt on an error: interrupt
+   * in a `catch`, or use {@link run}, which does.
+   */
   async [Symbol.asyncDispose](): Promise<void> {
     await disposeProcedure(this);
   }
@@ -134,6 +144,14 @@ export class Procedure implements ProcedureContract {
   /** True while a sequence started by this procedure is running. */
   isRunningSequence(): boolean {
     return this.running !== undefined;
+  }
+
+  /**
+   * Waits until the running sequence (if any) has ended, however it ended; never throws (its error
+   * is {@link exception}). What the seed says to call after {@link interruptSequence}.
+   */
+  async waitUntilSequenceFinished(): Promise<void> {
+    await this.running?.done;
   }
 
   /**
@@ -192,8 +210,8 @@ export class Procedure implements ProcedureContract {
 
   /**
    * Asks the running sequence to stop: the shot in progress finishes, nothing after it runs, and the
-   * sequence ends INTERRUPTED. Does not wait (see {@link exception}). Returns false when no sequence
-   * is running.
+   * sequence ends INTERRUPTED. Does not wait: call {@link waitUntilSequenceFinished} (or
+   * {@link exception}) for that. Returns false when no sequence is running.
    */
   interruptSequence(): boolean {
     if (!this.running) return false;

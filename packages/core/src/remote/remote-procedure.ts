@@ -131,6 +131,7 @@ export class RemoteProcedure implements ProcedureContract {
     }
   }
 
+  /** `await using`: waits for a sequence still running (the seed's normal exit), then deactivates. */
   async [Symbol.asyncDispose](): Promise<void> {
     await disposeProcedure(this);
   }
@@ -145,6 +146,14 @@ export class RemoteProcedure implements ProcedureContract {
 
   isRunningSequence(): boolean {
     return this.running !== undefined;
+  }
+
+  /**
+   * Waits until the running sequence (if any) has ended on the server, however it ended; never
+   * throws (its error is {@link exception}).
+   */
+  async waitUntilSequenceFinished(): Promise<void> {
+    await this.running?.done;
   }
 
   async exception(): Promise<Error | undefined> {

@@ -33,7 +33,10 @@ import type {
   SequenceRunningError,
   ShotIndexError,
   ShotNotFoundError,
+  ResourceBusyError,
 } from './storage-errors.js';
+import type { RunOwner } from './run-owner.js';
+import type { HeldLocks, LockRequest, ResourceLockRecord, StaleRun } from './resource-locks.js';
 
 /** Any JSON value. Storage keeps domain objects (iteration, time lanes, globals...) in this form. */
 export type JsonValue = StructuredData;
@@ -60,10 +63,10 @@ export interface PreparingSnapshot {
   globals: JsonValue;
   deviceConfigurations: StoredDeviceConfiguration[];
   /**
-   * Who runs the sequence (e.g. `host:pid:managerId`), so a manager that restarts crashes only its
-   * own stale sequences, never those of another PC sharing the database.
+   * Who runs the sequence (host, pid, process start time), so that whoever opens the lab later can
+   * tell a live run from one whose process is gone, and say who runs it.
    */
-  owner: string;
+  owner: RunOwner;
 }
 
 /** Progress and times of a sequence. */
@@ -88,8 +91,8 @@ export interface SequenceRecord extends SequenceStats {
   deviceConfigurations: StoredDeviceConfiguration[] | null;
   /** Present only when CRASHED. */
   error: ErrorSummary | null;
-  /** Set at PREPARING; null in DRAFT. */
-  owner: string | null;
+  /** Who runs (or ran) it, set at PREPARING; null in DRAFT. */
+  owner: RunOwner | null;
 }
 
 /** A shot to store. Parameters are the flat `{ "dotted.name": value }` JSON of core's encoding. */
@@ -437,4 +440,25 @@ export interface SessionStorage {
   listApiTokens(): Promise<ApiTokenRecord[]>;
   /** Deletes a token; false when there was none with this id. */
   deleteApiToken(id: string): Promise<boolean>;
+  // ---- run ownership ---------------------------------------------------------------------------
+
+  /**
+   * Locks resources (devices, a sequence, the whole lab) for a holder, all or none, before it opens
+   * anything: refused with a {@link ResourceBusyError} naming the holder when another live holder
+   * has one of them (or the lab). The locks are renewed in the background until released; they
+   * lapse when the holder's process dies (SQLite: at once, the operating system releases them;
+   * PostgreSQL: at once for a process of the same machine, else when the lease expires).
+   */
+  acquireLocks(
+    request: LockRequest,
+  ): Promise<Result<HeldLocks, ResourceBusyError | InvalidStorageDataError>>;
+  /** The locks held now (live or lapsed), sorted by resource. */
+  listLocks(): Promise<ResourceLockRecord[]>;
+  /**
+   * Marks CRASHED every PREPARING or RUNNING sequence whose process is provably gone, storing "the
+   * process that ran it stopped (host, pid, last seen)"; returns what it found. Sequences run by a
+   * live process (here or on another machine with a valid lease) are left alone. Opening a storage
+   * does this already (unless told not to).
+   */
+  recoverStaleRuns(): Promise<StaleRun[]>;
 }

@@ -12,6 +12,7 @@ import type {
   StoredSnapshotRow,
   StoredTime,
 } from './storage-rows.js';
+import type { StoredLockRow } from './storage-rules.js';
 import type { EncodedPreparingSnapshot, EncodedSequenceDraft } from './storage-validation.js';
 import type { PreparedShot } from './stored-shot.js';
 
@@ -118,4 +119,43 @@ export interface StorageBackend {
   putApiToken(row: StoredApiTokenRow): StorageAnswer<void>;
   listApiTokens(): Promise<StoredApiTokenRow[]>;
   deleteApiToken(id: string): StorageAnswer<boolean>;
+  // ---- run ownership ---------------------------------------------------------------------------
+
+  /**
+   * Takes the locks of a request, all or none (`resourceBusy` names the first lock in the way).
+   * Backends that decide with lease rows use `lockConflict` of the storage rules with `isGone`
+   * (the holder's process is provably dead); a backend with operating-system locks decides with
+   * those and only records the rows.
+   */
+  acquireLocks(
+    request: EncodedLockRequest,
+    isGone: (row: StoredLockRow) => boolean,
+  ): StorageAnswer<void>;
+  /** Extends the holder's locks to `expiresAt`; `lockLost` when one is no longer the holder's. */
+  renewLocks(
+    holderId: string,
+    resources: readonly string[],
+    now: number,
+    expiresAt: number,
+  ): StorageAnswer<void>;
+  /** Removes the holder's locks on these resources (`'all'`: every lock of the holder). */
+  releaseLocks(holderId: string, resources: readonly string[] | 'all'): Promise<void>;
+  /** Every lock row. */
+  listLocks(): Promise<StoredLockRow[]>;
+  /**
+   * Operating-system evidence about a resource: true if some live process holds its lock, false
+   * if nobody does; undefined for backends that only have lease rows.
+   */
+  probeLock(resource: string): Promise<boolean | undefined>;
+}
+
+/** A lock request as a backend takes it: the holder as JSON, times in milliseconds. */
+export interface EncodedLockRequest {
+  resources: string[];
+  holderId: string;
+  /** JSON of the holder's RunOwner. */
+  holder: string;
+  sequence: string | null;
+  now: number;
+  expiresAt: number;
 }

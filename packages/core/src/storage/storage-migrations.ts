@@ -15,6 +15,11 @@ export const STORAGE_SCHEMA_STEPS = [
   },
   {
     version: 3,
+    description:
+      'resource locks (who runs which sequence on which devices, with renewed leases): one run per device, stale runs recovered',
+  },
+  {
+    version: 4,
     description: "the server's run queue, audit log and API tokens (hashed)",
   },
 ] as const;

@@ -7,7 +7,7 @@ import {
   ExperimentSession,
   ShotlineEventBus,
 } from '@shotline/core';
-import { MemorySessionStorage, simulatedScan, testingPlugin } from '@shotline/testing';
+import { MemorySessionStorage, countingScan, testingPlugin } from '@shotline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { remotePlugin } from '../plugin.js';
 import { testCertificates } from '../testing/remote-lab.test-helper.js';
@@ -88,7 +88,7 @@ describe('a device server lost in the middle of a shot', () => {
       type: 'shotline.testing.slow',
       configuration: { shotMs: 1 },
     });
-    await session.createSequence('\\lost', simulatedScan(10));
+    await session.createSequence('\\lost', countingScan(10));
     const events = new ShotlineEventBus();
     let killedAt = 0;
     events.on('shot-started', (e) => {

@@ -8,7 +8,7 @@ import {
 import {
   MemorySessionStorage,
   simulatedDevice,
-  simulatedScan,
+  countingScan,
   testingPlugin,
 } from '@shotline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,7 +73,7 @@ describe('a device server over TLS on loopback', () => {
       await session.setDeviceConfiguration(
         remote('monitor', simulatedDevice.waiter('x', { waitFor: ['probe\\power'] })),
       );
-      await session.createSequence('\\remote', simulatedScan(5));
+      await session.createSequence('\\remote', countingScan(5));
       const manager = await ExperimentManager.create({ storage, registry });
       try {
         await manager.createProcedure('remote').run((p) => p.runSequence('\\remote'));

@@ -53,7 +53,11 @@ describe('ELL14 device and controller', () => {
     await device.open();
     const shot = new RecordingShot({ deviceName: 'waveplate', index: 2 });
     await controller.runShot(device, { angleDegrees: 67.5 }, shot);
-    expect(shot.events).toEqual(['ell14 move', 'barrier', 'data waveplate\\position']);
+    expect(shot.events).toEqual([
+      'ell14 move on /dev/ttyWAVE',
+      'barrier',
+      'data waveplate\\position',
+    ]);
     expect(shot.data.get('waveplate\\position')).toBeCloseTo(67.5, 2);
     expect(simulator.positionDegrees).toBeCloseTo(67.5, 2);
     expect(simulator.commands.slice(2)).toEqual(['0gp', '0ma00006900', '0gp']);

@@ -36,7 +36,10 @@ export class Ell14Controller implements DeviceController<Ell14Device, Ell14ShotP
       await mount.ensureOpen(signal);
       measured = await mount.position({ signal });
       if (angularDistance(measured, target) > ELL14_MOVE_THRESHOLD_DEGREES) {
-        await shot.track('ell14 move', () => mount.moveAbsolute(target, { signal }));
+        // The name says where: a move still running when the shot times out is named by the engine.
+        await shot.track(`ell14 move on ${mount.resource}`, () =>
+          mount.moveAbsolute(target, { signal }),
+        );
         // Read back independently of the move's own reply.
         measured = await mount.position({ signal });
       }

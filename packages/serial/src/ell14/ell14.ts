@@ -3,7 +3,7 @@ import { SerialProtocolError } from '../errors/serial-errors.js';
 import { normalizeDegrees } from '../internal/angles.js';
 import { SerialInstrument, type SerialCommandOptions } from '../instrument/serial-instrument.js';
 import type { SerialPortFactory } from '../transport/serial-port-factory.js';
-import { SerialTransport } from '../transport/serial-transport.js';
+import { SerialTransport, type SerialResync } from '../transport/serial-transport.js';
 import { Ell14StatusError, Ell14WrongDeviceError } from './ell14-errors.js';
 import {
   ELL14_FRAMING,
@@ -222,12 +222,36 @@ export class Ell14 extends SerialInstrument {
   }
 }
 
-/** An {@link Ell14} on its own port with the protocol's settings (9600 8N1). Not opened yet. */
+/**
+ * The ELL14's protocol-level resynchronisation: `in` to this address, whose `IN` reply no other
+ * command produces. The mount answers in order, so once the `IN` arrives every late reply (a `PO`
+ * of a timed-out move or position read) has been received and dropped.
+ */
+export function ell14Resync(address: number): SerialResync {
+  return {
+    request: `${encodeEll14Command(address, 'in')}${ELL14_TERMINATOR}`,
+    isReply: (frame) => {
+      let reply: Ell14Reply;
+      try {
+        reply = parseEll14Reply(frame.toString('latin1'));
+      } catch {
+        return false; // noise: keep dropping
+      }
+      return reply.kind === 'info' && reply.address === address;
+    },
+  };
+}
+
+/**
+ * An {@link Ell14} on its own port with the protocol's settings (9600 8N1) and the ELL14's
+ * resynchronisation ({@link ell14Resync}). Not opened yet.
+ */
 export function createEll14(options: CreateEll14Options): Ell14 {
   const transport = new SerialTransport({
     settings: ell14SerialSettings(options.path, options.baudRate),
     framing: ELL14_FRAMING,
     openPort: options.openPort,
+    resync: ell14Resync(options.address ?? 0),
   });
   return new Ell14(transport, options);
 }

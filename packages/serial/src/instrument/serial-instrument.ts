@@ -81,6 +81,18 @@ export abstract class SerialInstrument implements AsyncDisposable {
     if (!this.transport.isOpen) await this.open(signal);
   }
 
+  /**
+   * Serial "clear": discards what is waiting on the line and brings it back in step (see
+   * {@link SerialTransport.clear}); a driver calls it after an error of its own.
+   */
+  async clear(signal?: AbortSignal): Promise<void> {
+    try {
+      await this.transport.clear(signal);
+    } catch (error) {
+      throw this.withContext(error);
+    }
+  }
+
   /** Closes the port. Idempotent. */
   close(): Promise<void> {
     return this.transport.close();

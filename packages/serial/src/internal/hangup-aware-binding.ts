@@ -40,12 +40,15 @@ async function readUntilHangup(
   buffer: Buffer,
   offset: number,
   length: number,
+  inFlight: Set<Promise<unknown>>,
 ): Promise<{ buffer: Buffer; bytesRead: number }> {
   for (;;) {
     const fd = port.fd;
     if (fd === null) throw canceled();
     try {
-      const { bytesRead } = await readAsync(fd, buffer, offset, length, null);
+      const reading = readAsync(fd, buffer, offset, length, null);
+      inFlight.add(reading);
+      const { bytesRead } = await reading.finally(() => inFlight.delete(reading));
       if (bytesRead > 0) return { buffer, bytesRead };
       throw Object.assign(new Error('the line hung up (end of file)'), { disconnect: true });
     } catch (error) {
@@ -61,18 +64,28 @@ async function readUntilHangup(
 
 /**
  * serialport's native binding with reads that report a hang-up instead of spinning (see
- * {@link readUntilHangup}). Other platforms' ports are used as they are.
+ * {@link readUntilHangup}), and a `close` that resolves only once the reads started on the file
+ * descriptor have returned: a `read` still running in a worker thread keeps the file open, and with
+ * it the port's lock, so opening the port again right after `close` would fail with "Cannot lock
+ * port". Other platforms' ports are used as they are.
  */
 export const hangupAwareBinding: NativeBinding = {
   list: () => SerialPort.binding.list(),
   async open(options: Parameters<NativeBinding['open']>[0]): Promise<NativePort> {
     const port = await SerialPort.binding.open(options as never);
     if (!isPosixPort(port)) return port;
+    const inFlight = new Set<Promise<unknown>>();
     return new Proxy(port, {
       get(target, property) {
         if (property === 'read') {
           return (buffer: Buffer, offset: number, length: number) =>
-            readUntilHangup(target as unknown as PosixPort, buffer, offset, length);
+            readUntilHangup(target as unknown as PosixPort, buffer, offset, length, inFlight);
+        }
+        if (property === 'close') {
+          return async () => {
+            await target.close();
+            await Promise.allSettled([...inFlight]);
+          };
         }
         const value: unknown = Reflect.get(target, property, target);
         return typeof value === 'function' ? (value as () => unknown).bind(target) : value;

@@ -114,6 +114,42 @@ describe.skipIf(!socat)(
       expect(new Set(measured.map((m) => Math.round(m))).size).toBe(10);
     });
 
+    it('a stuck move ends the shot with a timeout naming the port; the next sequence reads the true angle', async () => {
+      // The move never answers; the shot times out long before the move's own 10 s timeout.
+      simulator.injectFault({ kind: 'silence' }, 'ma');
+      const manager = await ExperimentManager.create({
+        storage,
+        registry,
+        pipeline: { compileWorkers: 0, shotTimeoutMs: 1500 },
+      });
+      const run = manager.createProcedure('stuck scan').run(async (procedure) => {
+        await procedure.runSequence(SEQUENCE);
+      });
+      await expect(run).rejects.toMatchObject({ code: 'SHOT_TIMEOUT' });
+      await expect(run).rejects.toThrow(
+        `still running: "waveplate" (in "ell14 move on ${pair.hostPath}")`,
+      );
+      await manager.close();
+      expect((await session.sequence(SEQUENCE)).state).toBe('crashed');
+      // The mount never moved (it ignored the command): a new run starts from 180°, and every
+      // shot stores its own measured angle.
+      await session.resetToDraft(SEQUENCE);
+      const again = await ExperimentManager.create({
+        storage,
+        registry,
+        pipeline: { compileWorkers: 0 },
+      });
+      await again.createProcedure('second scan').run(async (procedure) => {
+        await procedure.runSequence(SEQUENCE);
+      });
+      await again.close();
+      const path = (await session.sequence(SEQUENCE)).path;
+      for (let index = 0; index < 10; index++) {
+        const position = (await storage.getShotData(path, index, 'waveplate\\position')).unwrap();
+        expect(Math.abs((position as number) - (5 + index * 35))).toBeLessThan(360 / 0x23000);
+      }
+    });
+
     it('crashes the sequence with the device named when the mount slips, and closes the port', async () => {
       simulator.injectFault({ kind: 'slip', degrees: 1 }, 'ma');
       const manager = await ExperimentManager.create({

@@ -50,7 +50,11 @@ export interface Ell14SimulatorOptions {
  * - `garbage`: send these bytes instead of the reply (a string is taken as latin1 bytes);
  * - `partial`: send the first half of the reply and never the rest;
  * - `split`: send the reply in three pieces, a few ms apart (it still completes);
- * - `slip`: the move ends `degrees` away from its target (a slipping mount).
+ * - `slip`: the move ends `degrees` away from its target (a slipping mount);
+ * - `delay`: the reply comes `ms` late (a late reply after the host's timeout); like a real mount,
+ *   the replies to later commands wait behind it;
+ * - `address`: the reply comes from bus address `address` instead of the mount's own;
+ * - `flood`: `bytes` bytes of noise without any line end instead of the reply (a runaway device).
  */
 export type Ell14Fault =
   | { readonly kind: 'status'; readonly status: number }
@@ -58,7 +62,10 @@ export type Ell14Fault =
   | { readonly kind: 'garbage'; readonly data: string | Uint8Array }
   | { readonly kind: 'partial' }
   | { readonly kind: 'split' }
-  | { readonly kind: 'slip'; readonly degrees: number };
+  | { readonly kind: 'slip'; readonly degrees: number }
+  | { readonly kind: 'delay'; readonly ms: number }
+  | { readonly kind: 'address'; readonly address: number }
+  | { readonly kind: 'flood'; readonly bytes: number };
 
 interface PendingFault {
   readonly fault: Ell14Fault;
@@ -71,7 +78,8 @@ const COMMAND = /^([0-9A-Fa-f])([a-z]{2})(.*)$/s;
  * A Thorlabs ELL14 rotation mount that speaks the Elliptec protocol: identity (`in`), status
  * (`gs`), position (`gp`), absolute and relative moves (`ma`, `mr`) and homing (`ho`), with
  * optional move timing and injectable faults. Commands for other addresses are ignored, unknown
- * commands get `GS03`.
+ * commands get `GS03`. Replies leave in the order of the commands, as the mount handles one command
+ * at a time: a late reply holds back the ones after it.
  *
  * Call `dispose()` when done: it cancels the timers of pending replies.
  */
@@ -90,6 +98,8 @@ export class Ell14Simulator implements SerialSimulator {
   private readonly commandListeners = new Set<(command: string) => void>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly log: string[] = [];
+  /** When the last reply scheduled leaves (Date.now() time): replies keep their order. */
+  private lastReplyAt = 0;
 
   constructor(options: Ell14SimulatorOptions = {}) {
     this.address = options.address ?? 0;
@@ -165,6 +175,7 @@ export class Ell14Simulator implements SerialSimulator {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.movingUntil = 0;
+    this.lastReplyAt = 0;
   }
 
   private handle(line: string): void {
@@ -242,9 +253,13 @@ export class Ell14Simulator implements SerialSimulator {
   }
 
   private reply(body: string, fault?: Ell14Fault): void {
-    const line = `${formatEll14Address(this.address)}${body}\r\n`;
+    const address = fault?.kind === 'address' ? fault.address : this.address;
+    const line = `${formatEll14Address(address)}${body}\r\n`;
     let pieces: Buffer[];
     switch (fault?.kind) {
+      case 'flood':
+        pieces = [Buffer.alloc(fault.bytes, 0x55)];
+        break;
       case 'garbage':
         pieces = [
           typeof fault.data === 'string'
@@ -266,7 +281,11 @@ export class Ell14Simulator implements SerialSimulator {
       default:
         pieces = [Buffer.from(line, 'latin1')];
     }
-    pieces.forEach((piece, i) => this.later(this.replyDelayMs + 5 * i, () => this.transmit(piece)));
+    const delay = this.replyDelayMs + (fault?.kind === 'delay' ? fault.ms : 0);
+    const now = Date.now();
+    const at = Math.max(now + delay, this.lastReplyAt);
+    this.lastReplyAt = at + 5 * (pieces.length - 1);
+    pieces.forEach((piece, i) => this.later(at - now + 5 * i, () => this.transmit(piece)));
   }
 
   private transmit(data: Buffer): void {

@@ -6,6 +6,8 @@ import type { SerialSimulator } from './serial-simulator.js';
 export interface SimulatorServer extends AsyncDisposable {
   /** The device path the simulator listens on. */
   readonly path: string;
+  /** Resolves when everything the simulator transmitted so far has been written to the line. */
+  drained(): Promise<void>;
   /** Stops serving and closes the port. Idempotent. */
   close(): Promise<void>;
 }
@@ -51,5 +53,10 @@ export async function serveSimulator(
       port.close(() => resolve());
     }));
   port.once('close', off);
-  return { path: options.path, close, [Symbol.asyncDispose]: close };
+  const drained = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      if (!port.isOpen) return resolve();
+      port.drain(() => resolve());
+    });
+  return { path: options.path, close, drained, [Symbol.asyncDispose]: close };
 }

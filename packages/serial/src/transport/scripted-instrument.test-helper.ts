@@ -1,5 +1,10 @@
 import type { SerialSimulator } from '../simulator/serial-simulator.js';
 
+/** What the instrument answers to a line: nothing, bytes, or several pieces sent one by one. */
+export type Responder = (
+  line: string,
+) => string | Buffer | readonly (string | Buffer)[] | undefined;
+
 /**
  * A minimal line-based instrument for transport tests: it records every line it receives and
  * answers with what `respond` returns (nothing for `undefined`). `send` transmits unsolicited bytes.
@@ -10,10 +15,10 @@ export class ScriptedInstrument implements SerialSimulator {
   private readonly listeners = new Set<(data: Buffer) => void>();
   private readonly lineListeners = new Set<(line: string) => void>();
 
-  constructor(private respond: (line: string) => string | Buffer | undefined = () => undefined) {}
+  constructor(private respond: Responder = () => undefined) {}
 
   /** Replaces the answering rule. */
-  answer(respond: (line: string) => string | Buffer | undefined): void {
+  answer(respond: Responder): void {
     this.respond = respond;
   }
 
@@ -26,7 +31,8 @@ export class ScriptedInstrument implements SerialSimulator {
       this.received.push(line);
       for (const listener of [...this.lineListeners]) listener(line);
       const reply = this.respond(line);
-      if (reply !== undefined) setImmediate(() => this.send(reply));
+      const replies = reply === undefined ? [] : Array.isArray(reply) ? reply : [reply];
+      for (const r of replies) setImmediate(() => this.send(r));
     }
   }
 

@@ -9,16 +9,17 @@ import {
   SerialTimeoutError,
 } from '../errors/serial-errors.js';
 import { MockSerialLink } from '../simulator/mock-serial-link.js';
-import { ScriptedInstrument } from './scripted-instrument.test-helper.js';
+import { ScriptedInstrument, type Responder } from './scripted-instrument.test-helper.js';
 import { lineFraming, type SerialFraming } from './serial-framing.js';
 import { mockSerialPorts } from './serial-port-factory.js';
-import { SerialTransport } from './serial-transport.js';
+import { SerialTransport, type SerialTransportOptions } from './serial-transport.js';
 
 const PATH = '/dev/ttyTEST0';
 
 function setup(
-  respond?: (line: string) => string | Buffer | undefined,
+  respond?: Responder,
   framing: SerialFraming = lineFraming('\r\n', 32),
+  options: Pick<SerialTransportOptions, 'quietMs' | 'quietTimeoutMs' | 'resync'> = {},
 ) {
   const instrument = new ScriptedInstrument(respond);
   const link = new MockSerialLink(instrument);
@@ -26,6 +27,7 @@ function setup(
     settings: { path: PATH, baudRate: 9600 },
     framing,
     openPort: link.openPort,
+    ...options,
   });
   return { instrument, link, transport };
 }
@@ -135,7 +137,9 @@ describe('SerialTransport', () => {
       },
     });
     await expect(query).rejects.toBeInstanceOf(SerialProtocolError);
-    await expect(query).rejects.toThrow(/not a reply \(resource "\/dev\/ttyTEST0"\)/);
+    await expect(query).rejects.toThrow(
+      /not a reply; it came as the reply to "0\?\\n" on serial port \/dev\/ttyTEST0 after \d+ ms \(resource "\/dev\/ttyTEST0"\)/,
+    );
     await transport.close();
   });
 
@@ -167,6 +171,79 @@ describe('SerialTransport', () => {
     await transport.close();
   });
 
+  it('a late reply that arrives after the next request was sent is dropped by the protocol resync', async () => {
+    // An instrument that answers in order: the late reply to "first" comes before any later one.
+    const { instrument, transport } = setup(undefined, undefined, {
+      quietMs: 20,
+      resync: { request: 'SYNC?\n', isReply: (frame) => text(frame) === 'SYNC' },
+    });
+    await transport.open();
+    await expect(transport.query('first\n', { timeoutMs: 50 })).rejects.toBeInstanceOf(
+      SerialTimeoutError,
+    );
+    expect(transport.isUnsynchronised).toBe(true);
+    instrument.answer((line) =>
+      line === 'SYNC?' ? ['stale first\r\n', 'SYNC\r\n'] : `fresh ${line}\r\n`,
+    );
+    expect(text(await transport.query('second\n', { timeoutMs: 5000 }))).toBe('fresh second');
+    expect(instrument.received).toEqual(['first', 'SYNC?', 'second']);
+    expect(transport.isUnsynchronised).toBe(false);
+    await transport.close();
+  });
+
+  it('stays unsynchronised across a close and a reopen: the instrument does not know we closed', async () => {
+    const { transport, instrument } = setup();
+    await transport.open();
+    await expect(transport.query('first\n', { timeoutMs: 50 })).rejects.toBeInstanceOf(
+      SerialTimeoutError,
+    );
+    await transport.close();
+    await transport.open();
+    expect(transport.isUnsynchronised).toBe(true);
+    instrument.answer(() => 'ok\r\n');
+    expect(text(await transport.query('again\n', { timeoutMs: 5000 }))).toBe('ok');
+    expect(transport.isUnsynchronised).toBe(false);
+    await transport.close();
+  });
+
+  it('fails with a protocol error naming the port when the line never goes quiet', async () => {
+    // A quiet window much longer than the chatter's period, even on a loaded machine.
+    const { instrument, transport } = setup(undefined, undefined, {
+      quietMs: 1000,
+      quietTimeoutMs: 3000,
+    });
+    await transport.open();
+    await expect(transport.query('first\n', { timeoutMs: 50 })).rejects.toBeInstanceOf(
+      SerialTimeoutError,
+    );
+    const chatter = setInterval(() => instrument.send('noise '), 5);
+    try {
+      const error = await transport.query('second\n', { timeoutMs: 5000 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SerialProtocolError);
+      expect((error as Error).message).toMatch(
+        /serial port \/dev\/ttyTEST0 did not go quiet within 3000 ms while resynchronising before "second\\n" \(after "first\\n" timed out\): \d+ bytes discarded, starting "noise /,
+      );
+    } finally {
+      clearInterval(chatter);
+    }
+    expect(instrument.received).toEqual(['first']);
+    instrument.answer(() => 'ok\r\n');
+    expect(text(await transport.query('third\n', { timeoutMs: 5000 }))).toBe('ok');
+    await transport.close();
+  });
+
+  it('clears on demand: unsolicited bytes are discarded before the next request', async () => {
+    const { transport, instrument } = setup(() => 'reply\r\n');
+    await transport.open();
+    instrument.send('unsolicited\r\npartial');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(transport.isUnsynchronised).toBe(true);
+    await transport.clear();
+    expect(transport.isUnsynchronised).toBe(false);
+    expect(text(await transport.query('q\n', { timeoutMs: 5000 }))).toBe('reply');
+    await transport.close();
+  });
+
   it('aborts a request in flight through its signal', async () => {
     const { transport, instrument } = setup();
     await transport.open();
@@ -186,7 +263,7 @@ describe('SerialTransport', () => {
     const query = transport.query('noise?\n', { timeoutMs: 60_000 });
     await expect(query).rejects.toBeInstanceOf(SerialProtocolError);
     await expect(query).rejects.toThrow(
-      /received 40 bytes from serial port \/dev\/ttyTEST0 that do not form a frame \(expected frames ending with "\\r\\n", at most 32 bytes\): "\\xff\\xff/,
+      /received 40 bytes from serial port \/dev\/ttyTEST0 that do not form a frame \(expected frames ending with "\\r\\n", at most 32 bytes\) while waiting for the reply to "noise\?\\n" \(after \d+ ms\): "\\xff\\xff/,
     );
     await transport.close();
   });

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { type ErrorLocation, withContext } from '@shotline/core';
 import {
   SerialDisconnectedError,
@@ -24,6 +25,23 @@ import {
   type SerialSettings,
 } from './serial-settings.js';
 
+/**
+ * Protocol-level resynchronisation: a request whose reply can be told apart from every other
+ * reply (an identity query, an echo...). After the line went quiet, the transport sends it and drops
+ * every frame until its reply: an instrument that answers in order has then sent every late reply.
+ */
+export interface SerialResync {
+  /** The request, terminator included. */
+  readonly request: Uint8Array | string;
+  /**
+   * True when `frame` is the reply to `request` (the line is in step again); false for a stale
+   * frame, which is dropped. Throwing fails the resynchronisation with that error.
+   */
+  readonly isReply: (frame: Buffer) => boolean;
+  /** How long to wait for that reply, ms. Default 2000. */
+  readonly timeoutMs?: number;
+}
+
 /** How to build a {@link SerialTransport}. */
 export interface SerialTransportOptions {
   /** Port path and line settings. */
@@ -32,6 +50,18 @@ export interface SerialTransportOptions {
   readonly framing: SerialFraming;
   /** Creates the serialport object; default: real ports ({@link systemSerialPorts}). */
   readonly openPort?: SerialPortFactory;
+  /**
+   * Silence, in ms, that tells the line is quiet when the transport resynchronises after a timeout
+   * or an abort. Default: 50 ms, or 20 character times if that is longer (slow baud rates).
+   */
+  readonly quietMs?: number;
+  /**
+   * Longest wait for the line to go quiet, ms (an instrument that never stops sending). Default
+   * 5000.
+   */
+  readonly quietTimeoutMs?: number;
+  /** Protocol-level resynchronisation, for protocols that have a distinguishable reply. */
+  readonly resync?: SerialResync;
 }
 
 /** Options of {@link SerialTransport.query}. */
@@ -60,8 +90,14 @@ export interface SerialWriteOptions {
 
 type TransportState = 'closed' | 'opening' | 'open' | 'closing';
 
+const DEFAULT_QUIET_MS = 50;
+const DEFAULT_QUIET_TIMEOUT_MS = 5000;
+const DEFAULT_RESYNC_TIMEOUT_MS = 2000;
+
 interface InFlight {
   readonly description: string;
+  /** When the request was sent (Date.now()). */
+  readonly startedAt: number;
   frame(frame: Buffer): void;
   fail(error: Error): void;
 }
@@ -76,6 +112,14 @@ interface InFlight {
  *   requests run one at a time, in order.
  * - When the port disappears, the request in flight fails with a {@link SerialDisconnectedError}
  *   naming the port, and the port is closed. Frames that arrive while no request waits are dropped.
+ *
+ * Request/response integrity: after a request times out, is aborted, or gets bytes that do not
+ * form a valid reply, its reply may still be on its way. The transport then counts as
+ * unsynchronised (even across a close and reopen: the instrument does not know we closed), and
+ * before the next request it resynchronises ({@link SerialTransport.clear}): it discards the
+ * operating system's input buffer and every byte until the line has been quiet for `quietMs`, then
+ * runs the protocol's {@link SerialResync} if there is one. A late reply is never handed to a later
+ * request.
  */
 export class SerialTransport implements AsyncDisposable {
   /** The settings in use, defaults filled in. */
@@ -91,12 +135,31 @@ export class SerialTransport implements AsyncDisposable {
   private closing: Promise<void> | undefined;
   private disconnection: SerialDisconnectedError | undefined;
   private readonly disconnectListeners = new Set<(error: SerialDisconnectedError) => void>();
+  private readonly quietMs: number;
+  private readonly quietTimeoutMs: number;
+  private readonly resync: SerialResync | undefined;
+  /** Why the line must be resynchronised before the next request, if it must. */
+  private unsynchronised: string | undefined;
+  /** While resynchronising: received bytes are dropped (counted) instead of framed. */
+  private discarding: { bytes: number; lastAt: number; sample: Buffer } | undefined;
 
   constructor(options: SerialTransportOptions) {
     this.settings = resolveSerialSettings(options.settings);
     this.framing = options.framing;
     this.openPort = options.openPort ?? systemSerialPorts;
     this.queue = new RequestQueue(this.location);
+    const characterMs = (10 * 1000) / this.settings.baudRate;
+    this.quietMs = options.quietMs ?? Math.max(DEFAULT_QUIET_MS, Math.ceil(20 * characterMs));
+    this.quietTimeoutMs = options.quietTimeoutMs ?? DEFAULT_QUIET_TIMEOUT_MS;
+    this.resync = options.resync;
+  }
+
+  /**
+   * True when an earlier request failed in a way that may leave its reply on the line; the next
+   * request resynchronises first.
+   */
+  get isUnsynchronised(): boolean {
+    return this.unsynchronised !== undefined;
   }
 
   /** The port path. */
@@ -175,9 +238,31 @@ export class SerialTransport implements AsyncDisposable {
     const bytes = toBytes(request);
     const description = options.description ?? `"${printableBytes(bytes)}"`;
     return this.queue.run(
-      () => this.exchange(bytes, description, options),
+      async () => {
+        await this.resynchroniseIfNeeded(description, options.signal);
+        return this.exchange(bytes, description, options);
+      },
       options.signal,
       `the request ${description} on serial port ${this.path}`,
+    );
+  }
+
+  /**
+   * Serial "clear": brings the line back in step, in turn with the requests. Discards the operating
+   * system's input buffer and every byte received until the line has been quiet for `quietMs`
+   * (bounded by `quietTimeoutMs`), then runs the protocol's {@link SerialResync}, if any. Drivers
+   * call it after an error of their own; the transport does it by itself after timeouts and aborts.
+   * Fails with a {@link SerialProtocolError} when the line never goes quiet, or with the resync's
+   * error; the transport then stays unsynchronised.
+   */
+  clear(signal?: AbortSignal): Promise<void> {
+    return this.queue.run(
+      async () => {
+        this.unsynchronised ??= 'a clear was asked for';
+        await this.resynchroniseIfNeeded('the clear', signal);
+      },
+      signal,
+      `clearing serial port ${this.path}`,
     );
   }
 
@@ -187,8 +272,14 @@ export class SerialTransport implements AsyncDisposable {
     const description = `"${printableBytes(bytes)}"`;
     return this.queue.run(
       async () => {
+        await this.resynchroniseIfNeeded(description, options.signal);
         const port = this.requireOpen(description);
-        await this.send(port, bytes, description, options.timeoutMs ?? 5000, options.signal);
+        try {
+          await this.send(port, bytes, description, options.timeoutMs ?? 5000, options.signal);
+        } catch (error) {
+          this.unsynchronised = `writing ${description} failed`;
+          throw error;
+        }
       },
       options.signal,
       `writing ${description} to serial port ${this.path}`,
@@ -275,17 +366,32 @@ export class SerialTransport implements AsyncDisposable {
   }
 
   private received(chunk: Buffer): void {
+    const discarding = this.discarding;
+    if (discarding) {
+      discarding.bytes += chunk.length;
+      discarding.lastAt = Date.now();
+      if (discarding.sample.length < 64)
+        discarding.sample = Buffer.concat([discarding.sample, chunk.subarray(0, 64)]);
+      return;
+    }
     const framer = this.framer;
     if (!framer) return;
+    const inFlight = this.inFlight;
+    // Bytes nobody asked for (a late reply, noise): the line may be out of step.
+    if (!inFlight) this.unsynchronised ??= 'bytes arrived while no request was waiting';
     framer.push(chunk);
     const pending = framer.pending();
     if (pending.length > framer.maxPendingBytes) {
       framer.reset();
-      this.inFlight?.fail(
+      const waiting = inFlight
+        ? ` while waiting for the reply to ${inFlight.description} ` +
+          `(after ${Date.now() - inFlight.startedAt} ms)`
+        : '';
+      inFlight?.fail(
         new SerialProtocolError(
           `received ${pending.length} bytes from serial port ${this.path} that do not form a ` +
             `frame (expected ${describeFraming(this.framing)}, at most ${framer.maxPendingBytes} ` +
-            `bytes): "${printableBytes(pending)}"`,
+            `bytes)${waiting}: "${printableBytes(pending)}"`,
           pending,
           { location: this.location },
         ),
@@ -305,7 +411,7 @@ export class SerialTransport implements AsyncDisposable {
         { cause: error, location: this.location },
       );
       this.disconnection = disconnection;
-      if (this.inFlight) this.inFlight.fail(this.lostDuring(this.inFlight.description, error));
+      if (this.inFlight) this.inFlight.fail(this.lostDuring(this.inFlight, error));
       this.detach(port);
       for (const listener of [...this.disconnectListeners]) listener(disconnection);
       return;
@@ -313,20 +419,28 @@ export class SerialTransport implements AsyncDisposable {
     this.detach(port);
   }
 
-  private lostDuring(description: string, cause: unknown): SerialDisconnectedError {
+  private lostDuring(
+    request: { readonly description: string; readonly startedAt?: number },
+    cause: unknown,
+  ): SerialDisconnectedError {
+    const waited =
+      request.startedAt === undefined ? '' : ` (after ${Date.now() - request.startedAt} ms)`;
     return new SerialDisconnectedError(
       `serial port ${this.path} disappeared (${messageOf(cause)}) while waiting for the reply to ` +
-        description,
+        `${request.description}${waited}`,
       { cause, location: this.location },
     );
   }
 
   private portError(error: Error): void {
-    this.inFlight?.fail(
-      new SerialIoError(`serial port ${this.path} failed: ${error.message}`, {
-        cause: error,
-        location: this.location,
-      }),
+    const inFlight = this.inFlight;
+    if (!inFlight) return;
+    inFlight.fail(
+      new SerialIoError(
+        `serial port ${this.path} failed (${error.message}) while waiting for the reply to ` +
+          `${inFlight.description} (after ${Date.now() - inFlight.startedAt} ms)`,
+        { cause: error, location: this.location },
+      ),
     );
   }
 
@@ -344,6 +458,67 @@ export class SerialTransport implements AsyncDisposable {
     );
   }
 
+  /** Resynchronises (see {@link clear}) if an earlier request left the line out of step. */
+  private async resynchroniseIfNeeded(
+    description: string,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const reason = this.unsynchronised;
+    if (reason === undefined) return;
+    const port = this.requireOpen(description);
+    const started = Date.now();
+    const discarding: { bytes: number; lastAt: number; sample: Buffer } = {
+      bytes: 0,
+      lastAt: started,
+      sample: Buffer.alloc(0),
+    };
+    this.discarding = discarding;
+    try {
+      const pending = this.framer?.pending();
+      if (pending && pending.length > 0) {
+        discarding.bytes += pending.length;
+        discarding.sample = pending.subarray(0, 64);
+      }
+      this.framer?.reset();
+      await new Promise<void>((resolve) => port.flush(() => resolve()));
+      for (;;) {
+        if (signal?.aborted) {
+          throw abortedError(signal, `resynchronising before ${description}`, this.location);
+        }
+        if (this.port !== port) this.requireOpen(description);
+        const now = Date.now();
+        const quietFor = now - discarding.lastAt;
+        if (quietFor >= this.quietMs) break;
+        if (now - started >= this.quietTimeoutMs) {
+          throw new SerialProtocolError(
+            `serial port ${this.path} did not go quiet within ${this.quietTimeoutMs} ms while ` +
+              `resynchronising before ${description} (after ${reason}): ${discarding.bytes} ` +
+              `bytes discarded, starting "${printableBytes(discarding.sample)}"`,
+            discarding.sample,
+            { location: this.location },
+          );
+        }
+        await delay(Math.min(this.quietMs - quietFor, this.quietTimeoutMs - (now - started)));
+      }
+    } finally {
+      if (this.discarding === discarding) this.discarding = undefined;
+    }
+    if (this.resync) {
+      const resync = this.resync;
+      const request = toBytes(resync.request);
+      await this.exchange(
+        request,
+        `"${printableBytes(request)}" (resynchronising after ${reason})`,
+        {
+          timeoutMs: resync.timeoutMs ?? DEFAULT_RESYNC_TIMEOUT_MS,
+          signal,
+          accept: (frame) => (resync.isReply(frame) ? true : undefined),
+        },
+      );
+    }
+    this.unsynchronised = undefined;
+  }
+
   private exchange<T>(
     bytes: Buffer,
     description: string,
@@ -357,6 +532,7 @@ export class SerialTransport implements AsyncDisposable {
     // Bytes of an earlier, broken reply must not become the start of this one.
     this.framer?.reset();
     const accept = options.accept ?? ((frame: Buffer) => frame as T);
+    const started = Date.now();
     return new Promise<T>((resolve, reject) => {
       let settled = false;
       const finish = (outcome: () => void): void => {
@@ -368,23 +544,42 @@ export class SerialTransport implements AsyncDisposable {
         outcome();
       };
       const abandon = (error: Error): void => {
+        // The reply may still be on its way: resynchronise before the next request.
+        this.unsynchronised = `${description} ${error instanceof SerialTimeoutError ? 'timed out' : 'was abandoned'}`;
         finish(() => reject(error));
-        // A reply may still be arriving: drop what came so far.
         this.framer?.reset();
       };
       const inFlight: InFlight = {
         description,
+        startedAt: started,
         frame: (frame) => {
           let reply: T | undefined;
           try {
             reply = accept(frame);
           } catch (error) {
+            if (error instanceof SerialProtocolError) {
+              // A frame that is not a valid reply: the line cannot be trusted to be in step.
+              this.unsynchronised = `an invalid reply to ${description}`;
+              const named = new SerialProtocolError(
+                `${error.detail}; it came as the reply to ${description} on serial port ` +
+                  `${this.path} after ${Date.now() - started} ms`,
+                error.received,
+                { cause: error, location: { ...error.location, ...this.location } },
+              );
+              finish(() => reject(named));
+              return;
+            }
             finish(() => reject(withContext(error, this.location)));
             return;
           }
           if (reply !== undefined) finish(() => resolve(reply));
         },
-        fail: (error) => finish(() => reject(error)),
+        fail: (error) => {
+          if (!(error instanceof SerialDisconnectedError)) {
+            this.unsynchronised = `${description} failed (${error.message})`;
+          }
+          finish(() => reject(error));
+        },
       };
       const onAbort = (): void =>
         abandon(abortedError(signal!, `the request ${description}`, this.location));
@@ -453,7 +648,7 @@ export class SerialTransport implements AsyncDisposable {
 
   private writeError(port: SerialPortHandle, error: unknown, description: string): Error {
     // serialport starts closing a port whose write failed because the device is gone.
-    if (port.closing || !port.isOpen) return this.lostDuring(description, error);
+    if (port.closing || !port.isOpen) return this.lostDuring({ description }, error);
     return new SerialIoError(
       `writing ${description} to serial port ${this.path} failed: ${messageOf(error)}`,
       { cause: error, location: this.location },

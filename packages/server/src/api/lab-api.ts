@@ -1,4 +1,9 @@
-import { SEQUENCE_STATES, parameterNamespaceJsonSchema, wireErrorSchema } from '@shotline/core';
+import {
+  SEQUENCE_STATES,
+  parameterNamespaceJsonSchema,
+  runOwnerSchema,
+  wireErrorSchema,
+} from '@shotline/core';
 import { z } from 'zod';
 
 const path = z.string().min(1).max(4096);
@@ -22,7 +27,17 @@ export const sequenceDetailSchema = sequenceSummarySchema.extend({
   createdAt: z.string(),
   startTime: z.string().nullable(),
   stopTime: z.string().nullable(),
-  owner: z.string().nullable(),
+  /** Who ran (or runs) it: host, pid, process start time, what it is. */
+  owner: runOwnerSchema.nullable(),
+  /** While PREPARING or RUNNING: who runs it, since when, when it was last seen alive. */
+  run: z
+    .object({
+      state: z.enum(['preparing', 'running']),
+      owner: runOwnerSchema.nullable(),
+      since: z.string().nullable(),
+      lastSeen: z.string().nullable(),
+    })
+    .nullable(),
   error: wireErrorSchema.nullable(),
   devices: z.array(z.object({ name: z.string(), type: z.string() })).nullable(),
   /** The iteration and the time lanes, in core's JSON form. */

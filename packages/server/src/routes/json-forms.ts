@@ -1,4 +1,10 @@
-import { type AuditEntry, type QueuedRun, type SequenceInfo, withoutStacks } from '@shotline/core';
+import {
+  type ActiveRun,
+  type AuditEntry,
+  type QueuedRun,
+  type SequenceInfo,
+  withoutStacks,
+} from '@shotline/core';
 import type { z } from 'zod';
 import type { auditEntrySchema, sequenceDetailSchema } from '../api/lab-api.js';
 import type { QueuedRunJson } from '../api/queue-api.js';
@@ -21,8 +27,11 @@ export function queuedRunJson(run: QueuedRun): QueuedRunJson {
   };
 }
 
-/** A sequence as JSON. */
-export function sequenceJson(info: SequenceInfo): z.infer<typeof sequenceDetailSchema> {
+/** A sequence as JSON, with who runs it when it is PREPARING or RUNNING. */
+export function sequenceJson(
+  info: SequenceInfo,
+  run?: ActiveRun,
+): z.infer<typeof sequenceDetailSchema> {
   return {
     path: info.path.toString(),
     state: info.state,
@@ -32,6 +41,9 @@ export function sequenceJson(info: SequenceInfo): z.infer<typeof sequenceDetailS
     startTime: iso(info.startTime),
     stopTime: iso(info.stopTime),
     owner: info.owner,
+    run: run
+      ? { state: run.state, owner: run.owner, since: iso(run.since), lastSeen: iso(run.lastSeen) }
+      : null,
     error: info.error ? withoutStacks(info.error) : null,
     devices: info.deviceConfigurations?.map((d) => ({ name: d.name, type: d.type })) ?? null,
     iteration: info.iteration.toJSON(),

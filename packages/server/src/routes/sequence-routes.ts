@@ -2,6 +2,7 @@ import {
   IterationConfiguration,
   SequencePath,
   TimeLanes,
+  activeRunOf,
   errorResponseSchema,
 } from '@shotline/core';
 import { z } from 'zod';
@@ -74,7 +75,11 @@ export const sequenceRoutes: RoutePlugin = async (app, { context }) => {
         response: { 200: sequenceDetailSchema, ...errors },
       },
     },
-    async (request) => sequenceJson(await session.sequence(SequencePath.parse(request.query.path))),
+    async (request) => {
+      const path = SequencePath.parse(request.query.path);
+      const info = await session.sequence(path);
+      return sequenceJson(info, await activeRunOf(storage, path));
+    },
   );
 
   app.post(

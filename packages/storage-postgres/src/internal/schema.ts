@@ -74,6 +74,18 @@ export const MIGRATIONS: readonly StorageMigration[] = storageMigrations({
       ALTER TABLE shots ADD COLUMN timing json NOT NULL DEFAULT 'null';
     `,
   3: `
+      CREATE TABLE resource_locks (
+        resource text COLLATE "C" PRIMARY KEY,
+        holder_id text NOT NULL,
+        holder json NOT NULL,
+        sequence text,
+        acquired_at timestamptz NOT NULL,
+        renewed_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX resource_locks_holder_id ON resource_locks(holder_id);
+    `,
+  4: `
       CREATE TABLE queued_runs (
         id text PRIMARY KEY,
         position integer NOT NULL,

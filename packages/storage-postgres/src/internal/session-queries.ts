@@ -471,8 +471,16 @@ export class SessionQueries {
 
   // ---- shots -----------------------------------------------------------------------------------
 
-  /** Stores shots; runs in a `shots` transaction (READ COMMITTED, sequence row locked FOR SHARE). */
-  async createShots(path: string, shots: PreparedShot[]): Promise<Outcome<void>> {
+  /**
+   * Stores shots; runs in a `shots` transaction (READ COMMITTED, sequence row locked FOR SHARE).
+   * `afterUncertainCommit`: an earlier attempt of this very write may have committed before its
+   * connection was lost; finding every one of these shots stored then means that it did.
+   */
+  async createShots(
+    path: string,
+    shots: PreparedShot[],
+    afterUncertainCommit = false,
+  ): Promise<Outcome<void>> {
     const ref = await this.sequenceRef(path, true);
     if (!ref.ok) return ref;
     const { id, state, expected_shots: expected } = ref.value;
@@ -487,6 +495,9 @@ export class SessionQueries {
             )
           ).map((r) => r.idx),
     );
+    if (afterUncertainCommit && indices.length > 0 && indices.every((i) => stored.has(i))) {
+      return success(undefined);
+    }
     const refusal = shotsRefusal(path, state, expected, indices, (index) => stored.has(index));
     if (refusal) return failure(refusal);
     for (const shot of shots) {
@@ -662,7 +673,16 @@ export class SessionQueries {
 
   async insertQueuedRun(
     row: Omit<StoredQueuedRunRow, 'position'>,
+    afterUncertainCommit: boolean,
   ): Promise<Outcome<StoredQueuedRunRow>> {
+    if (afterUncertainCommit) {
+      // The insert may have committed before its answer was lost: it was this very run.
+      const existing = await this.row<StoredQueuedRunRow & QueryResultRow>(
+        `SELECT ${QUEUED_RUN_SELECT} FROM queued_runs WHERE id = $1`,
+        [row.id],
+      );
+      if (existing) return success(existing);
+    }
     // One queue for the lab: concurrent submitters take positions one after the other.
     await this.client.query('LOCK TABLE queued_runs IN SHARE ROW EXCLUSIVE MODE');
     const inserted = await this.row<StoredQueuedRunRow & QueryResultRow>(

@@ -71,6 +71,18 @@ export const MIGRATIONS: readonly StorageMigration[] = storageMigrations({
       ALTER TABLE shots ADD COLUMN timing TEXT NOT NULL DEFAULT 'null';
     `,
   3: `
+      CREATE TABLE resource_locks (
+        resource TEXT PRIMARY KEY,
+        holder_id TEXT NOT NULL,
+        holder TEXT NOT NULL,
+        sequence TEXT,
+        acquired_at INTEGER NOT NULL,
+        renewed_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX resource_locks_holder_id ON resource_locks(holder_id);
+    `,
+  4: `
       CREATE TABLE queued_runs (
         id TEXT PRIMARY KEY,
         position INTEGER NOT NULL,

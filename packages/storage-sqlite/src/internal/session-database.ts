@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 // Types only from the core barrel: this file also runs in the writer worker, which must not load all
 // of @shotline/core; the refusal rules come from its dependency-free `storage-rules` entry.
 import type {
+  EncodedLockRequest,
   EncodedPreparingSnapshot,
   EncodedSequenceDraft,
   PreparedShot,
@@ -16,6 +17,7 @@ import type {
   StoredShotRow,
   StoredShotTableRows,
   StoredSnapshotRow,
+  StoredLockRow,
 } from '@shotline/core';
 import {
   STORAGE_ROOT_PATH as ROOT,
@@ -770,6 +772,82 @@ export class SessionDatabase {
       success(this.stmt('DELETE FROM api_tokens WHERE id = ?').run(id).changes > 0),
     );
   }
+
+  // ---- run ownership ---------------------------------------------------------------------------
+
+  /** The lock rows of these resources (`'all'`: every row). */
+  lockRows(resources: readonly string[] | 'all'): StoredLockRow[] {
+    if (resources === 'all') {
+      return this.stmt('SELECT * FROM resource_locks ORDER BY resource').all() as StoredLockRow[];
+    }
+    return this.stmt(
+      'SELECT * FROM resource_locks WHERE resource IN (SELECT value FROM json_each(?)) ORDER BY resource',
+    ).all(JSON.stringify(resources)) as StoredLockRow[];
+  }
+
+  /**
+   * Records the locks of a request, replacing the rows of their resources: the caller holds the
+   * operating-system locks, so any other row for them is stale.
+   */
+  writeLocks(request: EncodedLockRequest): Outcome<void> {
+    return this.write(() => {
+      const upsert = this.stmt(
+        `INSERT INTO resource_locks
+           (resource, holder_id, holder, sequence, acquired_at, renewed_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (resource) DO UPDATE SET holder_id = excluded.holder_id,
+           holder = excluded.holder, sequence = excluded.sequence,
+           acquired_at = excluded.acquired_at, renewed_at = excluded.renewed_at,
+           expires_at = excluded.expires_at`,
+      );
+      for (const resource of request.resources) {
+        upsert.run(
+          resource,
+          request.holderId,
+          request.holder,
+          request.sequence,
+          request.now,
+          request.now,
+          request.expiresAt,
+        );
+      }
+      return success(undefined);
+    });
+  }
+
+  /** Extends the holder's locks; `lockLost` names one that is no longer the holder's. */
+  renewLocks(
+    holderId: string,
+    resources: readonly string[],
+    now: number,
+    expiresAt: number,
+  ): Outcome<void> {
+    return this.write(() => {
+      const renew = this.stmt(
+        'UPDATE resource_locks SET renewed_at = ?, expires_at = ? WHERE resource = ? AND holder_id = ?',
+      );
+      for (const resource of resources) {
+        if (renew.run(now, expiresAt, resource, holderId).changes === 0) {
+          return failure({ kind: 'lockLost', resource });
+        }
+      }
+      return success(undefined);
+    });
+  }
+
+  /** Removes the holder's lock rows on these resources (`'all'`: all of them). */
+  releaseLocks(holderId: string, resources: readonly string[] | 'all'): Outcome<void> {
+    return this.write(() => {
+      if (resources === 'all') {
+        this.stmt('DELETE FROM resource_locks WHERE holder_id = ?').run(holderId);
+      } else {
+        this.stmt(
+          'DELETE FROM resource_locks WHERE holder_id = ? AND resource IN (SELECT value FROM json_each(?))',
+        ).run(holderId, JSON.stringify(resources));
+      }
+      return success(undefined);
+    });
+  }
 }
 
 /** The operations that write, which the writer worker runs (names of {@link SessionDatabase} methods). */
@@ -797,6 +875,9 @@ export const WRITE_OPERATIONS = [
   'insertAuditEntry',
   'putApiToken',
   'deleteApiToken',
+  'writeLocks',
+  'renewLocks',
+  'releaseLocks',
 ] as const;
 
 /** A write operation's name. */

@@ -16,10 +16,8 @@ import {
   type SimulatedLab,
   type SimulatedLabOptions,
 } from '../devices/simulated-lab.js';
-import {
-  simulatedDevice as device,
-  simulatedScan as scan,
-} from '../devices/simulated-sequences.js';
+import { countingScan as scan } from '../devices/counting-scan.js';
+import { simulatedDevice as device } from '../devices/simulated-device-configurations.js';
 
 // vitest is an optional peer dependency (see session-storage-conformance.ts).
 const vitest: typeof Vitest | undefined = await import('vitest').catch(() => undefined);
@@ -30,18 +28,29 @@ export interface ProcedureManagerFixture {
    * A manager that runs the sequences of `lab` (its storage, registry and recorder): the local
    * manager, or one connected to a server that owns the lab. Closed by the suite with `dispose`.
    */
-  open(lab: SimulatedLab): Promise<{
-    readonly manager: ExperimentManagerContract;
-    readonly dispose: () => Promise<void>;
-  }>;
+  open(lab: SimulatedLab): Promise<OpenedProcedureManager>;
+}
+
+/** A manager opened by a {@link ProcedureManagerFixture}. */
+export interface OpenedProcedureManager {
+  readonly manager: ExperimentManagerContract;
+  /**
+   * Another manager of the same lab, as a second script would get one: locally a second manager
+   * on the same storage, remotely a second client of the same server. Closed by `dispose`.
+   */
+  readonly another: () => Promise<ExperimentManagerContract>;
+  /** Closes the managers and whatever the fixture started. */
+  readonly dispose: () => Promise<void>;
 }
 
 /**
  * The Procedure and ExperimentManager semantics of the seed document, for any way of getting a
- * manager: one active procedure per lab (activation waits, or fails after its timeout),
- * `startSequence` returns at once, `exception()` waits, `runSequence` rethrows the sequence's error
- * as a typed `ShotlineError`, `interruptSequence`, `sequences()`, the callback and `await using`
- * forms, events, per-device timing, and the documentation's example as written.
+ * manager: one active procedure per lab, shared by every manager of it (activation waits, or fails
+ * after its timeout), `startSequence` returns at once, `exception()` waits, `runSequence` rethrows
+ * the sequence's error as a typed `ShotlineError`, `interruptSequence` then
+ * `waitUntilSequenceFinished`, `sequences()`, leaving as the seed's `with` block (a normal exit
+ * waits for the running sequence, an error interrupts it then waits; `await using` always waits),
+ * events, per-device timing, and the documentation's example as written.
  */
 export function describeProcedureConformance(name: string, fixture: ProcedureManagerFixture): void {
   if (vitest === undefined) {
@@ -55,10 +64,13 @@ export function describeProcedureConformance(name: string, fixture: ProcedureMan
     afterEach(async () => {
       for (const dispose of opened.splice(0).reverse()) await dispose();
     });
+    async function openManager(lab: SimulatedLab): Promise<OpenedProcedureManager> {
+      const opening = await fixture.open(lab);
+      opened.push(opening.dispose);
+      return opening;
+    }
     async function managerOf(lab: SimulatedLab): Promise<ExperimentManagerContract> {
-      const { manager, dispose } = await fixture.open(lab);
-      opened.push(dispose);
-      return manager;
+      return (await openManager(lab)).manager;
     }
     async function labWith(options: SimulatedLabOptions, ...names: [string, number][]) {
       const lab = await createSimulatedLab(options);
@@ -227,14 +239,14 @@ export function describeProcedureConformance(name: string, fixture: ProcedureMan
       },
     );
 
+    const longLab = () =>
+      labWith({ devices: [device.slow('slow', { shotMs: 20 })] }, ['long', 500]);
+
     it(
-      'callback form: a body that throws interrupts its running sequence and rethrows',
+      'callback form: a body that throws interrupts its running sequence, waits for its end, and rethrows',
       { timeout: TIMEOUT },
       async () => {
-        const lab = await labWith({ devices: [device.slow('slow', { shotMs: 20 })] }, [
-          'long',
-          500,
-        ]);
+        const lab = await longLab();
         const manager = await managerOf(lab);
         const error = await manager
           .createProcedure('p')
@@ -245,8 +257,11 @@ export function describeProcedureConformance(name: string, fixture: ProcedureMan
           })
           .catch((e: unknown) => e);
         expect((error as Error).message).toBe('analysis failed');
+        // Already ended when run() rejects: it waited after interrupting.
         expect(await lab.session.state('\\long')).toBe('interrupted');
+        expect(lab.recorder.closedDevices()).toEqual(['slow']);
         expect((await lab.session.shotIndices('\\long')).length).toBeLessThan(500);
+        expect(manager.activeProcedure()).toBeUndefined();
       },
     );
 
@@ -258,27 +273,100 @@ export function describeProcedureConformance(name: string, fixture: ProcedureMan
         const manager = await managerOf(lab);
         await manager.createProcedure('p').run(async (procedure) => procedure.startSequence('\\a'));
         expect(await lab.session.state('\\a')).toBe('finished');
+        expect(await lab.session.shotIndices('\\a')).toEqual([0, 1, 2, 3, 4]);
       },
     );
 
     it(
-      'await using: leaving the block interrupts a sequence still running, then waits for it',
+      'await using: leaving the block normally waits for a sequence still running',
       { timeout: TIMEOUT },
       async () => {
-        const lab = await labWith({ devices: [device.slow('slow', { shotMs: 20 })] }, [
-          'long',
-          500,
-        ]);
+        const lab = await slowLab('a');
+        const manager = await managerOf(lab);
+        {
+          await using procedure = await manager.createProcedure('p').activate();
+          procedure.startSequence('\\a');
+        }
+        expect(await lab.session.state('\\a')).toBe('finished');
+        expect(manager.activeProcedure()).toBeUndefined();
+      },
+    );
+
+    it(
+      'await using: the disposer cannot see that the block threw, so the block interrupts in a catch',
+      { timeout: TIMEOUT },
+      async () => {
+        const lab = await longLab();
         const manager = await managerOf(lab);
         const error = await (async () => {
           await using procedure = await manager.createProcedure('p').activate();
           procedure.startSequence('\\long');
-          await new Promise((r) => setTimeout(r, 100));
-          throw new Error('body failed');
+          try {
+            await new Promise((r) => setTimeout(r, 100));
+            throw new Error('body failed');
+          } catch (e) {
+            procedure.interruptSequence();
+            throw e;
+          }
         })().catch((e: unknown) => e);
         expect((error as Error).message).toBe('body failed');
         expect(await lab.session.state('\\long')).toBe('interrupted');
         expect(manager.activeProcedure()).toBeUndefined();
+      },
+    );
+
+    it(
+      'waitUntilSequenceFinished() waits for an interrupted or crashed sequence to end, and never throws',
+      { timeout: TIMEOUT },
+      async () => {
+        const lab = await labWith(
+          {
+            devices: [
+              device.slow('slow', { shotMs: 20 }),
+              device.failing('bad', { phase: 'runShot', atShot: 3 }),
+            ],
+          },
+          ['long', 500],
+          ['failing', 10],
+        );
+        const manager = await managerOf(lab);
+        await manager.createProcedure('p').run(async (procedure) => {
+          await procedure.waitUntilSequenceFinished(); // nothing running: returns at once
+          procedure.startSequence('\\long');
+          await new Promise((r) => setTimeout(r, 60));
+          expect(procedure.interruptSequence()).toBe(true);
+          await procedure.waitUntilSequenceFinished();
+          expect(procedure.isRunningSequence()).toBe(false);
+          expect(await lab.session.state('\\long')).toBe('interrupted');
+          procedure.startSequence('\\failing');
+          await procedure.waitUntilSequenceFinished();
+          expect(await lab.session.state('\\failing')).toBe('crashed');
+          expect(await procedure.exception()).toBeInstanceOf(ShotlineError);
+          expect((await procedure.exception())?.message).toMatch(/device "bad" failed/);
+        });
+      },
+    );
+
+    it(
+      'one active procedure per lab: two managers of one lab take turns',
+      { timeout: TIMEOUT },
+      async () => {
+        const lab = await slowLab('a');
+        const { manager: one, another } = await openManager(lab);
+        const two = await another();
+        const first = await one.createProcedure('first').activate();
+        const refused = await two
+          .createProcedure('second', { acquisitionTimeout: 30 })
+          .activate()
+          .catch((e: unknown) => e);
+        expect(refused).toBeInstanceOf(ProcedureActivationTimeoutError);
+        expect((refused as Error).message).toMatch(/procedure "first" is still active/);
+        const waiting = two.createProcedure('third').activate();
+        await first.deactivate();
+        const third = await waiting;
+        await third.runSequence('\\a');
+        await third.deactivate();
+        expect(await lab.session.state('\\a')).toBe('finished');
       },
     );
 

@@ -1,6 +1,4 @@
-// Short names for the helpers of simulated-sequences.ts in this package's tests.
-export {
-  collectEvents,
-  simulatedDevice as device,
-  simulatedScan as scan,
-} from './simulated-sequences.js';
+// Short names for this package's test helpers.
+export { countingScan as scan } from './counting-scan.js';
+export { simulatedDevice as device } from './simulated-device-configurations.js';
+export { collectEvents } from './collect-events.js';

@@ -1,7 +1,14 @@
 // The Procedure / ExperimentManager API of the seed document, with the reference's quirks fixed:
 // the shared conformance suite on the local manager, and what only the local manager does.
+import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
-import { ExperimentManager, type SequencePath } from '@shotline/core';
+import {
+  currentRunOwner,
+  ExperimentManager,
+  type RunOwner,
+  sequenceResource,
+  type SequencePath,
+} from '@shotline/core';
 import { describe, expect, it } from 'vitest';
 import { describeProcedureConformance } from '../conformance/procedure-conformance.js';
 import { device, scan } from './lab.test-helper.js';
@@ -24,8 +31,18 @@ function managerOf(lab: SimulatedLab, managerId?: string): Promise<ExperimentMan
 
 describeProcedureConformance('the local ExperimentManager', {
   async open(lab) {
-    const manager = await managerOf(lab);
-    return { manager, dispose: () => manager.close() };
+    const managers = [await managerOf(lab)];
+    return {
+      manager: managers[0]!,
+      another: async () => {
+        const manager = await managerOf(lab);
+        managers.push(manager);
+        return manager;
+      },
+      dispose: async () => {
+        for (const manager of managers) await manager.close();
+      },
+    };
   },
 });
 
@@ -33,7 +50,7 @@ describe('ExperimentManager start-up', () => {
   async function stuck(
     lab: SimulatedLab,
     name: string,
-    owner: string,
+    owner: RunOwner,
     state: 'preparing' | 'running',
   ): Promise<SequencePath> {
     const path = await lab.session.createSequence(`\\${name}`, scan(2));
@@ -44,33 +61,65 @@ describe('ExperimentManager start-up', () => {
     return path;
   }
 
-  it('crashes the stale sequences whose manager is provably gone, and leaves the others', async () => {
+  it('crashes the runs whose process is provably gone, and leaves the others', async () => {
     const lab = await labWithSequences();
     const here = hostname();
-    await stuck(lab, 'dead process', `${here}:999999:old-manager`, 'running');
-    await stuck(lab, 'same manager id', `${here}:${process.pid}:lab-pc`, 'preparing');
-    await stuck(lab, 'other pc', `other-pc.example:1234:lab-pc-2`, 'running');
-    await stuck(lab, 'live process', `${here}:${process.pid}:another-live-manager`, 'running');
-    await stuck(lab, 'unknown owner', 'garbage', 'running');
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
+    const owner = (pid: number, host = here, started: number | null = null): RunOwner => ({
+      id: `run-${pid}`,
+      host,
+      pid,
+      processStartedAt: started,
+      label: `shotline run ${pid}`,
+    });
+    await stuck(lab, 'dead process', owner(Number(dead.stdout)), 'running');
+    const reusedPid = owner(process.pid, here, 1_000_000);
+    await stuck(lab, 'reused pid', reusedPid, 'preparing');
+    await stuck(lab, 'other pc', owner(1234, 'other-pc.example'), 'running');
+    const live = currentRunOwner('live');
+    await stuck(lab, 'live process', live, 'running');
+    const locks = (
+      await lab.storage.acquireLocks({
+        resources: [sequenceResource('\\live process')],
+        holder: live,
+      })
+    ).unwrap();
     const manager = await managerOf(lab, 'lab-pc');
     expect(manager.recoveredSequences.map(String).sort()).toEqual([
       '\\dead process',
-      '\\same manager id',
+      '\\reused pid',
     ]);
     expect(await lab.session.state('\\dead process')).toBe('crashed');
     const error = (await lab.session.sequence('\\dead process')).error!;
-    expect(error.code).toBe('STALE_SEQUENCE');
-    expect(error.message).toMatch(/still RUNNING when manager .*:lab-pc started/);
-    for (const left of ['\\other pc', '\\live process', '\\unknown owner']) {
+    expect(error.code).toBe('RUN_PROCESS_GONE');
+    expect(error.message).toMatch(
+      /^the process that ran it stopped \(shotline run \d+ \(host .+, pid \d+\)\): no process of this machine has its pid any more/,
+    );
+    for (const left of ['\\other pc', '\\live process']) {
       expect(await lab.session.state(left)).toBe('running');
     }
-    expect(manager.owner).toBe(`${here}:${process.pid}:lab-pc`);
-  });
+    expect(manager.owner).toMatchObject({
+      host: here,
+      pid: process.pid,
+      label: 'manager lab-pc',
+    });
+    await locks.release();
+  }, 60_000);
 
-  it('records its owner on the sequences it runs', async () => {
+  it('records its owner on the sequences it runs, and locks their devices while they run', async () => {
     const lab = await labWithSequences('a');
     const manager = await managerOf(lab, 'pc-7');
+    const seen: string[][] = [];
+    lab.events.on('sequence-state', (e) => {
+      if (e.state === 'running') {
+        void lab.storage.listLocks().then((l) => seen.push(l.map((x) => x.resource)));
+      }
+    });
     await manager.createProcedure('p').run((p) => p.runSequence('\\a'));
-    expect((await lab.session.sequence('\\a')).owner).toBe(`${hostname()}:${process.pid}:pc-7`);
-  });
+    expect((await lab.session.sequence('\\a')).owner).toEqual(manager.owner);
+    expect(seen).toEqual([['device:slow', 'sequence:\\a']]);
+    expect(await lab.storage.listLocks()).toEqual([]);
+  }, 60_000);
 });

@@ -9,8 +9,10 @@ import {
   type SequenceState,
   type SequenceTransitionChanges,
   type SessionStorage,
+  type EncodedLockRequest,
   type StorageAnswer,
   type StorageBackend,
+  type StoredLockRow,
   type StorageFailure,
   type StorageOutcome,
   type StoredDataRow,
@@ -41,6 +43,8 @@ import {
   storageStatePolicy,
   storageSuccess as success,
   transitionRefusal,
+  lockConflict,
+  lockRowsToCheck,
 } from '@shotline/core';
 
 /** A sequence as the memory backend keeps it: the columns of a database row, and its shots. */
@@ -66,6 +70,8 @@ interface MemoryDatabase {
   queue: Map<string, StoredQueuedRunRow>;
   audit: StoredAuditRow[];
   tokens: Map<string, StoredApiTokenRow>;
+  /** Resource locks by resource: lease rows, as PostgreSQL keeps them. */
+  locks: Map<string, StoredLockRow>;
 }
 
 /** Options of {@link MemorySessionStorage}. */
@@ -473,6 +479,66 @@ class MemoryBackend implements StorageBackend {
       : failure({ kind: 'deviceNotFound', name });
   }
 
+  // ---- run ownership ---------------------------------------------------------------------------
+
+  async acquireLocks(
+    request: EncodedLockRequest,
+    isGone: (row: StoredLockRow) => boolean,
+  ): StorageAnswer<void> {
+    const check = lockRowsToCheck(request.resources);
+    const rows = [...this.db.locks.values()].filter(
+      (row) => check === 'all' || check.includes(row.resource),
+    );
+    const conflict = lockConflict(request.resources, request.holderId, rows, request.now, isGone);
+    if (conflict) {
+      return failure({ kind: 'resourceBusy', resource: conflict.resource, row: { ...conflict } });
+    }
+    for (const resource of request.resources) {
+      this.db.locks.set(resource, {
+        resource,
+        holder_id: request.holderId,
+        holder: request.holder,
+        sequence: request.sequence,
+        acquired_at: request.now,
+        renewed_at: request.now,
+        expires_at: request.expiresAt,
+      });
+    }
+    return success(undefined);
+  }
+
+  async renewLocks(
+    holderId: string,
+    resources: readonly string[],
+    now: number,
+    expiresAt: number,
+  ): StorageAnswer<void> {
+    const lost = resources.find((r) => this.db.locks.get(r)?.holder_id !== holderId);
+    if (lost !== undefined) return failure({ kind: 'lockLost', resource: lost });
+    for (const resource of resources) {
+      const row = this.db.locks.get(resource)!;
+      row.renewed_at = now;
+      row.expires_at = expiresAt;
+    }
+    return success(undefined);
+  }
+
+  async releaseLocks(holderId: string, resources: readonly string[] | 'all'): Promise<void> {
+    for (const [resource, row] of this.db.locks) {
+      if (row.holder_id === holderId && (resources === 'all' || resources.includes(resource))) {
+        this.db.locks.delete(resource);
+      }
+    }
+  }
+
+  async listLocks(): Promise<StoredLockRow[]> {
+    return [...this.db.locks.values()].map((row) => ({ ...row }));
+  }
+
+  async probeLock(): Promise<boolean | undefined> {
+    return undefined;
+  }
+
   // ---- the lab server's queue, audit log and tokens ---------------------------------------
 
   async insertQueuedRun(
@@ -571,6 +637,7 @@ export class MemorySessionStorage extends EncodedSessionStorage implements Sessi
           queue: new Map(),
           audit: [],
           tokens: new Map(),
+          locks: new Map(),
         };
     super('memory', 'memory', new MemoryBackend(database), 'memory storage');
     databases.set(this, database);

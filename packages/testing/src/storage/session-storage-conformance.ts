@@ -16,6 +16,7 @@ import {
   PathNotFoundError,
   RecursivePathMoveError,
   type Result,
+  type RunOwner,
   SEQUENCE_STATES,
   SequenceNotCrashedError,
   SequenceNotEditableError,
@@ -33,6 +34,7 @@ import {
   isTransitionAllowed,
 } from '@shotline/core';
 import type * as Vitest from 'vitest';
+import { describeRunOwnership } from './run-ownership-conformance.js';
 
 // vitest is an optional peer dependency: it is loaded here, not imported statically, so the rest of
 // @shotline/testing (memory storage, simulated devices) works in programs that do not install it.
@@ -65,6 +67,12 @@ export interface SessionStorageFixture {
   /** Called once after the suite (delete files, drop schemas). */
   dispose?(): Promise<void>;
   /**
+   * How the backend knows that the holder of a lock is gone: `lease` rows (default; an expired
+   * lease, or a dead process of this machine) or `os` locks that the operating system releases when
+   * the holder's process dies.
+   */
+  locks?: 'lease' | 'os';
+  /**
    * When set, the suite is skipped and this reason is printed (e.g. `SHOTLINE_PG_URL is not set`).
    */
   skipReason?: string;
@@ -94,6 +102,11 @@ const DEVICES: StoredDeviceConfiguration[] = [
   { name: 'cam', type: 'simulated-camera', configuration: { exposure: 0.001, roi: [0, 0, 4, 4] } },
   { name: 'seq', type: 'simulated-sequencer', configuration: { timeStep: 2500 } },
 ];
+/** A run owner on another machine (so no liveness check applies to it here). */
+function owner(id: string, host = 'pc1', pid = 1): RunOwner {
+  return { id, host, pid, processStartedAt: 1_700_000_000_000, label: `manager ${id}` };
+}
+
 const SUMMARY: ErrorSummary = {
   type: 'DeviceTimeoutError',
   code: 'DEVICE_TIMEOUT',
@@ -134,7 +147,7 @@ async function running(
     await storage.setPreparing(path, {
       globals: GLOBALS,
       deviceConfigurations: DEVICES,
-      owner: 'pc1:1',
+      owner: owner('m1', 'pc1', 1),
     })
   ).unwrap();
   (await storage.setRunning(path, new Date(Date.UTC(2024, 4, 6, 7, 8, 0, 5)))).unwrap();
@@ -148,7 +161,7 @@ async function bringTo(storage: SessionStorage, path: SequencePath, state: Seque
     await storage.setPreparing(path, {
       globals: GLOBALS,
       deviceConfigurations: DEVICES,
-      owner: 'pc1:1',
+      owner: owner('m1', 'pc1', 1),
     })
   ).unwrap();
   if (state === 'preparing') return;
@@ -167,7 +180,11 @@ const TRANSITIONS: {
   {
     to: 'preparing',
     apply: (s, path) =>
-      s.setPreparing(path, { globals: GLOBALS, deviceConfigurations: DEVICES, owner: 'pc2:7' }),
+      s.setPreparing(path, {
+        globals: GLOBALS,
+        deviceConfigurations: DEVICES,
+        owner: owner('m2', 'pc2', 7),
+      }),
   },
   { to: 'running', apply: (s, path) => s.setRunning(path, new Date()) },
   { to: 'finished', apply: (s, path) => s.setFinished(path, new Date()) },
@@ -691,7 +708,7 @@ export function describeSessionStorage(name: string, fixture: SessionStorageFixt
           await storage.setPreparing(p('\\s'), {
             globals: GLOBALS,
             deviceConfigurations: DEVICES,
-            owner: 'lab-pc:4242:m1',
+            owner: owner('m1', 'lab-pc', 4242),
           })
         ).unwrap();
         expect((await storage.getSnapshot(p('\\s'))).unwrap()).toEqual({
@@ -709,7 +726,7 @@ export function describeSessionStorage(name: string, fixture: SessionStorageFixt
           stopTime: stop,
           globals: GLOBALS,
           deviceConfigurations: DEVICES,
-          owner: 'lab-pc:4242:m1',
+          owner: owner('m1', 'lab-pc', 4242),
           error: null,
         });
       });
@@ -717,19 +734,24 @@ export function describeSessionStorage(name: string, fixture: SessionStorageFixt
       it('refuses a bad snapshot or time, changing nothing', async () => {
         (await storage.createSequence(p('\\s'), draft())).unwrap();
         const bad = [
-          { globals: [NaN], deviceConfigurations: DEVICES, owner: 'pc' },
-          { globals: GLOBALS, deviceConfigurations: [DEVICES[0]!, DEVICES[0]!], owner: 'pc' },
+          { globals: [NaN], deviceConfigurations: DEVICES, owner: owner('m1') },
+          {
+            globals: GLOBALS,
+            deviceConfigurations: [DEVICES[0]!, DEVICES[0]!],
+            owner: owner('m1'),
+          },
           {
             globals: GLOBALS,
             deviceConfigurations: [{ name: '', type: 't', configuration: 1 }],
-            owner: 'pc',
+            owner: owner('m1'),
           },
           {
             globals: GLOBALS,
             deviceConfigurations: [{ name: 'd', type: 't', configuration: { f: Symbol('x') } }],
-            owner: 'pc',
+            owner: owner('m1'),
           },
-          { globals: GLOBALS, deviceConfigurations: DEVICES, owner: '' },
+          { globals: GLOBALS, deviceConfigurations: DEVICES, owner: { ...owner('m1'), pid: -1 } },
+          { globals: GLOBALS, deviceConfigurations: DEVICES, owner: 'pc' },
         ];
         for (const snapshot of bad) {
           expectStorageError(
@@ -742,7 +764,7 @@ export function describeSessionStorage(name: string, fixture: SessionStorageFixt
           await storage.setPreparing(p('\\s'), {
             globals: GLOBALS,
             deviceConfigurations: [],
-            owner: 'pc',
+            owner: owner('m1'),
           })
         ).unwrap();
         expectStorageError(
@@ -778,7 +800,7 @@ export function describeSessionStorage(name: string, fixture: SessionStorageFixt
           await storage.setPreparing(p('\\s'), {
             globals: [],
             deviceConfigurations: [],
-            owner: 'pc',
+            owner: owner('m1'),
           })
         ).unwrap();
         const second: ErrorSummary = {
@@ -827,7 +849,7 @@ export function describeSessionStorage(name: string, fixture: SessionStorageFixt
             await storage.setPreparing(p('\\s'), {
               globals: [],
               deviceConfigurations: [],
-              owner: 'pc',
+              owner: owner('m1'),
             })
           ).unwrap();
           (await storage.setRunning(p('\\s'), new Date())).unwrap();
@@ -884,8 +906,12 @@ export function describeSessionStorage(name: string, fixture: SessionStorageFixt
         const paths = Array.from({ length: 12 }, (_, i) => p(`\\race\\s${i}`));
         for (const path of paths) (await storage.createSequence(path, draft())).unwrap();
         const attempts = paths.flatMap((path, i) => {
-          const first = (s: SessionStorage, owner: string) =>
-            s.setPreparing(path, { globals: GLOBALS, deviceConfigurations: DEVICES, owner });
+          const first = (s: SessionStorage, id: string) =>
+            s.setPreparing(path, {
+              globals: GLOBALS,
+              deviceConfigurations: DEVICES,
+              owner: owner(id),
+            });
           return i % 2 === 0
             ? [first(storage, 'manager-1'), first(other, 'manager-2')]
             : [first(other, 'manager-2'), first(storage, 'manager-1')];
@@ -900,8 +926,8 @@ export function describeSessionStorage(name: string, fixture: SessionStorageFixt
           const loser = pair.find((r) => !r.ok)!;
           const refused = expectStorageError(loser, InvalidStateTransitionError);
           expect(refused.from).toBe('preparing');
-          const owner = (await other.getSequence(paths[i]!)).unwrap().owner;
-          expect(['manager-1', 'manager-2']).toContain(owner);
+          const winner = (await other.getSequence(paths[i]!)).unwrap().owner;
+          expect(['manager-1', 'manager-2']).toContain(winner?.id);
         }
       });
 
@@ -1341,6 +1367,13 @@ export function describeSessionStorage(name: string, fixture: SessionStorageFixt
         }
         expect(await storage.listDeviceConfigurations()).toEqual([]);
       });
+    });
+
+    describeRunOwnership({
+      api: testApi(),
+      locks: fixture.locks ?? 'lease',
+      storage: () => storage,
+      another: (of?: SessionStorage) => another(of),
     });
 
     describe('copyPath', () => {

@@ -16,12 +16,21 @@ const LITTLE_ENDIAN = endianness() === 'LE';
  * A session of a VISA library. Reads, writes, clear, serial poll and close run on koffi worker
  * threads (`.async`), so a long timeout never blocks the event loop; attribute calls are quick and
  * synchronous. The caller serialises the calls.
+ *
+ * `clear()` is `viClear`: a real device clear for INSTR resources (GPIB, VXI-11, USBTMC, HiSLIP).
+ * For a raw `SOCKET`, VISA's `viClear` only empties the session's buffers, and a reply still on its
+ * way would arrive afterwards; when `reopen` is given (the resource manager does it for SOCKET
+ * resources) the session is closed and opened again instead, with the attributes set so far.
  */
 export class LibrarySession implements SessionIO {
+  /** Attributes set through this session, applied again after a reopen. */
+  private readonly assigned = new Map<VisaAttributeName, AttributeValue>();
+
   constructor(
     private readonly library: VisaLibrary,
-    private readonly vi: number,
+    private vi: number,
     readonly resourceName: string,
+    private readonly reopen?: () => Promise<number>,
   ) {}
 
   async read(count: number): Promise<ReadChunk> {
@@ -53,7 +62,15 @@ export class LibrarySession implements SessionIO {
   }
 
   async clear(): Promise<void> {
-    this.check(await callAsync(this.fn.viClear, this.vi), 'viClear');
+    if (!this.reopen) {
+      this.check(await callAsync(this.fn.viClear, this.vi), 'viClear');
+      return;
+    }
+    const old = this.vi;
+    this.vi = 0; // closed: if the reopen fails, the next clear tries again and close() skips it
+    await callAsync(this.fn.viClose, old); // the old connection goes, whatever it holds
+    this.vi = await this.reopen();
+    for (const [attribute, value] of this.assigned) await this.setAttribute(attribute, value);
   }
 
   async readStatusByte(): Promise<number> {
@@ -89,9 +106,11 @@ export class LibrarySession implements SessionIO {
     const state = typeof value === 'boolean' ? (value ? 1 : 0) : value;
     const { id } = VisaAttribute[attribute];
     this.check(this.fn.viSetAttribute(this.vi, id, state), `viSetAttribute(${attribute})`);
+    this.assigned.set(attribute, value);
   }
 
   async close(): Promise<void> {
+    if (this.vi === 0) return; // a reopen failed: nothing is open
     this.check(await callAsync(this.fn.viClose, this.vi), 'viClose');
   }
 

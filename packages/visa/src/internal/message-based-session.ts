@@ -15,15 +15,25 @@ import type {
 } from '../message-based-resource.js';
 import {
   VI_TMO_INFINITE,
+  VisaStatus,
   type VisaAttributeName,
   type VisaAttributeValue,
 } from '../visa-constants.js';
-import { VisaIOError, VisaResourceClosedError, visaIOError } from '../visa-errors.js';
+import {
+  VisaIOError,
+  VisaReplyTooLargeError,
+  VisaResourceClosedError,
+  visaIOError,
+} from '../visa-errors.js';
 import { SerialQueue } from './serial-queue.js';
 import type { ReadCompletion, SessionIO } from './session-io.js';
 
 const DEFAULT_TIMEOUT = 2000;
 const DEFAULT_CHUNK_SIZE = 20 * 1024;
+/** A block header must start within this many bytes of the reply (past them it is garbage). */
+const MAX_BLOCK_HEADER_SEARCH = 4096;
+/** Default bound of one reply: 64 MiB (a deep oscilloscope record fits; a runaway stream does not). */
+export const DEFAULT_MAX_REPLY_BYTES = 64 * 1024 * 1024;
 
 /** Validates a read termination the way pyvisa does, and returns its termination character. */
 export function terminationCharacter(termination: string, resource: string): number {
@@ -44,6 +54,13 @@ export function terminationCharacter(termination: string, resource: string): num
  * The {@link MessageBasedResource} of every backend: termination, read loops, binary blocks,
  * queries, serialisation and error context live here once; the backend only supplies VISA-level
  * reads and writes ({@link SessionIO}).
+ *
+ * Request/response integrity: when an I/O operation fails (a timeout, a lost connection, a reply
+ * refused as too large, an abandoned read), a reply may still be on its way. The session then
+ * counts as unsynchronised, and the next operation first runs a device clear (`SessionIO.clear`),
+ * after which no earlier reply can be read; if the clear fails, the operation fails with that error
+ * and the next one tries again. Reads are linear in the reply length: chunks are collected and
+ * joined once.
  */
 export class MessageBasedSession implements MessageBasedResource {
   readonly resourceName: string;
@@ -54,6 +71,11 @@ export class MessageBasedSession implements MessageBasedResource {
   private writeTerm: string;
   private readonly encoding: BufferEncoding;
   private readonly chunkSize: number;
+  private readonly maxReplyBytes: number;
+  /** Why the session must be cleared before its next operation, if it must. */
+  private unsynchronised: string | undefined;
+  /** The last message written, to name the request a read is waiting for. */
+  private lastWritten: string | undefined;
 
   private constructor(
     private readonly io: SessionIO,
@@ -71,6 +93,13 @@ export class MessageBasedSession implements MessageBasedResource {
       throw new InvalidValueError(`chunk size ${this.chunkSize} must be a positive integer`, {
         location: { resource: this.resourceName },
       });
+    }
+    this.maxReplyBytes = options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
+    if (!Number.isInteger(this.maxReplyBytes) || this.maxReplyBytes < 1) {
+      throw new InvalidValueError(
+        `maxReplyBytes ${this.maxReplyBytes} must be a positive integer`,
+        { location: { resource: this.resourceName } },
+      );
     }
   }
 
@@ -155,15 +184,18 @@ export class MessageBasedSession implements MessageBasedResource {
   }
 
   write(message: string): Promise<void> {
-    return this.exclusive(`write ${quote(message)}`, () => this.writeLocked(message));
+    return this.ioOperation(`write ${quote(message)}`, () => this.writeLocked(message));
   }
 
   writeRaw(data: Uint8Array): Promise<void> {
-    return this.exclusive(`write of ${data.length} bytes`, () => this.io.write(data));
+    return this.ioOperation(`write of ${data.length} bytes`, async () => {
+      this.lastWritten = `${data.length} bytes`;
+      await this.io.write(data);
+    });
   }
 
   writeBinaryBlock(prefix: string, data: Uint8Array): Promise<void> {
-    return this.exclusive(`write ${quote(prefix)} with a binary block`, () =>
+    return this.ioOperation(`write ${quote(prefix)} with a binary block`, () =>
       this.io.write(
         Buffer.concat([
           Buffer.from(prefix, this.encoding),
@@ -175,23 +207,29 @@ export class MessageBasedSession implements MessageBasedResource {
   }
 
   read(): Promise<string> {
-    return this.exclusive('read', async () => this.decode(await this.readMessageLocked()));
+    return this.ioOperation(this.readOperation('read'), async () =>
+      this.decode(await this.readMessageLocked()),
+    );
   }
 
   readRaw(): Promise<Buffer> {
-    return this.exclusive('read', () => this.readMessageLocked());
+    return this.ioOperation(this.readOperation('read'), () => this.readMessageLocked());
   }
 
   readBytes(count: number): Promise<Buffer> {
-    return this.exclusive(`read of ${count} bytes`, () => this.readBytesLocked(count));
+    return this.ioOperation(this.readOperation(`read of ${count} bytes`), () =>
+      this.readBytesLocked(count),
+    );
   }
 
   readBinaryBlock(): Promise<Buffer> {
-    return this.exclusive('read of a binary block', () => this.readBlockLocked());
+    return this.ioOperation(this.readOperation('read of a binary block'), () =>
+      this.readBlockLocked(),
+    );
   }
 
   query(message: string, options: QueryOptions = {}): Promise<string> {
-    return this.exclusive(`query ${quote(message)}`, async () => {
+    return this.ioOperation(`query ${quote(message)}`, async () => {
       await this.writeLocked(message);
       if (options.delay) await sleep(options.delay);
       return this.decode(await this.readMessageLocked());
@@ -199,7 +237,7 @@ export class MessageBasedSession implements MessageBasedResource {
   }
 
   queryBinaryBlock(message: string, options: QueryOptions = {}): Promise<Buffer> {
-    return this.exclusive(`query ${quote(message)}`, async () => {
+    return this.ioOperation(`query ${quote(message)}`, async () => {
       await this.writeLocked(message);
       if (options.delay) await sleep(options.delay);
       return this.readBlockLocked();
@@ -215,11 +253,14 @@ export class MessageBasedSession implements MessageBasedResource {
   }
 
   clear(): Promise<void> {
-    return this.exclusive('device clear', () => this.io.clear());
+    return this.exclusive('device clear', async () => {
+      await this.io.clear();
+      this.unsynchronised = undefined;
+    });
   }
 
   readStatusByte(): Promise<number> {
-    return this.exclusive('read of the status byte', () => this.io.readStatusByte());
+    return this.ioOperation('read of the status byte', () => this.io.readStatusByte());
   }
 
   getAttribute<N extends VisaAttributeName>(name: N): Promise<VisaAttributeValue<N>> {
@@ -255,7 +296,50 @@ export class MessageBasedSession implements MessageBasedResource {
     }
   }
 
-  /** Runs `task` alone on the session; VISA errors gain the operation as context. */
+  /** Names a read by the request it waits for (the last message written), when there is one. */
+  private readOperation(what: string): string {
+    return this.lastWritten === undefined ? what : `${what} (reply to ${quote(this.lastWritten)})`;
+  }
+
+  /**
+   * Runs an I/O operation alone on the session: first a device clear if an earlier operation left
+   * the session unsynchronised; if the operation fails, the session is unsynchronised in turn.
+   */
+  private ioOperation<T>(operation: string, task: () => Promise<T>): Promise<T> {
+    return this.exclusive(operation, async () => {
+      if (this.unsynchronised !== undefined) {
+        const started = Date.now();
+        try {
+          await this.io.clear();
+        } catch (e) {
+          if (e instanceof VisaIOError) {
+            throw visaIOError(e.status, {
+              operation:
+                `${operation}: the device clear needed after ${this.unsynchronised} ` +
+                `(${e.operation})`,
+              description: e.description,
+              resource: this.resourceName,
+              waitedMs: e.waitedMs ?? Date.now() - started,
+              cause: e,
+            });
+          }
+          throw e;
+        }
+        this.unsynchronised = undefined;
+      }
+      try {
+        return await task();
+      } catch (e) {
+        this.unsynchronised = `${operation} failed`;
+        throw e;
+      }
+    });
+  }
+
+  /**
+   * Runs `task` alone on the session; VISA errors gain the operation and how long it had waited
+   * when it failed.
+   */
   private exclusive<T>(operation: string, task: () => Promise<T>): Promise<T> {
     try {
       this.ensureOpen();
@@ -263,15 +347,20 @@ export class MessageBasedSession implements MessageBasedResource {
       return Promise.reject(e as Error);
     }
     return this.queue.run(async () => {
+      const started = Date.now();
       try {
         return await task();
       } catch (e) {
         if (e instanceof VisaIOError && !e.operation.startsWith(operation)) {
-          throw visaIOError(e.status, {
+          const waitedMs = e.waitedMs ?? Date.now() - started;
+          // The same class (e.g. VisaReplyTooLargeError), with the operation as context.
+          const ErrorClass = e.constructor as typeof VisaIOError;
+          throw new ErrorClass(e.status, {
             operation: `${operation} (${e.operation})`,
             description: e.description,
             resource: this.resourceName,
             ...(e.partialData === undefined ? {} : { partialData: e.partialData }),
+            waitedMs,
             cause: e,
           });
         }
@@ -281,6 +370,7 @@ export class MessageBasedSession implements MessageBasedResource {
   }
 
   private writeLocked(message: string): Promise<void> {
+    this.lastWritten = message;
     return this.io.write(Buffer.from(message + this.writeTerm, this.encoding));
   }
 
@@ -309,16 +399,33 @@ export class MessageBasedSession implements MessageBasedResource {
     return this.readTerm === null || this.endsWithTermination(data);
   }
 
+  /**
+   * Reads until the end of a message. The chunks are joined once at the end; only the last bytes
+   * are looked at to find the termination, so a long reply costs time linear in its length.
+   */
   private async readMessageLocked(prefix: Buffer = Buffer.alloc(0)): Promise<Buffer> {
     const chunks = [prefix];
     let total = prefix.length;
+    const termLength = this.readTerm === null ? 0 : Buffer.byteLength(this.readTerm, this.encoding);
     for (;;) {
       const chunk = await this.io.read(this.chunkSize);
       chunks.push(chunk.data);
       total += chunk.data.length;
-      const data = Buffer.concat(chunks, total);
-      if (this.messageComplete(data, chunk.completion)) return data;
+      if (total > this.maxReplyBytes) throw this.tooLarge(total, 'a reply of more than');
+      const tail = lastBytes(chunks, total, termLength);
+      if (this.messageComplete(tail, chunk.completion)) return Buffer.concat(chunks, total);
     }
+  }
+
+  private tooLarge(bytes: number, what: string): VisaReplyTooLargeError {
+    return new VisaReplyTooLargeError(VisaStatus.VI_ERROR_IO, {
+      operation: 'viRead',
+      description:
+        `${what} ${bytes} bytes exceeds maxReplyBytes (${this.maxReplyBytes}); the rest is ` +
+        `discarded by a device clear before the next operation. Raise maxReplyBytes if such ` +
+        `replies are expected.`,
+      resource: this.resourceName,
+    });
   }
 
   private async readBytesLocked(count: number): Promise<Buffer> {
@@ -329,10 +436,18 @@ export class MessageBasedSession implements MessageBasedResource {
     }
     const chunks: Buffer[] = [];
     let have = 0;
-    while (have < count) {
-      const chunk = await this.io.read(Math.min(count - have, this.chunkSize));
-      chunks.push(chunk.data);
-      have += chunk.data.length;
+    // The count is known: a termination character inside binary data must not cut every read
+    // short (one read per 0x0A byte otherwise), so it is off while these bytes are read.
+    const termination = this.readTerm !== null && count > 1;
+    if (termination) await this.io.setAttribute('VI_ATTR_TERMCHAR_EN', false);
+    try {
+      while (have < count) {
+        const chunk = await this.io.read(Math.min(count - have, this.chunkSize));
+        chunks.push(chunk.data);
+        have += chunk.data.length;
+      }
+    } finally {
+      if (termination) await this.io.setAttribute('VI_ATTR_TERMCHAR_EN', true);
     }
     return Buffer.concat(chunks, have);
   }
@@ -342,7 +457,10 @@ export class MessageBasedSession implements MessageBasedResource {
     let completion: ReadCompletion = 'count';
     let header = parseBinaryBlockHeader(buffer, this.resourceName);
     while (header === 'incomplete') {
-      if (buffer.length > 0 && this.messageComplete(buffer, completion)) {
+      if (
+        (buffer.length > 0 && this.messageComplete(buffer, completion)) ||
+        buffer.length > MAX_BLOCK_HEADER_SEARCH
+      ) {
         throw new InvalidBinaryBlockError(
           `reply ${quote(this.decode(buffer).slice(0, 40))} is not an IEEE 488.2 binary block`,
           { location: { resource: this.resourceName } },
@@ -358,6 +476,8 @@ export class MessageBasedSession implements MessageBasedResource {
       if (!this.messageComplete(buffer, completion)) buffer = await this.readMessageLocked(buffer);
       return Buffer.from(this.stripTermination(buffer.subarray(header.dataOffset)));
     }
+    if (header.length > this.maxReplyBytes)
+      throw this.tooLarge(header.length, 'a binary block announcing');
     const end = header.dataOffset + header.length;
     if (buffer.length < end) {
       buffer = Buffer.concat([buffer, await this.readBytesLocked(end - buffer.length)]);
@@ -369,6 +489,23 @@ export class MessageBasedSession implements MessageBasedResource {
     if (!finished && this.readTerm !== null) await this.readMessageLocked(rest);
     return data;
   }
+}
+
+/** The last `n` bytes of the concatenation of `chunks` (of total length `total`). */
+function lastBytes(chunks: readonly Buffer[], total: number, n: number): Buffer {
+  if (n === 0) return chunks[chunks.length - 1] ?? Buffer.alloc(0);
+  const last = chunks[chunks.length - 1]!;
+  if (last.length >= n) return last.subarray(last.length - n);
+  const want = Math.min(n, total);
+  const out = Buffer.alloc(want);
+  let at = want;
+  for (let i = chunks.length - 1; i >= 0 && at > 0; i--) {
+    const chunk = chunks[i]!;
+    const piece = Math.min(chunk.length, at);
+    chunk.copy(out, at - piece, chunk.length - piece);
+    at -= piece;
+  }
+  return out;
 }
 
 function quote(text: string): string {

@@ -1,4 +1,5 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { ByteQueue } from './byte-queue.js';
 
 /**
  * ONC RPC version 2 over TCP (RFC 5531) with XDR encoding (RFC 4506) and record marking: the
@@ -99,24 +100,52 @@ export function encodeRecord(payload: Buffer): Buffer {
   return Buffer.concat([header, payload]);
 }
 
-/** Reassembles records from a TCP byte stream (records may span several fragments). */
+/** A record longer than the assembler accepts (a broken or hostile peer). */
+export class RecordTooLargeError extends Error {}
+
+/** Default bound of one record: a VXI-11 message block plus headers, with room to spare. */
+export const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reassembles records from a TCP byte stream (records may span several fragments). Received bytes
+ * are kept as chunks and joined once per fragment, so a large record costs linear time; a record
+ * longer than `maxRecordBytes` is refused with a {@link RecordTooLargeError} (the connection is then
+ * unusable: the caller closes it).
+ */
 export class RecordAssembler {
-  private pending: Buffer = Buffer.alloc(0);
+  private readonly pending = new ByteQueue();
   private fragments: Buffer[] = [];
+  private recordLength = 0;
+  private header: number | undefined;
+
+  constructor(private readonly maxRecordBytes = DEFAULT_MAX_RECORD_BYTES) {}
 
   /** Adds received bytes; returns the records completed by them. */
   push(chunk: Buffer): Buffer[] {
-    this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.pending.push(chunk);
     const records: Buffer[] = [];
-    while (this.pending.length >= 4) {
-      const header = this.pending.readUInt32BE(0);
-      const length = header & ~LAST_FRAGMENT;
-      if (this.pending.length < 4 + length) break;
-      this.fragments.push(this.pending.subarray(4, 4 + length));
-      this.pending = this.pending.subarray(4 + length);
-      if (header & LAST_FRAGMENT) {
-        records.push(Buffer.concat(this.fragments));
+    for (;;) {
+      if (this.header === undefined) {
+        if (this.pending.length < 4) break;
+        this.header = this.pending.take(4).readUInt32BE(0);
+        this.recordLength += this.header & ~LAST_FRAGMENT;
+        if (this.recordLength > this.maxRecordBytes) {
+          throw new RecordTooLargeError(
+            `an RPC record of more than ${this.maxRecordBytes} bytes (${this.recordLength} announced)`,
+          );
+        }
+      }
+      const length = this.header & ~LAST_FRAGMENT;
+      if (this.pending.length < length) break;
+      this.fragments.push(this.pending.take(length));
+      const last = (this.header & LAST_FRAGMENT) !== 0;
+      this.header = undefined;
+      if (last) {
+        records.push(
+          this.fragments.length === 1 ? this.fragments[0]! : Buffer.concat(this.fragments),
+        );
         this.fragments = [];
+        this.recordLength = 0;
       }
     }
     return records;
@@ -165,7 +194,15 @@ export class RpcClient {
     private readonly version: number,
   ) {
     socket.on('data', (chunk: Buffer) => {
-      for (const record of this.assembler.push(chunk)) this.onReply(record);
+      let records: Buffer[];
+      try {
+        records = this.assembler.push(chunk);
+      } catch (e) {
+        socket.destroy();
+        this.fail(new RpcConnectionClosedError((e as Error).message));
+        return;
+      }
+      for (const record of records) this.onReply(record);
     });
     socket.on('error', (error) => this.fail(new RpcConnectionClosedError(error.message)));
     socket.on('close', () => this.fail(new RpcConnectionClosedError('connection closed')));
@@ -300,17 +337,24 @@ export class RpcServer {
   private readonly server: Server;
   private boundPort = 0;
 
-  private constructor(private readonly programs: readonly RpcProgram[]) {
+  private constructor(
+    private readonly programs: readonly RpcProgram[],
+    private readonly maxRecordBytes: number,
+  ) {
     this.server = createServer((socket) => this.accept(socket));
   }
 
-  /** Listens on `host:port` (0 picks a free port). */
+  /**
+   * Listens on `host:port` (0 picks a free port). A client sending a record longer than
+   * `maxRecordBytes` is disconnected.
+   */
   static async listen(
     host: string,
     port: number,
     programs: readonly RpcProgram[],
+    maxRecordBytes = DEFAULT_MAX_RECORD_BYTES,
   ): Promise<RpcServer> {
-    const rpc = new RpcServer(programs);
+    const rpc = new RpcServer(programs, maxRecordBytes);
     await new Promise<void>((resolve, reject) => {
       rpc.server.once('error', reject);
       rpc.server.listen(port, host, () => resolve());
@@ -343,9 +387,16 @@ export class RpcServer {
 
   private accept(socket: Socket): void {
     this.connections.add(socket);
-    const assembler = new RecordAssembler();
+    const assembler = new RecordAssembler(this.maxRecordBytes);
     socket.on('data', (chunk: Buffer) => {
-      for (const record of assembler.push(chunk)) {
+      let records: Buffer[];
+      try {
+        records = assembler.push(chunk);
+      } catch {
+        socket.destroy(); // a record larger than any call we serve: a broken or hostile client
+        return;
+      }
+      for (const record of records) {
         void RpcServer.answer(record, this.programs, socket);
       }
     });

@@ -3,6 +3,7 @@ import type { TcpipSocketResourceName } from '../resource-name.js';
 import { VisaInterfaceType, VisaStatus } from '../visa-constants.js';
 import { visaIOError, type VisaIOError } from '../visa-errors.js';
 import { EmulatedAttributes } from './emulated-attributes.js';
+import { ByteQueue } from './byte-queue.js';
 import type { AttributeValue, ReadChunk, SessionIO } from './session-io.js';
 
 /** The longest delay `setTimeout` accepts. */
@@ -54,24 +55,41 @@ export function connectSocket(
   });
 }
 
+/** Ends a connection politely, destroying it if the peer does not answer within 100 ms. */
+function closeSocket(socket: Socket): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (socket.destroyed) return resolve();
+    socket.once('close', () => resolve());
+    socket.end();
+    setTimeout(() => socket.destroy(), 100).unref();
+  });
+}
+
 /**
  * A raw TCP socket session (`TCPIP::host::port::SOCKET`) in pure TypeScript, with the semantics of
- * NI-VISA and pyvisa-py: received bytes go to a pending buffer that keeps what follows a terminator
+ * NI-VISA and pyvisa-py: received bytes go to a pending queue that keeps what follows a terminator
  * for the next read; a read returns at the termination character (when enabled), at the requested
  * count, or, when `VI_ATTR_SUPPRESS_END_EN` is off (it is on by default for sockets), as soon as some
  * data has arrived; a timeout is `VI_ERROR_TMO` with the partial data; the peer closing is
  * `VI_ERROR_CONN_LOST`.
+ *
+ * A raw socket has no device clear and no way to tell one reply from another, so `clear()` closes
+ * the connection and opens a new one: whatever the instrument still sends for an abandoned request
+ * goes to the old connection and can never be read as the answer to a later one. It also reconnects
+ * after the connection was lost.
  */
 export class TcpipSocketSession implements SessionIO {
   readonly resourceName: string;
-  private pending: Buffer = Buffer.alloc(0);
+  private readonly pending = new ByteQueue();
   private lost: Error | undefined;
   private wake: (() => void) | undefined;
   private readonly attributes: EmulatedAttributes;
+  private socket: Socket;
 
   private constructor(
-    private readonly socket: Socket,
-    name: TcpipSocketResourceName,
+    socket: Socket,
+    private readonly name: TcpipSocketResourceName,
+    private readonly openTimeout: number,
   ) {
     this.resourceName = name.canonical;
     this.attributes = new EmulatedAttributes(
@@ -95,23 +113,13 @@ export class TcpipSocketSession implements SessionIO {
         VI_ATTR_TCPIP_KEEPALIVE: false,
       },
       (attribute, value) => {
-        if (attribute === 'VI_ATTR_TCPIP_NODELAY') socket.setNoDelay(value === true);
-        if (attribute === 'VI_ATTR_TCPIP_KEEPALIVE') socket.setKeepAlive(value === true, 60_000);
+        if (attribute === 'VI_ATTR_TCPIP_NODELAY') this.socket.setNoDelay(value === true);
+        if (attribute === 'VI_ATTR_TCPIP_KEEPALIVE')
+          this.socket.setKeepAlive(value === true, 60_000);
       },
     );
-    socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
-      this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
-      this.notify();
-    });
-    socket.on('error', (error) => {
-      this.lost ??= error;
-      this.notify();
-    });
-    socket.on('close', () => {
-      this.lost ??= new Error('the instrument closed the connection');
-      this.notify();
-    });
+    this.socket = socket;
+    this.attach(socket);
   }
 
   /** Connects to the instrument. */
@@ -120,7 +128,7 @@ export class TcpipSocketSession implements SessionIO {
     openTimeout: number,
   ): Promise<TcpipSocketSession> {
     const socket = await connectSocket(name.host, name.port, openTimeout, name.canonical);
-    return new TcpipSocketSession(socket, name);
+    return new TcpipSocketSession(socket, name, openTimeout);
   }
 
   async read(count: number): Promise<ReadChunk> {
@@ -148,6 +156,7 @@ export class TcpipSocketSession implements SessionIO {
   async write(data: Uint8Array): Promise<void> {
     if (this.lost || this.socket.destroyed) throw this.connectionLost('viWrite');
     const timeout = this.attributes.timeout;
+    const socket = this.socket;
     await new Promise<void>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       if (Number.isFinite(timeout)) {
@@ -156,7 +165,7 @@ export class TcpipSocketSession implements SessionIO {
           Math.min(timeout, MAX_TIMER),
         );
       }
-      this.socket.write(data, (error) => {
+      socket.write(data, (error) => {
         clearTimeout(timer);
         if (error) reject(this.connectionLost('viWrite', undefined, error));
         else resolve();
@@ -164,18 +173,28 @@ export class TcpipSocketSession implements SessionIO {
     });
   }
 
-  /** Discards what was received and drains the socket for up to 100 ms, as pyvisa-py does. */
+  /**
+   * Device clear on a raw socket: drops what was received and replaces the connection by a new one
+   * (see the class comment). Fails with `VI_ERROR_RSRC_NFOUND` naming the resource when the
+   * instrument cannot be reached again.
+   */
   async clear(): Promise<void> {
-    if (this.lost) throw this.connectionLost('viClear');
-    const deadline = Date.now() + 100;
-    this.pending = Buffer.alloc(0);
-    while (Date.now() < deadline) {
-      await this.waitForData(Math.min(10, deadline - Date.now()));
-      if (this.pending.length === 0) break;
-      this.pending = Buffer.alloc(0);
-    }
+    this.pending.clear();
+    const old = this.socket;
+    this.detach(old);
+    await closeSocket(old);
+    const socket = await connectSocket(
+      this.name.host,
+      this.name.port,
+      this.openTimeout,
+      this.resourceName,
+    );
+    socket.setNoDelay(this.attributes.get('VI_ATTR_TCPIP_NODELAY') === true);
+    if (this.attributes.get('VI_ATTR_TCPIP_KEEPALIVE') === true) socket.setKeepAlive(true, 60_000);
+    this.socket = socket;
+    this.lost = undefined;
+    this.attach(socket);
   }
-
   /** Serial poll on a socket: asks `*STB?` and reads the integer reply. */
   async readStatusByte(): Promise<number> {
     await this.write(Buffer.from('*STB?\n', 'latin1'));
@@ -216,18 +235,36 @@ export class TcpipSocketSession implements SessionIO {
 
   async close(): Promise<void> {
     this.lost ??= new Error('the session is closed');
-    await new Promise<void>((resolve) => {
-      if (this.socket.destroyed) return resolve();
-      this.socket.once('close', () => resolve());
-      this.socket.end();
-      setTimeout(() => this.socket.destroy(), 100).unref();
+    this.detach(this.socket);
+    await closeSocket(this.socket);
+  }
+
+  private attach(socket: Socket): void {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      this.pending.push(chunk);
+      this.notify();
+    });
+    socket.on('error', (error) => {
+      this.lost ??= error;
+      this.notify();
+    });
+    socket.on('close', () => {
+      this.lost ??= new Error('the instrument closed the connection');
+      this.notify();
     });
   }
 
+  /** Stops listening to a connection that is being replaced or closed. */
+  private detach(socket: Socket): void {
+    socket.removeAllListeners('data');
+    socket.removeAllListeners('close');
+    socket.removeAllListeners('error');
+    socket.on('error', () => undefined);
+  }
+
   private take(count: number, completion: ReadChunk['completion']): ReadChunk {
-    const data = Buffer.from(this.pending.subarray(0, count));
-    this.pending = this.pending.subarray(count);
-    return { data, completion };
+    return { data: this.pending.take(count), completion };
   }
 
   /** Resolves when data (or a close) arrives, or after `milliseconds`. */

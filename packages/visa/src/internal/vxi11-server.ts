@@ -1,6 +1,8 @@
 import type { Socket } from 'node:net';
 import type { SimulatedInstrument } from '../simulator/simulated-instrument.js';
+import { ByteQueue } from './byte-queue.js';
 import { RpcServer, XdrWriter, type RpcHandlerResult, type XdrReader } from './onc-rpc.js';
+import { ReplyChannel } from './reply-channel.js';
 import {
   DEVICE_CORE,
   IPPROTO_TCP,
@@ -14,15 +16,26 @@ import {
 /** What the VXI-11 server asks of the simulator that owns it. */
 export interface Vxi11Host {
   readonly instrument: SimulatedInstrument;
-  /** True while the simulator ignores what it receives. */
-  readonly muted: boolean;
+  /** Longest message accepted, in bytes. */
+  readonly maxMessageBytes: number;
+  /** Handles one whole message; its reply goes to `channel`. */
+  receive(message: Buffer, channel: ReplyChannel, interfaceAndClass: string): void;
+  /** A message longer than `maxMessageBytes` was dropped. */
+  refuse(): void;
 }
 
 interface Link {
   readonly connection: Socket;
-  input: Buffer;
-  /** Replies not yet read, one buffer per message. */
-  readonly output: Buffer[];
+  /** The message being received (`device_write` blocks until END). */
+  input: Buffer[];
+  inputLength: number;
+  /** The current message is too long: its blocks are dropped until END. */
+  discarding: boolean;
+  /** Reply bytes not yet read. */
+  readonly output: ByteQueue;
+  /** End offsets (in `output`) of the messages it holds, for the END indicator of reads. */
+  readonly messageEnds: number[];
+  readonly channel: ReplyChannel;
   waiter: (() => void) | undefined;
 }
 
@@ -115,6 +128,7 @@ export class Vxi11Server {
     for (const [id, link] of this.links) {
       if (link.connection === connection) {
         this.links.delete(id);
+        link.channel.close();
         link.waiter?.();
       }
     }
@@ -144,7 +158,20 @@ export class Vxi11Server {
             .toBuffer();
         }
         const id = this.nextLink++;
-        this.links.set(id, { connection, input: Buffer.alloc(0), output: [], waiter: undefined });
+        const link: Link = {
+          connection,
+          input: [],
+          inputLength: 0,
+          discarding: false,
+          output: new ByteQueue(),
+          messageEnds: [],
+          channel: new ReplyChannel({
+            send: (bytes) => this.output(link, bytes),
+            drop: () => connection.destroy(),
+          }),
+          waiter: undefined,
+        };
+        this.links.set(id, link);
         return new XdrWriter().int(0).int(id).uint(0).uint(MAX_RECV_SIZE).toBuffer();
       }
       case Vxi11Procedure.deviceWrite: {
@@ -154,8 +181,7 @@ export class Vxi11Server {
         const flags = args.int();
         const data = args.opaque();
         if (!link) return new XdrWriter().int(Vxi11Error.invalidLinkIdentifier).uint(0).toBuffer();
-        link.input = Buffer.concat([link.input, data]);
-        if (flags & Vxi11Flag.end) this.deliver(host, link);
+        this.receiveBlock(host, link, Buffer.from(data), (flags & Vxi11Flag.end) !== 0);
         return new XdrWriter().int(0).uint(data.length).toBuffer();
       }
       case Vxi11Procedure.deviceRead:
@@ -168,8 +194,12 @@ export class Vxi11Server {
       case Vxi11Procedure.deviceClear: {
         const link = this.links.get(args.int());
         if (!link) return error(Vxi11Error.invalidLinkIdentifier);
-        link.input = Buffer.alloc(0);
-        link.output.length = 0;
+        link.input = [];
+        link.inputLength = 0;
+        link.discarding = false;
+        link.output.clear();
+        link.messageEnds.length = 0;
+        link.channel.clear();
         return error(Vxi11Error.noError);
       }
       case Vxi11Procedure.deviceTrigger:
@@ -184,6 +214,7 @@ export class Vxi11Server {
         const id = args.int();
         const link = this.links.get(id);
         this.links.delete(id);
+        link?.channel.close();
         link?.waiter?.();
         return error(link ? Vxi11Error.noError : Vxi11Error.invalidLinkIdentifier);
       }
@@ -197,23 +228,47 @@ export class Vxi11Server {
     }
   }
 
-  /** A whole message arrived: answer it (unless muted) into the link's output. */
-  private deliver(host: Vxi11Host, link: Link): void {
-    const { query, response } = host.instrument.terminators('TCPIP INSTR');
-    let message = link.input.toString('latin1');
-    link.input = Buffer.alloc(0);
-    if (message.endsWith(query)) message = message.slice(0, -query.length);
-    if (host.muted) {
-      host.instrument.received.push(message);
+  /**
+   * One `device_write` block: appended to the message being received (bounded by the host's
+   * `maxMessageBytes`); on END the whole message is handled.
+   */
+  private receiveBlock(host: Vxi11Host, link: Link, data: Buffer, end: boolean): void {
+    if (!link.discarding) {
+      link.input.push(data);
+      link.inputLength += data.length;
+      if (link.inputLength > host.maxMessageBytes) {
+        link.input = [];
+        link.inputLength = 0;
+        link.discarding = true;
+        host.refuse();
+      }
+    }
+    if (!end) return;
+    if (link.discarding) {
+      link.discarding = false;
       return;
     }
-    const reply = host.instrument.handle(message);
-    if (reply !== null) {
-      link.output.push(Buffer.from(reply + response, 'latin1'));
-      const waiter = link.waiter;
-      link.waiter = undefined;
-      waiter?.();
-    }
+    const { query } = host.instrument.terminators('TCPIP INSTR');
+    let message = Buffer.concat(link.input, link.inputLength);
+    link.input = [];
+    link.inputLength = 0;
+    const terminator = Buffer.from(query, 'latin1');
+    if (
+      message.length >= terminator.length &&
+      message.subarray(-terminator.length).equals(terminator)
+    )
+      message = message.subarray(0, message.length - terminator.length);
+    host.receive(message, link.channel, 'TCPIP INSTR');
+  }
+
+  /** A reply (or part of one) is ready: it waits in the link's output for `device_read`. */
+  private output(link: Link, bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    link.output.push(bytes);
+    link.messageEnds.push(link.output.length);
+    const waiter = link.waiter;
+    link.waiter = undefined;
+    waiter?.();
   }
 
   private async read(host: Vxi11Host, args: XdrReader): Promise<Buffer> {
@@ -243,24 +298,23 @@ export class Vxi11Server {
         return reply(Vxi11Error.ioTimeout, 0, Buffer.alloc(0));
       }
     }
-    const message = link.output[0]!;
-    let count = Math.min(requestSize, message.length);
+    // Serve from the front of the output, up to the end of the first message.
+    const messageEnd = link.messageEnds[0] ?? link.output.length;
+    let count = Math.min(requestSize, messageEnd);
     let reason = 0;
     if (flags & Vxi11Flag.termCharSet) {
-      const index = message.indexOf(termChar);
+      const index = link.output.indexOf(termChar);
       if (index >= 0 && index < count) {
         count = index + 1;
         reason |= Vxi11Reason.termChar;
       }
     }
-    const data = message.subarray(0, count);
-    if (count === message.length) {
-      link.output.shift();
+    const data = link.output.take(count);
+    for (let i = 0; i < link.messageEnds.length; i++) link.messageEnds[i]! -= count;
+    if (link.messageEnds[0] === 0) {
+      link.messageEnds.shift();
       reason |= Vxi11Reason.end;
-    } else {
-      link.output[0] = message.subarray(count);
-      if (count === requestSize) reason |= Vxi11Reason.requestCount;
-    }
-    return reply(Vxi11Error.noError, reason, Buffer.from(data));
+    } else if (count === requestSize) reason |= Vxi11Reason.requestCount;
+    return reply(Vxi11Error.noError, reason, data);
   }
 }

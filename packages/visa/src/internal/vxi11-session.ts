@@ -45,10 +45,11 @@ export class Vxi11Session implements SessionIO {
   private readonly attributes: EmulatedAttributes;
 
   private constructor(
-    private readonly client: RpcClient,
-    private readonly link: number,
-    private readonly maxRecvSize: number,
-    name: TcpipInstrResourceName,
+    private client: RpcClient,
+    private link: number,
+    private maxRecvSize: number,
+    private readonly name: TcpipInstrResourceName,
+    private readonly options: Vxi11OpenOptions,
   ) {
     this.resourceName = name.canonical;
     this.attributes = new EmulatedAttributes(
@@ -77,6 +78,15 @@ export class Vxi11Session implements SessionIO {
     name: TcpipInstrResourceName,
     options: Vxi11OpenOptions,
   ): Promise<Vxi11Session> {
+    const { client, link, maxRecvSize } = await Vxi11Session.establish(name, options);
+    return new Vxi11Session(client, link, maxRecvSize, name, options);
+  }
+
+  /** Connects to the core channel and creates a link. */
+  private static async establish(
+    name: TcpipInstrResourceName,
+    options: Vxi11OpenOptions,
+  ): Promise<{ client: RpcClient; link: number; maxRecvSize: number }> {
     const resource = name.canonical;
     if (!/^inst\d+$/i.test(name.lanDeviceName) && !/^gpib\d*,\d+/i.test(name.lanDeviceName)) {
       throw visaIOError(VisaStatus.VI_ERROR_NSUP_OPER, {
@@ -121,7 +131,7 @@ export class Vxi11Session implements SessionIO {
       reply.uint(); // abort port
       const maxRecvSize = reply.uint();
       if (error !== Vxi11Error.noError) throw deviceError(error, 'create_link', resource);
-      return new Vxi11Session(client, link, Math.max(1, maxRecvSize), name);
+      return { client, link, maxRecvSize: Math.max(1, maxRecvSize) };
     } catch (e) {
       client.close();
       throw e instanceof VisaIOError ? e : rpcFailure(e, 'create_link', resource);
@@ -220,10 +230,32 @@ export class Vxi11Session implements SessionIO {
     } while (offset < data.length);
   }
 
+  /**
+   * `device_clear`: the instrument empties its input and output queues, so a reply it was still
+   * preparing is never read. Replies to abandoned RPC calls are told apart by their transaction id
+   * and dropped. After the connection was lost, the link is created anew instead.
+   */
   async clear(): Promise<void> {
-    const reply = await this.call(Vxi11Procedure.deviceClear, this.genericParams(), 'device_clear');
-    const error = reply.int();
-    if (error !== Vxi11Error.noError) throw deviceError(error, 'device_clear', this.resourceName);
+    if (!this.client.closed) {
+      try {
+        const reply = await this.call(
+          Vxi11Procedure.deviceClear,
+          this.genericParams(),
+          'device_clear',
+        );
+        const error = reply.int();
+        if (error === Vxi11Error.noError) return;
+        if (error !== Vxi11Error.invalidLinkIdentifier)
+          throw deviceError(error, 'device_clear', this.resourceName);
+      } catch (e) {
+        if (!(e instanceof VisaIOError) || e.status !== VisaStatus.VI_ERROR_CONN_LOST) throw e;
+      }
+    }
+    this.client.close();
+    const { client, link, maxRecvSize } = await Vxi11Session.establish(this.name, this.options);
+    this.client = client;
+    this.link = link;
+    this.maxRecvSize = maxRecvSize;
   }
 
   async readStatusByte(): Promise<number> {

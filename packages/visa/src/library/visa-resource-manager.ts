@@ -123,7 +123,7 @@ export class VisaResourceManager implements AsyncDisposable {
         location: { resource },
       });
     }
-    return this.exclusive(async () => {
+    const open = async (): Promise<number> => {
       const vi = [0];
       const status = await callAsync(
         this.library.functions.viOpen,
@@ -138,7 +138,13 @@ export class VisaResourceManager implements AsyncDisposable {
         object: this.rm,
         resource: name.canonical,
       });
-      const io = new LibrarySession(this.library, vi[0]!, name.canonical);
+      return vi[0]!;
+    };
+    return this.exclusive(async () => {
+      const vi = await open();
+      // A raw socket has no device clear: clearing it means a new connection (see LibrarySession).
+      const reopen = name.kind === 'tcpip-socket' ? open : undefined;
+      const io = new LibrarySession(this.library, vi, name.canonical, reopen);
       const opened: { session?: MessageBasedResource } = {};
       const session = await MessageBasedSession.create(io, 'library', options, async () => {
         // Unset while `create` fails: then the caller closes an owned manager itself.

@@ -71,42 +71,45 @@ export class Sdg6000xInstrument extends ScpiInstrument {
   }
 
   /** The basic-wave settings of channel `channel` (1 or 2). */
-  async basicWave(channel: number): Promise<Sdg6000xBasicWave> {
+  basicWave(channel: number): Promise<Sdg6000xBasicWave> {
     const query = `C${channel}:BSWV?`;
-    const fields = this.fields(query, await this.query(query), `C${channel}:BSWV`);
-    const number = (key: string): number => {
-      const text = fields.get(key);
-      const value = text === undefined ? Number.NaN : Number.parseFloat(text);
-      if (!Number.isFinite(value)) {
-        throw new ScpiResponseError(`the reply to "${query}" has no numeric ${key}`, {
-          location: { resource: this.resourceName },
-        });
-      }
-      return value;
-    };
-    return {
-      waveform: fields.get('WVTP') ?? '',
-      frequency: number('FRQ'),
-      amplitude: number('AMP'),
-      offset: number('OFST'),
-    };
+    return this.parsedQuery(query, (reply) => {
+      const fields = this.fields(query, reply, `C${channel}:BSWV`);
+      const number = (key: string): number => {
+        const text = fields.get(key);
+        const value = text === undefined ? Number.NaN : Number.parseFloat(text);
+        if (!Number.isFinite(value)) {
+          throw new ScpiResponseError(`the reply to "${query}" has no numeric ${key}`, {
+            location: { resource: this.resourceName },
+          });
+        }
+        return value;
+      };
+      return {
+        waveform: fields.get('WVTP') ?? '',
+        frequency: number('FRQ'),
+        amplitude: number('AMP'),
+        offset: number('OFST'),
+      };
+    });
   }
 
   /** The output settings of channel `channel`. */
-  async output(channel: number): Promise<Sdg6000xOutput> {
+  output(channel: number): Promise<Sdg6000xOutput> {
     const query = `C${channel}:OUTP?`;
-    const reply = await this.query(query);
-    const body = this.body(query, reply, `C${channel}:OUTP`);
-    const [state, ...rest] = body.split(',').map((s) => s.trim());
-    const pairs = pairsOf(rest);
-    const load = pairs.get('LOAD')?.toUpperCase();
-    if ((state !== 'ON' && state !== 'OFF') || (load !== '50' && load !== 'HZ')) {
-      throw new ScpiResponseError(
-        `reply ${JSON.stringify(reply)} to "${query}" is not "C${channel}:OUTP ON|OFF,LOAD,50|HZ,..."`,
-        { location: { resource: this.resourceName } },
-      );
-    }
-    return { enabled: state === 'ON', load };
+    return this.parsedQuery(query, (reply) => {
+      const body = this.body(query, reply, `C${channel}:OUTP`);
+      const [state, ...rest] = body.split(',').map((s) => s.trim());
+      const pairs = pairsOf(rest);
+      const load = pairs.get('LOAD')?.toUpperCase();
+      if ((state !== 'ON' && state !== 'OFF') || (load !== '50' && load !== 'HZ')) {
+        throw new ScpiResponseError(
+          `reply ${JSON.stringify(reply)} to "${query}" is not "C${channel}:OUTP ON|OFF,LOAD,50|HZ,..."`,
+          { location: { resource: this.resourceName } },
+        );
+      }
+      return { enabled: state === 'ON', load };
+    });
   }
 
   /**

@@ -59,9 +59,51 @@ describe('a simulated instrument', () => {
   it('never evaluates what it receives: text that looks like code is just an unknown command', () => {
     const meter = testInstrument();
     expect(meter.handle('VOLT ${process.exit(1)}')).toBeNull();
-    expect(meter.handle("VOLT 1; require('fs')")).toBeNull();
     expect(meter.property('voltage')).toBe(1.5);
+    // Two message units: a valid setter, then text that is just an unknown command.
+    expect(meter.handle("VOLT 1; require('fs')")).toBeNull();
+    expect(meter.property('voltage')).toBe(1);
     expect(meter.handle('SYST:ERR?')).toBe('-113,"Undefined header"');
+    expect(meter.handle('SYST:ERR?')).toBe('-113,"Undefined header"');
+    expect(meter.handle('SYST:ERR?')).toBe('+0,"No error"');
+  });
+
+  it('treats command_error: null_response as no reply at all, as pyvisa-sim does', () => {
+    const generator = sdg();
+    expect(generator.handle('C1:BSWV FRQ')).toBeNull();
+    expect(generator.handle('NOT A COMMAND?')).toBeNull();
+    // The error queue holds one entry per bad message; the next query gets its own reply.
+    expect(generator.handle('*IDN?')).toMatch(/^Siglent Technologies,SDG6022X,/);
+    expect(generator.handle('SYST:ERR?')).toBe('-113,"Undefined header"');
+    expect(generator.handle('SYST:ERR?')).toBe('-113,"Undefined header"');
+    expect(generator.handle('SYST:ERR?')).toBe('0,"No error"');
+  });
+
+  it('answers a command error with the error text when the file gives one instead of null_response', () => {
+    const meter = instrument(`
+devices:
+  d:
+    error: ERROR
+    dialogues: [{q: "A?", r: "1"}]
+`);
+    expect(meter.handle('B?')).toBe('ERROR');
+    expect(meter.handle('A?')).toBe('1');
+  });
+
+  it('handles commands separated by ";" in order and joins their replies with ";"', () => {
+    const meter = testInstrument();
+    expect(meter.handle('VOLT 2.5;VOLT?;*IDN?')).toBe('2.500;SHOTLINE,TEST-METER,0001,1.0');
+    expect(meter.handle('VOLT 3; VOLT 4')).toBeNull();
+    expect(meter.property('voltage')).toBe(4);
+  });
+
+  it('gives byte replies added at run time, like pyvisa-sim add_dialogue', () => {
+    const meter = testInstrument();
+    meter.addDialogue('DATA?', Buffer.from([0, 255, 10]));
+    meter.addDialogue('QUIET', null);
+    expect(meter.respond('data?')).toEqual(Buffer.from([0, 255, 10]));
+    expect(meter.respond('QUIET')).toBeNull();
+    expect(meter.handle('SYST:ERR?')).toBe('+0,"No error"');
   });
 
   it('records every message it receives', () => {

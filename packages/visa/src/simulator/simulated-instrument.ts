@@ -15,6 +15,9 @@ import {
   type PropertyDefinition,
 } from './dialogue-file.js';
 
+/** A reply: bytes (text replies are latin1), or null for no reply at all. */
+type Reply = Buffer | null;
+
 /** The value of a simulated property. */
 export type SimulatedValue = number | string | boolean;
 
@@ -66,15 +69,21 @@ function normalise(message: string): string {
 }
 
 /**
- * One simulated SCPI instrument, driven by a device of a pyvisa-sim style dialogue file. `handle`
+ * One simulated SCPI instrument, driven by a device of a pyvisa-sim style dialogue file. `respond`
  * maps each received message to a reply by table lookup only: exact dialogues and getters, setter
  * templates compiled to regular expressions, the error queue and status register, and the IEEE 488.2
  * common commands `*CLS`, `*ESR?`, `*STB?`, `*OPC?` when the file does not define them. Nothing it
  * receives is ever evaluated. Property values persist between messages (one instrument, shared by
  * every connection).
+ *
+ * Errors follow pyvisa-sim: a message nothing matches raises a `command_error` (error queue entry,
+ * status register bits) and gets the `command_error` response, which is no reply at all when the
+ * file says `null_response` (or gives none); a setter's refused value raises a `range_error`. A
+ * message may hold several commands separated by `;` (outside quotes); their replies are joined
+ * with `;` into one reply, as IEEE 488.2 instruments do.
  */
 export class SimulatedInstrument {
-  private readonly exact = new Map<string, () => string | null>();
+  private readonly exact = new Map<string, () => string | Buffer | null>();
   private readonly setters: Setter[] = [];
   private readonly properties = new Map<string, PropertyState>();
   private readonly errorQueues: ErrorQueue[] = [];
@@ -91,8 +100,9 @@ export class SimulatedInstrument {
     private readonly fileName: string,
   ) {
     const error = definition.error;
-    this.commandErrorReply =
-      typeof error === 'string' ? error : (error?.response?.command_error ?? null);
+    this.commandErrorReply = nullable(
+      typeof error === 'string' ? error : (error?.response?.command_error ?? null),
+    );
     this.compileErrors();
     this.compileScope('', `devices.${deviceName}`, definition.properties, definition.dialogues);
     for (const [group, channels] of Object.entries(definition.channels ?? {})) {
@@ -154,14 +164,56 @@ export class SimulatedInstrument {
     return { query: eom?.q ?? '\n', response: eom?.r ?? '\n' };
   }
 
-  /** The reply to one message (without terminator), or null when the instrument stays silent. */
+  /**
+   * The reply to one message (without terminator) as text, or null when the instrument stays
+   * silent. See {@link respond}.
+   */
   handle(message: string): string | null {
+    const reply = this.respond(message);
+    return reply === null ? null : reply.toString('latin1');
+  }
+
+  /**
+   * The reply to one message (without terminator) as bytes, or null when the instrument stays
+   * silent. Commands separated by `;` are handled in order and their replies joined with `;`.
+   */
+  respond(message: string): Reply {
     this.received.push(message);
-    const key = normalise(message);
+    const whole = this.exact.get(normalise(message));
+    if (whole) return toReply(whole());
+    const replies: Buffer[] = [];
+    for (const unit of splitProgramMessage(message)) {
+      const reply = this.respondToUnit(unit);
+      if (reply !== null) replies.push(reply);
+    }
+    if (replies.length === 0) return null;
+    if (replies.length === 1) return replies[0]!;
+    const joined: Buffer[] = [];
+    replies.forEach((r, i) => joined.push(...(i === 0 ? [r] : [SEMICOLON, r])));
+    return Buffer.concat(joined);
+  }
+
+  /**
+   * Adds an exact dialogue at run time, like a `dialogues` entry of the file (pyvisa-sim's
+   * `add_dialogue`): `reply` is text, bytes (e.g. a large binary reply for a test or a benchmark),
+   * or null for no reply. Replaces an earlier dialogue of the same message.
+   */
+  addDialogue(query: string, reply: string | Uint8Array | null): void {
+    const bytes =
+      reply === null || reply === 'null_response'
+        ? null
+        : typeof reply === 'string'
+          ? Buffer.from(reply, 'latin1')
+          : Buffer.from(reply);
+    this.exact.set(normalise(query), () => bytes);
+  }
+
+  private respondToUnit(unit: string): Reply {
+    const key = normalise(unit);
     if (key === '') return null;
     const exact = this.exact.get(key);
-    if (exact) return exact();
-    const text = message.trim();
+    if (exact) return toReply(exact());
+    const text = unit.trim();
     let refused: Setter | undefined;
     for (const setter of this.setters) {
       const match = setter.regex.exec(text);
@@ -169,16 +221,16 @@ export class SimulatedInstrument {
       const value = this.accept(setter.property, match[1]!);
       if (value !== undefined) {
         setter.property.value = value;
-        return setter.reply;
+        return toReply(setter.reply);
       }
       refused ??= setter;
     }
     if (refused) {
       this.raise('range_error');
-      return refused.errorReply;
+      return toReply(refused.errorReply);
     }
     this.raise('command_error');
-    return this.commandErrorReply;
+    return toReply(this.commandErrorReply);
   }
 
   /** Records an error of a kind described in the file (queue entry and status bits). */
@@ -407,6 +459,32 @@ export class SimulatedInstrument {
     }
     return value;
   }
+}
+
+const SEMICOLON = Buffer.from(';', 'latin1');
+
+function toReply(reply: string | Buffer | null): Reply {
+  return reply === null ? null : typeof reply === 'string' ? Buffer.from(reply, 'latin1') : reply;
+}
+
+/**
+ * Splits a program message into its message units at `;` outside double quotes (IEEE 488.2 7.3.3);
+ * a quoted string may hold semicolons.
+ */
+export function splitProgramMessage(message: string): string[] {
+  const units: string[] = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < message.length; i++) {
+    const c = message[i];
+    if (c === '"') quoted = !quoted;
+    else if (c === ';' && !quoted) {
+      units.push(message.slice(start, i));
+      start = i + 1;
+    }
+  }
+  units.push(message.slice(start));
+  return units;
 }
 
 function propertyKey(scope: string, name: string): string {

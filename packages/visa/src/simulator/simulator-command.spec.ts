@@ -35,6 +35,21 @@ describe('the simulator command', () => {
     expect(description).not.toContain('VXI-11');
   });
 
+  it('bounds the messages it accepts when told to', async () => {
+    const { simulator } = await startSimulatorFromArguments([
+      '--port',
+      '0',
+      '--no-vxi11',
+      '--max-message-bytes',
+      '16',
+    ]);
+    running = simulator;
+    expect(simulator.maxMessageBytes).toBe(16);
+    await expect(
+      startSimulatorFromArguments(['--port', '0', '--max-message-bytes', '1.5']),
+    ).rejects.toThrow(/--max-message-bytes "1.5" must be a positive whole number/);
+  });
+
   it('rejects a bad port naming the option', async () => {
     await expect(startSimulatorFromArguments(['--port', '99999'])).rejects.toThrow(
       /--port "99999" must be a port number/,

@@ -12,6 +12,7 @@ export const SIMULATOR_USAGE = `usage: shotline-visa-simulator [dialogue.yaml] [
   --vxi11-port <n>          VXI-11 core channel port (default: a free one)
   --portmapper-port <n>     VXI-11 portmapper port (default: a free one; clients use 111)
   --no-vxi11                serve the raw socket only
+  --max-message-bytes <n>   longest message accepted (default 65536); longer ones are refused
 Without a file, serves the bundled Siglent SDG6000X dialogue.`;
 
 function port(name: string, text: string | undefined, fallback: number): number {
@@ -39,17 +40,25 @@ export async function startSimulatorFromArguments(
       'vxi11-port': { type: 'string' },
       'portmapper-port': { type: 'string' },
       'no-vxi11': { type: 'boolean' },
+      'max-message-bytes': { type: 'string' },
     },
   });
   if (positionals.length > 1)
     throw new InvalidValueError(`one dialogue file at most\n${SIMULATOR_USAGE}`);
   const file = positionals[0] ?? SDG6000X_DIALOGUE_FILE;
   const instrument = SimulatedInstrument.fromFile(file, values.device);
+  const maxMessageBytes =
+    values['max-message-bytes'] === undefined ? undefined : Number(values['max-message-bytes']);
+  if (maxMessageBytes !== undefined && !(Number.isInteger(maxMessageBytes) && maxMessageBytes > 0))
+    throw new InvalidValueError(
+      `--max-message-bytes "${values['max-message-bytes']}" must be a positive whole number of bytes`,
+    );
   const simulator = await ScpiSimulator.start({
     instrument,
     host: values.host ?? '127.0.0.1',
     socketPort: port('port', values.port, 5025),
     vxi11: !values['no-vxi11'],
+    ...(maxMessageBytes === undefined ? {} : { maxMessageBytes }),
     vxi11Ports: {
       core: port('vxi11-port', values['vxi11-port'], 0),
       portmapper: port('portmapper-port', values['portmapper-port'], 0),

@@ -201,6 +201,21 @@ describe('a shot attempt', () => {
     expect(isRecoverable(error)).toBe(true);
   });
 
+  it('times out a shot, naming the tracked call still in progress (a driver names its port there)', async () => {
+    const error = await runShotAttempt(
+      [
+        participant('waveplate', async (shot) => {
+          await shot.track('ell14 move on /dev/ttyUSB3', () => shot.sleep(60_000));
+        }),
+      ],
+      { ...limits, timeoutMs: 50 },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ShotTimeoutError);
+    expect((error as Error).message).toContain(
+      'still running: "waveplate" (in "ell14 move on /dev/ttyUSB3")',
+    );
+  });
+
   it('gives up on controllers that ignore the abort after the grace time', async () => {
     const error = await runShotAttempt(
       [

@@ -67,14 +67,21 @@ class ShotAttempt {
     );
   }
 
-  /** Devices still in runShot, with the labels they are waiting for. */
+  /**
+   * Devices still in runShot, with the labels they are waiting for and the tracked calls still in
+   * progress (a driver names its instrument there, e.g. `ell14 move on /dev/ttyUSB0`).
+   */
   describeRunning(): string {
     return [...this.running]
       .map((name) => {
-        const waits = this.shot.timings[name]!.dataWaits.filter((w) => w.endMs === null);
-        return waits.length > 0
-          ? `"${name}" (waiting for data ${waits.map((w) => `"${w.name}"`).join(', ')})`
-          : `"${name}"`;
+        const timing = this.shot.timings[name]!;
+        const doing = [
+          ...timing.dataWaits
+            .filter((w) => w.endMs === null)
+            .map((w) => `waiting for data "${w.name}"`),
+          ...timing.calls.filter((c) => c.endMs === null).map((c) => `in "${c.name}"`),
+        ];
+        return doing.length > 0 ? `"${name}" (${doing.join(', ')})` : `"${name}"`;
       })
       .join(', ');
   }

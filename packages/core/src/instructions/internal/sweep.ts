@@ -15,7 +15,11 @@
 // Single rows, explicit rows and ramp ends are written channel by channel into storage allocated
 // once per sweep, in interval order, so a leaf costs no array allocation and adjacent rows and
 // explicit intervals are contiguous windows that fuse into one pattern without a copy.
-// Cost: O(segments + intervals x channels), with sequential memory access.
+// Cost: O(segments + intervals x channels), with sequential memory access. Every transient table
+// (segment lists, the interval plan) is a view into a scratch arena reused from one stacking to the
+// next, so a stacking allocates its result and nothing else of size: on large programs, fresh
+// tables cost page faults and left external memory behind that triggered garbage collections in
+// the middle of later stackings.
 import type { Concatenated } from '../concatenated.js';
 import { type InstructionArray, allocateTyped } from '../dtype.js';
 import { InstructionTooLargeError } from '../instruction-errors.js';
@@ -28,6 +32,7 @@ import { sliceUnchecked } from '../slice.js';
 import type { TimedInstruction } from '../timed-instruction.js';
 import { ConcatBuilder } from './concat-builder.js';
 import { readRange } from './read-values.js';
+import { ScratchArena } from './scratch-arena.js';
 
 const CONSTANT = 0;
 const RAMP = 1;
@@ -37,41 +42,48 @@ const ONLY_CONSTANT = 1 << CONSTANT;
 const LINEAR = (1 << CONSTANT) | (1 << RAMP);
 const PATTERN_OR_RAMP = (1 << PATTERN) | (1 << RAMP);
 
+/** Transient arrays of every stacking (stacking is synchronous; nested sweeps use marks). */
+const ARENA = new ScratchArena();
+
 /** Default cap on the number of values written out as explicit rows by one stacking. */
 export const DEFAULT_MAX_MATERIALIZED = 1 << 28;
 
 /**
- * The atomic segments of one input over the current frame, as parallel typed arrays. Constant
- * values and ramp ends are copied into `data` when the list is built (walking one input's nodes in
- * allocation order), so that the sweep, which interleaves all inputs, reads flat arrays instead of
- * chasing pointers into cold node objects; typed arrays also keep this bulk out of the young heap.
+ * The atomic segments of one input over the current frame, as parallel typed arrays from the
+ * scratch arena. Constant values and ramp ends are copied into `data` (a fixed stride of
+ * `2 * width + 1` per segment) when the list is built, walking one input's nodes in allocation
+ * order, so that the sweep, which interleaves all inputs, reads flat arrays instead of chasing
+ * pointers into cold node objects.
  */
 class SegmentList {
   /** The node of each segment (shared with a Concatenated's children when built from one). */
-  nodes: TimedInstruction[] = [];
-  /** Where each segment starts inside its node. */
-  offsets: Float64Array;
+  nodes: TimedInstruction[];
+  /** Where each segment starts inside its node; null when every segment starts at 0. */
+  offsets: Float64Array | null;
   /** Frame position where each segment ends. */
   ends: Float64Array;
   kinds: Uint8Array;
-  /** Index in `data` of each segment's values. */
-  dataAt: Float64Array;
-  /** Constant: `width` values. Ramp: `width` starts, `width` stops, then the ramp's length. */
+  /**
+   * Segment s at `s * stride`. Constant: `width` values. Ramp: `width` starts, `width` stops, then
+   * the ramp's length.
+   */
   data: Float64Array;
+  readonly stride: number;
   count = 0;
-  private dataCount = 0;
 
   constructor(
     /** Output channel index of this input's first channel. */
     readonly fieldBase: number,
     readonly width: number,
     capacity: number,
+    nodes: TimedInstruction[] = [],
   ) {
-    this.offsets = new Float64Array(capacity);
-    this.ends = new Float64Array(capacity);
-    this.kinds = new Uint8Array(capacity);
-    this.dataAt = new Float64Array(capacity);
-    this.data = new Float64Array(capacity * (2 * width + 1));
+    this.stride = 2 * width + 1;
+    this.nodes = nodes;
+    this.offsets = capacity > 0 ? ARENA.float64(capacity) : null;
+    this.ends = ARENA.float64(capacity);
+    this.kinds = ARENA.uint8(capacity);
+    this.data = ARENA.float64(capacity * this.stride);
   }
 
   /**
@@ -79,93 +91,85 @@ class SegmentList {
    * the nodes and its offsets the segment ends.
    */
   static ofConcatenated(c: Concatenated, fieldBase: number, width: number): SegmentList {
-    const n = c.instructions.length;
-    const list = new SegmentList(fieldBase, width, 0);
-    list.nodes = c.instructions as TimedInstruction[];
+    const children = c.instructions as TimedInstruction[];
+    const n = children.length;
+    const list = new SegmentList(fieldBase, width, 0, children);
     list.ends = (c.offsets as Float64Array).subarray(1);
-    list.offsets = new Float64Array(n);
-    list.kinds = new Uint8Array(n);
-    list.dataAt = new Float64Array(n);
-    list.data = new Float64Array(n * (width + 1));
+    list.kinds = ARENA.uint8(n);
+    list.data = ARENA.float64(n * list.stride);
     list.count = n;
-    for (let i = 0; i < n; i++) list.describe(i, c.instructions[i]!, classify(c.instructions[i]!));
+    for (let i = 0; i < n; i++) list.describe(i, children[i]!);
     return list;
   }
 
-  /** Appends a segment of an atomic node; `kind` is computed unless given. */
-  push(node: TimedInstruction, offset: number, end: number, kind: number = classify(node)): void {
+  /** Appends a segment of an atomic node. */
+  push(node: TimedInstruction, offset: number, end: number): void {
     const i = this.count;
     if (i === this.ends.length) this.grow();
     this.nodes.push(node);
-    this.offsets[i] = offset;
+    this.offsets![i] = offset;
     this.ends[i] = end;
     this.count = i + 1;
-    this.describe(i, node, kind);
+    this.describe(i, node);
   }
 
   /** Sets the kind of segment i and copies its constant value or ramp ends into `data`. */
-  private describe(i: number, node: TimedInstruction, kind: number): void {
-    this.kinds[i] = kind;
-    this.dataAt[i] = this.dataCount;
-    if (kind !== CONSTANT && kind !== RAMP) return;
+  private describe(i: number, node: TimedInstruction): void {
     const width = this.width;
-    if (this.dataCount + 2 * width + 1 > this.data.length) {
-      this.data = grown(this.data, 2 * width + 1);
-    }
     const data = this.data;
-    let d = this.dataCount;
-    if (kind === CONSTANT) {
-      const source = node.kind === 'repeated' ? (node as Repeated).instruction : node;
-      if (source.kind === 'pattern') {
-        const p = source as Pattern;
-        for (let f = 0; f < width; f++) data[d++] = p.columns[f]![p.offset]!;
-      } else {
-        for (let f = 0; f < width; f++) data[d++] = source.numberAt(0, f);
+    const d = i * this.stride;
+    let kind = CONSTANT;
+    switch (node.kind) {
+      case 'pattern':
+        kind = PATTERN;
+        break;
+      case 'ramp': {
+        const r = node as Ramp;
+        const bounds = r.bounds;
+        const stride = r.stride;
+        for (let f = 0; f < width; f++) {
+          const start = (data[d + f] = bounds[r.startAt + f * stride]!);
+          const stop = (data[d + width + f] = bounds[r.stopAt + f * stride]!);
+          if (start !== stop) kind = RAMP;
+        }
+        data[d + 2 * width] = r.length;
+        break;
       }
-    } else {
-      const r = node as Ramp;
-      for (let f = 0; f < width; f++) data[d++] = r.start(f);
-      for (let f = 0; f < width; f++) data[d++] = r.stop(f);
-      data[d++] = r.length;
+      default: {
+        const inner = (node as Repeated).instruction;
+        if (inner.length !== 1) {
+          kind = REPEATED;
+        } else if (inner.kind === 'pattern') {
+          const p = inner as Pattern;
+          for (let f = 0; f < width; f++) data[d + f] = p.columns[f]![p.offset]!;
+        } else {
+          for (let f = 0; f < width; f++) data[d + f] = inner.numberAt(0, f);
+        }
+      }
     }
-    this.dataCount = d;
+    this.kinds[i] = kind;
   }
 
   private grow(): void {
-    this.offsets = grown(this.offsets, 1);
-    this.ends = grown(this.ends, 1);
-    this.dataAt = grown(this.dataAt, 1);
-    const kinds = new Uint8Array(this.kinds.length * 2 + 1);
-    kinds.set(this.kinds);
+    const capacity = this.ends.length * 2 + 1;
+    const offsets = ARENA.float64(capacity);
+    offsets.set(this.offsets!.subarray(0, this.count));
+    this.offsets = offsets;
+    const ends = ARENA.float64(capacity);
+    ends.set(this.ends.subarray(0, this.count));
+    this.ends = ends;
+    const kinds = ARENA.uint8(capacity);
+    kinds.set(this.kinds.subarray(0, this.count));
     this.kinds = kinds;
+    const data = ARENA.float64(capacity * this.stride);
+    data.set(this.data.subarray(0, this.count * this.stride));
+    this.data = data;
   }
-}
-
-function grown(array: Float64Array, atLeast: number): Float64Array {
-  const next = new Float64Array(array.length * 2 + atLeast);
-  next.set(array);
-  return next;
 }
 
 /** Capacity hint for the segment list of a node: its number of children. */
 function segmentHint(node: TimedInstruction): number {
   return node.kind === 'concatenated' ? (node as Concatenated).instructions.length : 1;
-}
-
-function classify(node: TimedInstruction): number {
-  switch (node.kind) {
-    case 'pattern':
-      return PATTERN;
-    case 'ramp': {
-      const r = node as Ramp;
-      for (let f = 0; f < r.width; f++) if (r.start(f) !== r.stop(f)) return RAMP;
-      return CONSTANT;
-    }
-    default: {
-      const inner = (node as Repeated).instruction;
-      return inner.length === 1 ? CONSTANT : REPEATED;
-    }
-  }
 }
 
 /** Appends the atomic segments of ticks `[offset, offset + length)` of `node`, placed at `at`. */
@@ -206,7 +210,7 @@ function expandInto(
   length: number,
 ): void {
   if (kind !== REPEATED) {
-    list.push(node, offset, length, kind);
+    list.push(node, offset, length);
     return;
   }
   const inner = (node as Repeated).instruction;
@@ -261,14 +265,31 @@ const EXPLICIT_INTERVAL = 3;
 /**
  * Stacks the lists over `[0, frameLength)` into `out`, in four passes:
  * 1. the union of boundaries: the next boundary is the smallest current segment end (cursor state
- *    in contiguous arrays), recording each interval's end and the kinds present on it;
+ *    in contiguous arrays), recording each interval's end and the kinds present on it, and where
+ *    each segment stops;
  * 2. each interval's output type (constant row, ramp, explicit rows, or general), so that storage
  *    is allocated once and exactly: row columns (single rows and explicit intervals, in order, so
  *    that adjacent ones are contiguous windows fused for free), and ramp ends column by column;
- * 3. channel by channel, its values written into its own column (sequential reads and writes);
+ * 3. channel by channel, its values written into its own column (sequential reads and writes;
+ *    a segment over only ramp or only row intervals is one tight loop);
  * 4. the output nodes, in order; general intervals are stacked as they come.
  */
 function sweep(
+  lists: readonly SegmentList[],
+  frameLength: number,
+  out: ConcatBuilder,
+  ctx: StackContext,
+): void {
+  const mark = ARENA.mark();
+  try {
+    sweepScratch(lists, frameLength, out, ctx);
+  } finally {
+    ARENA.release(mark);
+  }
+}
+
+/** {@link sweep} with its transient arrays in the scratch arena (released by the caller). */
+function sweepScratch(
   lists: readonly SegmentList[],
   frameLength: number,
   out: ConcatBuilder,
@@ -278,55 +299,84 @@ function sweep(
   const layout = ctx.layout;
   const width = layout.width;
 
-  // 1. Union of boundaries.
+  // 1. Union of boundaries, on flat copies of every list's segment ends and kinds (one array
+  // each rather than k, so the interleaved reads of the sweep stay few and predictable). Each
+  // segment's stop (one past its last interval) is recorded on the way for pass 3.
   let capacity = 0;
-  for (const list of lists) capacity += list.count;
-  const ends = new Float64Array(capacity);
-  const masks = new Uint8Array(capacity);
+  const first = ARENA.int32(k + 1);
+  for (let c = 0; c < k; c++) {
+    first[c] = capacity;
+    capacity += lists[c]!.count;
+  }
+  first[k] = capacity;
+  const segmentEnds = ARENA.float64(capacity);
+  const segmentKinds = ARENA.uint8(capacity);
+  const segmentStops = ARENA.int32(capacity);
+  for (let c = 0; c < k; c++) {
+    const list = lists[c]!;
+    const at = first[c]!;
+    segmentEnds.set(list.ends.subarray(0, list.count), at);
+    segmentKinds.set(list.kinds.subarray(0, list.count), at);
+  }
+  const ends = ARENA.float64(capacity);
+  const masks = ARENA.uint8(capacity);
   let intervals = 0;
   {
-    const index = new Int32Array(k);
-    const currentEnd = new Float64Array(k);
-    const currentKind = new Uint8Array(k);
+    const cursor = ARENA.int32(k);
+    const currentEnd = ARENA.float64(k);
+    const currentKind = ARENA.uint8(k);
+    // How many inputs are on a segment of each kind: the interval's mask, updated on moves only.
+    const onKind = ARENA.int32(4).fill(0);
     for (let c = 0; c < k; c++) {
-      currentEnd[c] = lists[c]!.ends[0]!;
-      currentKind[c] = lists[c]!.kinds[0]!;
+      const i = (cursor[c] = first[c]!);
+      currentEnd[c] = segmentEnds[i]!;
+      onKind[(currentKind[c] = segmentKinds[i]!)]!++;
     }
     let position = 0;
     while (position < frameLength) {
       let next = frameLength;
-      let mask = 0;
       for (let c = 0; c < k; c++) {
         let end = currentEnd[c]!;
         if (end === position) {
           // This input's segment ended at the previous boundary: move to its next one.
-          const list = lists[c]!;
-          const i = ++index[c]!;
-          end = currentEnd[c] = list.ends[i]!;
-          currentKind[c] = list.kinds[i]!;
+          const i = ++cursor[c]!;
+          segmentStops[i - 1] = intervals;
+          end = currentEnd[c] = segmentEnds[i]!;
+          onKind[currentKind[c]!]!--;
+          onKind[(currentKind[c] = segmentKinds[i]!)]!++;
         }
         if (end < next) next = end;
-        mask |= 1 << currentKind[c]!;
       }
       ends[intervals] = next;
-      masks[intervals] = mask;
+      masks[intervals] =
+        (onKind[0]! > 0 ? 1 : 0) |
+        (onKind[1]! > 0 ? 2 : 0) |
+        (onKind[2]! > 0 ? 4 : 0) |
+        (onKind[3]! > 0 ? 8 : 0);
       intervals++;
       position = next;
     }
+    for (let c = 0; c < k; c++) segmentStops[cursor[c]!] = intervals;
   }
 
   // 2. Output type and slot of every interval.
-  const type = new Uint8Array(intervals);
-  const slot = new Int32Array(intervals);
+  const type = ARENA.uint8(intervals);
+  const slot = ARENA.int32(intervals);
+  const rampsBefore = ARENA.int32(intervals + 1);
+  const rowsBefore = ARENA.int32(intervals + 1);
   let rows = 0;
+  let singleRows = 0;
   let ramps = 0;
   let generals = 0;
   for (let j = 0, start = 0; j < intervals; j++) {
     const end = ends[j]!;
     const mask = masks[j]!;
+    rampsBefore[j] = ramps;
+    rowsBefore[j] = singleRows;
     if (mask === ONLY_CONSTANT || end - start === 1) {
       type[j] = ROW_INTERVAL;
       slot[j] = rows++;
+      singleRows++;
     } else if ((mask & ~LINEAR) === 0) {
       type[j] = RAMP_INTERVAL;
       slot[j] = ramps++;
@@ -342,27 +392,29 @@ function sweep(
     }
     start = end;
   }
+  rampsBefore[intervals] = ramps;
+  rowsBefore[intervals] = singleRows;
   const rowColumns = layout.fields.map((f) => allocateTyped(f.dtype, rows));
   // Ramp q, channel f: start at bounds[f * ramps + q], stop at bounds[(width + f) * ramps + q].
   const rampBounds = new Float64Array(2 * width * ramps);
-  const generalSegment = new Int32Array(generals * k);
+  const generalSegment = ARENA.int32(generals * k);
 
   // 3. Channel by channel.
+  const plan: SweepPlan = {
+    k,
+    width,
+    ends,
+    type,
+    slot,
+    rowColumns,
+    rampBounds,
+    ramps,
+    generalSegment,
+    rampsBefore,
+    rowsBefore,
+  };
   for (let c = 0; c < k; c++) {
-    fillChannel(
-      lists[c]!,
-      c,
-      k,
-      ends,
-      intervals,
-      type,
-      slot,
-      rowColumns,
-      rampBounds,
-      ramps,
-      width,
-      generalSegment,
-    );
+    fillChannel(lists[c]!, c, segmentStops.subarray(first[c]!, first[c + 1]!), plan);
   }
 
   // 4. Output nodes.
@@ -384,11 +436,11 @@ function sweep(
         break;
       default: {
         const index = generalSegment.subarray(at * k, at * k + k);
-        const local = new Float64Array(k);
+        const local = ARENA.float64(k);
         for (let c = 0; c < k; c++) {
           const list = lists[c]!;
           const s = index[c]!;
-          local[c] = list.offsets[s]! + start - (s > 0 ? list.ends[s - 1]! : 0);
+          local[c] = segmentOffset(list, s) + start - (s > 0 ? list.ends[s - 1]! : 0);
         }
         stackInterval(lists, index, local, n, masks[j]!, out, ctx);
       }
@@ -397,94 +449,155 @@ function sweep(
   }
 }
 
-/** Pass 3 of the sweep for one input: its values in every interval, in its own columns. */
-function fillChannel(
+/** What pass 3 writes into: the intervals, their output types and slots, and the storage. */
+interface SweepPlan {
+  readonly k: number;
+  readonly width: number;
+  /** End of each interval. */
+  readonly ends: Float64Array;
+  readonly type: Uint8Array;
+  /** Row, ramp or general index of each interval, by type. */
+  readonly slot: Int32Array;
+  readonly rowColumns: readonly InstructionArray[];
+  /** Ramp q, channel f: start at `f * ramps + q`, stop at `(width + f) * ramps + q`. */
+  readonly rampBounds: Float64Array;
+  readonly ramps: number;
+  /** General interval g, input c: the input's segment index at `g * k + c`. */
+  readonly generalSegment: Int32Array;
+  /** Number of ramp intervals before interval j (intervals + 1 values). */
+  readonly rampsBefore: Int32Array;
+  /** Number of single-row intervals before interval j (intervals + 1 values). */
+  readonly rowsBefore: Int32Array;
+}
+
+/**
+ * Pass 3 of the sweep for input `c`: its values in every interval, in its own columns. Segment s
+ * covers intervals `[stops[s - 1], stops[s])`.
+ */
+function fillChannel(list: SegmentList, c: number, stops: Int32Array, plan: SweepPlan): void {
+  if (list.width === 1) {
+    fillScalarChannel(list, c, stops, plan);
+    return;
+  }
+  for (let s = 0, j = 0; s < list.count; s++) {
+    fillSegment(list, c, s, j, stops[s]!, plan);
+    j = stops[s]!;
+  }
+}
+
+/**
+ * {@link fillChannel} for a one-channel input, the bulk of real programs: constants and ramps have
+ * tight loops of their own (kept in a small function so that they compile to tight code).
+ */
+function fillScalarChannel(list: SegmentList, c: number, stops: Int32Array, plan: SweepPlan): void {
+  const { ends, slot, rampBounds, ramps, rampsBefore, rowsBefore } = plan;
+  const base = list.fieldBase;
+  const data = list.data;
+  const kinds = list.kinds;
+  const column = plan.rowColumns[base]!;
+  const startColumn = base * ramps;
+  const stopColumn = (plan.width + base) * ramps;
+  let j = 0;
+  for (let s = 0; s < list.count; s++) {
+    const stop = stops[s]!;
+    const count = stop - j;
+    const kind = kinds[s]!;
+    const d = s * 3;
+    const allRamps = rampsBefore[stop]! - rampsBefore[j]! === count;
+    if (kind === CONSTANT && allRamps) {
+      const value = data[d]!;
+      const at = rampsBefore[j]!;
+      for (let q = at; q < at + count; q++) {
+        rampBounds[startColumn + q] = value;
+        rampBounds[stopColumn + q] = value;
+      }
+    } else if (kind === CONSTANT && rowsBefore[stop]! - rowsBefore[j]! === count) {
+      // Single rows only: consecutive slots.
+      const value = data[d]!;
+      const at = slot[j]!;
+      if (count > 16) column.fill(value, at, at + count);
+      else for (let q = at; q < at + count; q++) column[q] = value;
+    } else if (kind === RAMP && allRamps) {
+      // A ramp cut into pieces: ends interpolated, the true end kept where a piece reaches it.
+      const rampStart = data[d]!;
+      const rampStop = data[d + 1]!;
+      const rampLength = data[d + 2]!;
+      const step = (rampStop - rampStart) / rampLength;
+      const offset = segmentOffset(list, s) - (s > 0 ? list.ends[s - 1]! : 0);
+      let start = j > 0 ? ends[j - 1]! : 0;
+      const at = rampsBefore[j]!;
+      for (let q = 0; q < count; q++) {
+        const end = ends[j + q]!;
+        const local = offset + start;
+        rampBounds[startColumn + at + q] = rampStart + local * step;
+        rampBounds[stopColumn + at + q] =
+          end + offset === rampLength ? rampStop : rampStart + (end + offset) * step;
+        start = end;
+      }
+    } else {
+      fillSegment(list, c, s, j, stop, plan);
+    }
+    j = stop;
+  }
+}
+
+/** Pass 3 for segment s of input c over intervals `[j, stop)`, whatever their types. */
+function fillSegment(
   list: SegmentList,
   c: number,
-  k: number,
-  ends: Float64Array,
-  intervals: number,
-  type: Uint8Array,
-  slot: Int32Array,
-  rowColumns: readonly InstructionArray[],
-  rampBounds: Float64Array,
-  ramps: number,
-  width: number,
-  generalSegment: Int32Array,
+  s: number,
+  j: number,
+  stop: number,
+  plan: SweepPlan,
 ): void {
+  const { k, width, ends, type, slot, rowColumns, rampBounds, ramps, generalSegment } = plan;
   const w = list.width;
   const base = list.fieldBase;
   const data = list.data;
+  const d = s * list.stride;
+  const kind = list.kinds[s]!;
   const stopBase = width * ramps;
-  let j = 0;
-  let start = 0;
-  for (let s = 0; s < list.count; s++) {
-    const segmentEnd = list.ends[s]!;
-    const segmentStart = s > 0 ? list.ends[s - 1]! : 0;
-    const kind = list.kinds[s]!;
-    const d = list.dataAt[s]!;
-    if (kind === CONSTANT && w === 1) {
-      // The common case: one value over many intervals.
-      const value = data[d]!;
-      const column = rowColumns[base]!;
-      const startColumn = base * ramps;
-      const stopColumn = stopBase + base * ramps;
-      for (; j < intervals && ends[j]! <= segmentEnd; j++) {
-        const at = slot[j]!;
-        const t = type[j]!;
-        if (t === ROW_INTERVAL) column[at] = value;
-        else if (t === RAMP_INTERVAL)
-          rampBounds[startColumn + at] = rampBounds[stopColumn + at] = value;
-        else if (t === EXPLICIT_INTERVAL)
-          column.fill(value, at, at + ends[j]! - (j > 0 ? ends[j - 1]! : 0));
-        else generalSegment[at * k + c] = s;
+  const node = list.nodes[s]!;
+  const nodeOffset = segmentOffset(list, s) - (s > 0 ? list.ends[s - 1]! : 0);
+  let start = j > 0 ? ends[j - 1]! : 0;
+  for (; j < stop; j++) {
+    const end = ends[j]!;
+    const at = slot[j]!;
+    const t = type[j]!;
+    if (t === GENERAL_INTERVAL) {
+      generalSegment[at * k + c] = s;
+    } else if (kind === CONSTANT) {
+      for (let f = 0; f < w; f++) {
+        const value = data[d + f]!;
+        if (t === ROW_INTERVAL) rowColumns[base + f]![at] = value;
+        else if (t === EXPLICIT_INTERVAL) rowColumns[base + f]!.fill(value, at, at + end - start);
+        else
+          rampBounds[(base + f) * ramps + at] = rampBounds[stopBase + (base + f) * ramps + at] =
+            value;
       }
-      start = segmentEnd;
-      continue;
-    }
-    const node = list.nodes[s]!;
-    const nodeOffset = list.offsets[s]! - segmentStart;
-    for (; j < intervals && ends[j]! <= segmentEnd; j++) {
-      const end = ends[j]!;
-      const at = slot[j]!;
-      const t = type[j]!;
-      if (t === GENERAL_INTERVAL) {
-        generalSegment[at * k + c] = s;
-      } else if (kind === CONSTANT) {
-        for (let f = 0; f < w; f++) {
-          const value = data[d + f]!;
-          if (t === ROW_INTERVAL) rowColumns[base + f]![at] = value;
-          else if (t === EXPLICIT_INTERVAL) rowColumns[base + f]!.fill(value, at, at + end - start);
-          else
-            rampBounds[(base + f) * ramps + at] = rampBounds[stopBase + (base + f) * ramps + at] =
-              value;
-        }
-      } else if (t === ROW_INTERVAL) {
-        const local = nodeOffset + start;
-        for (let f = 0; f < w; f++) rowColumns[base + f]![at] = node.numberAt(local, f);
-      } else if (t === EXPLICIT_INTERVAL) {
-        const local = nodeOffset + start;
-        for (let f = 0; f < w; f++)
-          readRange(node, f, local, end - start, rowColumns[base + f]!, at);
-      } else {
-        // A ramp piece: ends interpolated, the true end kept when the piece reaches it.
-        const local = nodeOffset + start;
-        const n = end - start;
-        const rampLength = data[d + 2 * w]!;
-        const toEnd = local + n === rampLength;
-        for (let f = 0; f < w; f++) {
-          const rampStart = data[d + f]!;
-          const rampStop = data[d + w + f]!;
-          const step = (rampStop - rampStart) / rampLength;
-          rampBounds[(base + f) * ramps + at] = rampStart + local * step;
-          rampBounds[stopBase + (base + f) * ramps + at] = toEnd
-            ? rampStop
-            : rampStart + (local + n) * step;
-        }
+    } else if (t === ROW_INTERVAL) {
+      const local = nodeOffset + start;
+      for (let f = 0; f < w; f++) rowColumns[base + f]![at] = node.numberAt(local, f);
+    } else if (t === EXPLICIT_INTERVAL) {
+      const local = nodeOffset + start;
+      for (let f = 0; f < w; f++) readRange(node, f, local, end - start, rowColumns[base + f]!, at);
+    } else {
+      // A ramp piece: ends interpolated, the true end kept when the piece reaches it.
+      const local = nodeOffset + start;
+      const n = end - start;
+      const rampLength = data[d + 2 * w]!;
+      const toEnd = local + n === rampLength;
+      for (let f = 0; f < w; f++) {
+        const rampStart = data[d + f]!;
+        const rampStop = data[d + w + f]!;
+        const step = (rampStop - rampStart) / rampLength;
+        rampBounds[(base + f) * ramps + at] = rampStart + local * step;
+        rampBounds[stopBase + (base + f) * ramps + at] = toEnd
+          ? rampStop
+          : rampStart + (local + n) * step;
       }
-      start = end;
     }
-    start = segmentEnd;
+    start = end;
   }
 }
 
@@ -512,15 +625,30 @@ function stackInterval(
       period = (period / gcd(period, p)) * p;
     }
     if (period * 2 <= n) {
-      const blocks = expandAll(lists, index, local, period);
-      const block = sweepToInstruction(blocks, period, ctx);
+      const mark = ARENA.mark();
+      let block: TimedInstruction;
+      try {
+        block = sweepToInstruction(expandAll(lists, index, local, period), period, ctx);
+      } finally {
+        ARENA.release(mark);
+      }
       const q = Math.floor(n / period);
       out.push(repeat(block, q));
       out.push(sliceUnchecked(block, 0, n - q * period));
       return;
     }
   }
-  sweep(expandAll(lists, index, local, n), n, out, ctx);
+  const mark = ARENA.mark();
+  try {
+    sweep(expandAll(lists, index, local, n), n, out, ctx);
+  } finally {
+    ARENA.release(mark);
+  }
+}
+
+/** Where segment `s` of `list` starts inside its node. */
+function segmentOffset(list: SegmentList, s: number): number {
+  return list.offsets === null ? 0 : list.offsets[s]!;
 }
 
 /** New segment lists for `length` ticks from the current pieces, Repeated pieces unrolled. */
@@ -550,6 +678,17 @@ function sweepToInstruction(
 }
 
 /**
+ * Scratch bytes a stacking of `inputs` takes without unrolling: per input segment, its kind and
+ * data (8 x (2 x width + 1)), its flat end, kind and stop, and at most one interval's end, mask,
+ * type, slot and prefix counts.
+ */
+function scratchEstimate(inputs: readonly TimedInstruction[]): number {
+  let bytes = 4096;
+  for (const x of inputs) bytes += segmentHint(x) * (48 + 16 * x.width) + 64;
+  return bytes;
+}
+
+/**
  * Stacks inputs of equal length into one instruction of `layout`, whose channels are the inputs'
  * channels in order (input c's channels start at the sum of the previous inputs' widths).
  */
@@ -561,15 +700,21 @@ export function stackChannels(
   const length = inputs[0]!.length;
   if (length === 0) return Pattern.empty(layout);
   const ctx = new StackContext(layout, maxMaterialized);
-  let fieldBase = 0;
-  const lists = inputs.map((x) => {
-    const base = fieldBase;
-    fieldBase += x.width;
-    if (x.kind === 'concatenated')
-      return SegmentList.ofConcatenated(x as Concatenated, base, x.width);
-    const list = new SegmentList(base, x.width, 1);
-    flattenInto(list, x, 0, length, 0);
-    return list;
-  });
-  return sweepToInstruction(lists, length, ctx);
+  const mark = ARENA.mark();
+  try {
+    ARENA.reserve(scratchEstimate(inputs));
+    let fieldBase = 0;
+    const lists = inputs.map((x) => {
+      const base = fieldBase;
+      fieldBase += x.width;
+      if (x.kind === 'concatenated')
+        return SegmentList.ofConcatenated(x as Concatenated, base, x.width);
+      const list = new SegmentList(base, x.width, 1);
+      flattenInto(list, x, 0, length, 0);
+      return list;
+    });
+    return sweepToInstruction(lists, length, ctx);
+  } finally {
+    ARENA.release(mark);
+  }
 }

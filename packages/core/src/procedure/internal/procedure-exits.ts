@@ -11,9 +11,9 @@ interface ProcedurePrimitives {
 }
 
 /**
- * The callback form: activates, runs `body`, and leaves, after waiting for a sequence still running
- * when `body` returns, or after interrupting it when `body` throws (the error is re-thrown). One
- * rule for the local and the remote procedure.
+ * The callback form, as the seed's `with` block: activates, runs `body`, and leaves, after waiting
+ * for a sequence still running when `body` returns, or after interrupting it (then waiting) when
+ * `body` throws (the error is re-thrown). One rule for the local and the remote procedure.
  */
 export async function runInProcedure<P extends ProcedurePrimitives, T>(
   procedure: P,
@@ -32,9 +32,12 @@ export async function runInProcedure<P extends ProcedurePrimitives, T>(
   return result;
 }
 
-/** `await using`: interrupts a sequence still running, waits for it, and deactivates. */
+/**
+ * `await using`: the seed's normal exit, waiting for a sequence still running, then deactivating.
+ * A disposer is never told whether its block threw, so it cannot interrupt on an error (the caller
+ * interrupts in a `catch`, or uses {@link runInProcedure}, which does).
+ */
 export async function disposeProcedure(procedure: ProcedurePrimitives): Promise<void> {
-  procedure.interruptSequence();
   await procedure.deactivate();
 }
 

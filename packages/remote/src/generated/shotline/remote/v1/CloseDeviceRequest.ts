@@ -1,10 +1,9 @@
 // Original file: device-server.proto
 
-
 export interface CloseDeviceRequest {
-  'handle'?: (string);
+  handle?: string;
 }
 
 export interface CloseDeviceRequest__Output {
-  'handle': (string);
+  handle: string;
 }

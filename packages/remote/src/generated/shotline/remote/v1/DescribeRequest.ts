@@ -1,8 +1,5 @@
 // Original file: device-server.proto
 
+export interface DescribeRequest {}
 
-export interface DescribeRequest {
-}
-
-export interface DescribeRequest__Output {
-}
+export interface DescribeRequest__Output {}

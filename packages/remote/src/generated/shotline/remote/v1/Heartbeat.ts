@@ -1,8 +1,5 @@
 // Original file: device-server.proto
 
+export interface Heartbeat {}
 
-export interface Heartbeat {
-}
-
-export interface Heartbeat__Output {
-}
+export interface Heartbeat__Output {}

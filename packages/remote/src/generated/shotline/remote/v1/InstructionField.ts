@@ -1,12 +1,11 @@
 // Original file: device-server.proto
 
-
 export interface InstructionField {
-  'name'?: (string);
-  'dtype'?: (string);
+  name?: string;
+  dtype?: string;
 }
 
 export interface InstructionField__Output {
-  'name': (string);
-  'dtype': (string);
+  name: string;
+  dtype: string;
 }

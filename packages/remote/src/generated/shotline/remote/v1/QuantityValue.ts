@@ -1,12 +1,11 @@
 // Original file: device-server.proto
 
-
 export interface QuantityValue {
-  'magnitude'?: (number | string);
-  'unit'?: (string);
+  magnitude?: number | string;
+  unit?: string;
 }
 
 export interface QuantityValue__Output {
-  'magnitude': (number);
-  'unit': (string);
+  magnitude: number;
+  unit: string;
 }

@@ -1,8 +1,5 @@
 // Original file: device-server.proto
 
+export interface Ready {}
 
-export interface Ready {
-}
-
-export interface Ready__Output {
-}
+export interface Ready__Output {}

@@ -1,10 +1,9 @@
 // Original file: device-server.proto
 
-
 export interface RenewLeasesRequest {
-  'handles'?: (string)[];
+  handles?: string[];
 }
 
 export interface RenewLeasesRequest__Output {
-  'handles': (string)[];
+  handles: string[];
 }

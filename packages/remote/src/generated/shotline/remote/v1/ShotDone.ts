@@ -1,8 +1,5 @@
 // Original file: device-server.proto
 
+export interface ShotDone {}
 
-export interface ShotDone {
-}
-
-export interface ShotDone__Output {
-}
+export interface ShotDone__Output {}

@@ -1,6 +1,5 @@
 // Original file: device-server.proto
 
-
 /**
  * Sent when a tracked call starts and again when it finishes; the manager records its span.
  */
@@ -8,9 +7,9 @@ export interface TrackedCall {
   /**
    * Pairs the start and the end of one call.
    */
-  'id'?: (number);
-  'name'?: (string);
-  'finished'?: (boolean);
+  id?: number;
+  name?: string;
+  finished?: boolean;
 }
 
 /**
@@ -20,7 +19,7 @@ export interface TrackedCall__Output {
   /**
    * Pairs the start and the end of one call.
    */
-  'id': (number);
-  'name': (string);
-  'finished': (boolean);
+  id: number;
+  name: string;
+  finished: boolean;
 }

@@ -1,10 +1,9 @@
 // Original file: device-server.proto
 
-
 export interface WaitData {
-  'label'?: (string);
+  label?: string;
 }
 
 export interface WaitData__Output {
-  'label': (string);
+  label: string;
 }

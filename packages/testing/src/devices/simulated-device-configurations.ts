@@ -1,36 +1,9 @@
-import {
-  ArangeLoop,
-  ExecuteShot,
-  IterationConfiguration,
-  TimeLanes,
-  type DeviceConfiguration,
-  type ShotlineEvent,
-  type ShotlineEventBus,
-} from '@shotline/core';
+import type { DeviceConfiguration } from '@shotline/core';
 import { DataProducerDeviceExtension } from './data-producer-device.js';
 import { DataWaiterDeviceExtension } from './data-waiter-device.js';
 import { FailingDeviceExtension } from './failing-device.js';
 import { NoopDeviceExtension } from './noop-device.js';
 import { SlowDeviceExtension } from './slow-device.js';
-
-/** A sequence of `shots` shots (`i` from 0) of one step lasting `stepMs`. */
-export function simulatedScan(
-  shots: number,
-  stepMs = 1,
-): { iteration: IterationConfiguration; timeLanes: TimeLanes } {
-  return {
-    iteration: new IterationConfiguration([
-      new ArangeLoop({
-        variable: 'i',
-        start: '0',
-        stop: String(shots),
-        step: '1',
-        steps: [new ExecuteShot()],
-      }),
-    ]),
-    timeLanes: new TimeLanes({ stepNames: ['run'], stepDurations: [`${stepMs} ms`] }),
-  };
-}
 
 /** Device configuration shorthands for the simulated devices of this package. */
 export const simulatedDevice = {
@@ -60,10 +33,3 @@ export const simulatedDevice = {
     configuration,
   }),
 };
-
-/** Collects every event of a bus. */
-export function collectEvents(events: ShotlineEventBus): ShotlineEvent[] {
-  const all: ShotlineEvent[] = [];
-  events.onAny((e) => all.push(e));
-  return all;
-}
