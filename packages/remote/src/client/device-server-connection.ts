@@ -97,19 +97,48 @@ export class DeviceServerConnection {
     return { deadline: new Date(Date.now() + ms) };
   }
 
-  private unary<Res>(
+  /**
+   * Resolves true once the channel is connected, false if it is not within `withinMs`: after a
+   * server restart or a network outage the channel may still be backing off between reconnection
+   * attempts, and a call made then fails at once although the server is back.
+   */
+  private reconnected(withinMs: number): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      this.client.waitForReady(Date.now() + withinMs, (error) => resolve(!error));
+    });
+  }
+
+  private async unary<Res>(
     invoke: (options: grpc.CallOptions, callback: grpc.requestCallback<Res>) => unknown,
     timeoutMs: number,
     doing: string,
     device?: string,
   ): Promise<Res> {
-    return new Promise<Res>((resolve, reject) => {
-      invoke(this.deadline(timeoutMs), (error, reply) => {
-        if (error) {
-          reject(errorFromCall(error, { server: this.name, ...(device ? { device } : {}) }, doing));
-        } else resolve(reply!);
+    const attempt = (): Promise<Res> =>
+      new Promise<Res>((resolve, reject) => {
+        invoke(this.deadline(timeoutMs), (error, reply) => {
+          if (error) reject(error);
+          else resolve(reply!);
+        });
       });
-    });
+    const target = { server: this.name, ...(device ? { device } : {}) };
+    try {
+      return await attempt();
+    } catch (error) {
+      // A call that never left (no connection): wait for the channel to reconnect, once, and
+      // try again; otherwise the call's own error (it says why the connection failed).
+      const unsent =
+        (error as grpc.ServiceError).code === grpc.status.UNAVAILABLE &&
+        /No connection established/.test((error as grpc.ServiceError).details ?? '');
+      if (unsent && !this.closed && (await this.reconnected(this.options.callTimeoutMs))) {
+        try {
+          return await attempt();
+        } catch (again) {
+          throw errorFromCall(again, target, doing);
+        }
+      }
+      throw errorFromCall(error, target, doing);
+    }
   }
 
   /** Asks the server who it is and which device types it offers; refuses another protocol. */
