@@ -107,9 +107,12 @@ function buildProgram(streams: OutputStreams, state: { context?: CommandContext 
       'instead: what a device server of the lab file offers, with versions',
     )
     .action(
-      act((c, o: { server?: string }) =>
-        o.server === undefined ? devicesCommand(c) : remoteDevicesCommand(c, o.server),
-      ),
+      // `--server` is also the global option (a lab server's URL), which commander hands to the
+      // program wherever it stands: for `devices` it names a device server of the lab file.
+      act((c, o: { server?: string }) => {
+        const server = o.server ?? c.serverOption;
+        return server === undefined ? devicesCommand(c) : remoteDevicesCommand(c, server);
+      }),
     );
 
   program

@@ -1,3 +1,4 @@
+import { CliUsageError } from '../cli-errors.js';
 import { withLab, type CommandContext } from '../command-context.js';
 import { remoteServersOf } from './lab-remote-servers.js';
 
@@ -19,6 +20,11 @@ export interface RemoteDeviceTypeListing {
  * differs, or is not installed here, cannot be used (its devices are refused when they open).
  */
 export async function remoteDevicesCommand(context: CommandContext, server: string): Promise<void> {
+  if (server.includes('://')) {
+    throw new CliUsageError(
+      `devices --server takes the name of a device server of the lab file ("servers:"), not a lab server's URL (got "${server}")`,
+    );
+  }
   await withLab(context, async (lab) => {
     const servers = remoteServersOf(lab);
     const connection = servers.connection(server);
