@@ -5,12 +5,12 @@ import {
   type RunningShot,
 } from '@shotline/core';
 import type { DeviceMessage__Output } from '../generated/shotline/remote/v1/DeviceMessage.js';
+import type { ManagerMessage } from '../generated/shotline/remote/v1/ManagerMessage.js';
 import { errorFromCall } from '../internal/call-status.js';
 import { deferred } from '../internal/deferred.js';
 import { RemoteDeviceError, RemoteServerLostError } from '../remote-errors.js';
 import { decodeValue, encodeValue } from '../wire/value-codec.js';
 import { errorFromWireMessage, errorToWire } from '../wire/wire-error-codec.js';
-import type { ShotStream } from './device-server-connection.js';
 import type { RemoteDevice } from './remote-device.js';
 
 /**
@@ -35,33 +35,30 @@ export class RemoteController implements DeviceController<RemoteDevice> {
     const lossTimeoutMs = connection.options.lossTimeoutMs;
     const encoded = encodeValue(parameters, 'shot parameters');
     const outcome = deferred<void>();
-    const stream: ShotStream = connection.runShot();
+    const session = device.shotSession();
     const calls = new Map<number, (value: void) => void>();
     let finished = false;
     let lastHeard = Date.now();
 
-    const finish = (error?: Error): void => {
+    /** `answered`: the server said done or failed (the stream stays for the next shot). */
+    const finish = (error: Error | undefined, answered: boolean): void => {
       if (finished) return;
       finished = true;
       clearInterval(watchdog);
       shot.signal.removeEventListener('abort', onAbort);
       for (const end of calls.values()) end();
-      if (error) {
-        outcome.reject(error);
-        stream.cancel();
-      } else {
-        outcome.resolve();
-        stream.end();
-      }
+      session.endShot(answered);
+      if (error) outcome.reject(error);
+      else outcome.resolve();
     };
-    const write = (message: Parameters<ShotStream['write']>[0]): void => {
-      if (!finished) stream.write(message);
+    const write = (message: ManagerMessage): void => {
+      if (!finished) session.write(message);
     };
     const fail = (error: unknown): void => {
       // A rule broken on this side (a data label signalled twice...): the server's controller is
       // aborted and the shot fails with the error.
       write({ abort: { reason: errorToWire(error) } });
-      finish(error instanceof Error ? error : new Error(String(error)));
+      finish(error instanceof Error ? error : new Error(String(error)), false);
     };
     const onAbort = (): void => write({ abort: { reason: errorToWire(shot.signal.reason) } });
 
@@ -75,33 +72,34 @@ export class RemoteController implements DeviceController<RemoteDevice> {
               `no answer for ${(silent / 1000).toFixed(1)} s while the device ran shot ${shot.index} (limit ${(lossTimeoutMs / 1000).toFixed(1)} s)`,
               { location: { shot: shot.index } },
             ),
+            false,
           );
         }
       },
       Math.max(10, Math.floor(lossTimeoutMs / 10)),
     );
 
-    stream.on('data', (message: DeviceMessage__Output) => {
-      lastHeard = Date.now();
-      try {
-        this.receive(message, shot, write, calls, finish, target);
-      } catch (e) {
-        fail(e);
-      }
-    });
-    stream.on('error', (error: Error) => {
-      finish(errorFromCall(error, target, `running shot ${shot.index}`));
-    });
-    stream.on('end', () => {
-      if (!finished) {
+    session.beginShot({
+      message: (message) => {
+        lastHeard = Date.now();
+        try {
+          this.receive(message, shot, write, calls, finish, target);
+        } catch (e) {
+          fail(e);
+        }
+      },
+      lost: (error) => {
         finish(
-          new RemoteServerLostError(
-            target,
-            `the shot's stream ended before the device finished shot ${shot.index}`,
-            { location: { shot: shot.index } },
-          ),
+          error
+            ? errorFromCall(error, target, `running shot ${shot.index}`)
+            : new RemoteServerLostError(
+                target,
+                `the shot's stream ended before the device finished shot ${shot.index}`,
+                { location: { shot: shot.index } },
+              ),
+          false,
         );
-      }
+      },
     });
     write({
       start: {
@@ -119,9 +117,9 @@ export class RemoteController implements DeviceController<RemoteDevice> {
   private receive(
     message: DeviceMessage__Output,
     shot: RunningShot,
-    write: (message: Parameters<ShotStream['write']>[0]) => void,
+    write: (message: ManagerMessage) => void,
     calls: Map<number, (value: void) => void>,
-    finish: (error?: Error) => void,
+    finish: (error: Error | undefined, answered: boolean) => void,
     target: { server: string; device: string },
   ): void {
     switch (message.kind) {
@@ -160,10 +158,10 @@ export class RemoteController implements DeviceController<RemoteDevice> {
         return;
       }
       case 'done':
-        finish();
+        finish(undefined, true);
         return;
       case 'failed':
-        finish(new RemoteDeviceError(target, errorFromWireMessage(message.failed!)));
+        finish(new RemoteDeviceError(target, errorFromWireMessage(message.failed!)), true);
         return;
       default:
         throw new ContractViolationError('the device server sent an unknown message');

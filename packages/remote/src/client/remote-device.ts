@@ -3,6 +3,7 @@ import { RemoteDeviceError, RemoteServerLostError } from '../remote-errors.js';
 import { encodeValue } from '../wire/value-codec.js';
 import { errorFromWireMessage } from '../wire/wire-error-codec.js';
 import type { DeviceServerConnection } from './device-server-connection.js';
+import { ShotStreamSession } from './shot-stream-session.js';
 
 /** What a {@link RemoteDevice} is opened from. */
 export interface RemoteDeviceSpec {
@@ -29,6 +30,7 @@ export class RemoteDevice implements Device {
   private connectionInUse: DeviceServerConnection | undefined;
   private openHandle: string | undefined;
   private closing: Promise<void> | undefined;
+  private session: ShotStreamSession | undefined;
 
   constructor(readonly spec: RemoteDeviceSpec) {}
 
@@ -46,6 +48,19 @@ export class RemoteDevice implements Device {
       );
     }
     return { connection: this.connectionInUse, handle: this.openHandle };
+  }
+
+  /**
+   * The stream this device's shots run on: the one of the previous shot while it is usable, else
+   * a new one (see {@link ShotStreamSession}).
+   */
+  shotSession(): ShotStreamSession {
+    const { connection } = this.opened();
+    if (!this.session?.usable) {
+      this.session?.close();
+      this.session = new ShotStreamSession(connection.runShot(), connection.options.shotDeadlineMs);
+    }
+    return this.session;
   }
 
   async open(): Promise<void> {
@@ -77,6 +92,8 @@ export class RemoteDevice implements Device {
     const handle = this.openHandle;
     const connection = this.connectionInUse;
     this.openHandle = undefined;
+    this.session?.close();
+    this.session = undefined;
     if (handle === undefined || !connection) return;
     let error;
     try {

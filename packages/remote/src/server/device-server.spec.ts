@@ -11,7 +11,7 @@ import {
   countingScan,
   testingPlugin,
 } from '@shotline/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RemoteServers } from '../client/remote-servers.js';
 import { REMOTE_DEVICE_TYPE } from '../client/remote-device-type.js';
 import { remotePlugin } from '../plugin.js';
@@ -74,6 +74,8 @@ describe('a device server over TLS on loopback', () => {
         remote('monitor', simulatedDevice.waiter('x', { waitFor: ['probe\\power'] })),
       );
       await session.createSequence('\\remote', countingScan(5));
+      // Each remote device runs its shots on one stream (not one per shot).
+      const streams = vi.spyOn(servers.connection('test-pc'), 'runShot');
       const manager = await ExperimentManager.create({ storage, registry });
       try {
         await manager.createProcedure('remote').run((p) => p.runSequence('\\remote'));
@@ -82,6 +84,7 @@ describe('a device server over TLS on loopback', () => {
       }
       expect(await session.state('\\remote')).toBe('finished');
       expect(await session.shotIndices('\\remote')).toEqual([0, 1, 2, 3, 4]);
+      expect(streams).toHaveBeenCalledTimes(2);
       const data = (await storage.getAllShotData(SequencePath.parse('\\remote'), 3)).unwrap();
       const image = data['camera\\image'];
       expect(image).toBeInstanceOf(NDArray);

@@ -373,19 +373,37 @@ export class DeviceServer {
     callback(null, error === undefined ? {} : { error: errorToWire(error) });
   }
 
+  /**
+   * One device's shots, one after the other, on one stream (see the contract): `start` begins a
+   * shot, the manager's barrier, data and abort messages go to it, `done` or `failed` ends it; the
+   * next `start` begins the next one. The manager half-closes the stream when the device closes.
+   */
   private runShot(call: grpc.ServerDuplexStream<ManagerMessage__Output, DeviceMessage>): void {
     const manager = this.managerOf(call);
     let served: ServedShot | undefined;
+    let ended = false;
     const fail = (code: grpc.status, error: Error): void => {
       this.log({ level: 'warn', msg: `shot refused: ${error.message}`, manager });
+      served?.abort(error);
+      ended = true;
       call.emit('error', statusOf(code, error));
     };
     call.on('data', (message: ManagerMessage__Output) => {
-      if (served) {
-        served.receive(message);
+      if (ended) return;
+      if (served?.running) {
+        if (message.kind === 'start') {
+          fail(
+            grpc.status.FAILED_PRECONDITION,
+            new InvalidValueError('a shot started before the previous one ended on its stream'),
+          );
+        } else served.receive(message);
         return;
       }
+      // Between shots: what is left of the last one (an abort that crossed its end) is dropped.
       if (message.kind !== 'start') {
+        if (message.kind === 'abort' || message.kind === 'data' || message.kind === 'barrier') {
+          return;
+        }
         fail(
           grpc.status.INVALID_ARGUMENT,
           new InvalidValueError('a shot stream must begin with start'),
@@ -409,16 +427,21 @@ export class DeviceServer {
         parameters = decodeValue(start.parameters, 'shot parameters');
       } catch (e) {
         call.write({ failed: errorToWire(e) });
-        call.end();
         return;
       }
       served = new ServedShot(call, hosted, start);
       void served.run(parameters);
     });
-    const gone = (): void =>
+    const gone = (): void => {
+      ended = true;
       served?.abort(new InvalidValueError("the manager closed the shot's stream"));
+    };
     call.on('cancelled', gone);
     call.on('error', gone);
+    call.on('end', () => {
+      gone();
+      call.end();
+    });
   }
 }
 

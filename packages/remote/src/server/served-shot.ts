@@ -70,7 +70,7 @@ export class ServedShot {
   }
 
   private send(message: DeviceMessage): void {
-    if (!this.ended) this.call.write(message);
+    if (!this.ended && !this.call.cancelled && !this.call.writableEnded) this.call.write(message);
   }
 
   /** Aborts the local controller (its signal fires; the barrier and data waits reject). */
@@ -175,10 +175,12 @@ export class ServedShot {
     }
   }
 
-  /** Ends the stream (once). */
-  end(): void {
-    if (this.ended) return;
+  /** True until the controller's outcome was sent (the stream then carries the next shot). */
+  get running(): boolean {
+    return !this.ended;
+  }
+
+  private end(): void {
     this.ended = true;
-    this.call.end();
   }
 }

@@ -233,8 +233,11 @@ export interface DeviceServerClient extends grpc.Client {
   ): grpc.ClientUnaryCall;
 
   /**
-   * Runs one device's controller for one shot. The readiness barrier, the data exchange with the
-   * other controllers of the shot and the abort signal cross this stream.
+   * Runs one device's controller for its shots, one after the other on one stream: `start` begins
+   * a shot, `done` or `failed` ends it, the next `start` begins the next one (a manager may also
+   * open a stream per shot). The readiness barrier, the data exchange with the other controllers of
+   * the shot and the abort signal cross this stream. The manager half-closes it when the device
+   * closes, or cancels it when a shot ended without the server's answer.
    */
   RunShot(
     metadata: grpc.Metadata,
@@ -250,8 +253,11 @@ export interface DeviceServerClient extends grpc.Client {
     _shotline_remote_v1_DeviceMessage__Output
   >;
   /**
-   * Runs one device's controller for one shot. The readiness barrier, the data exchange with the
-   * other controllers of the shot and the abort signal cross this stream.
+   * Runs one device's controller for its shots, one after the other on one stream: `start` begins
+   * a shot, `done` or `failed` ends it, the next `start` begins the next one (a manager may also
+   * open a stream per shot). The readiness barrier, the data exchange with the other controllers of
+   * the shot and the abort signal cross this stream. The manager half-closes it when the device
+   * closes, or cancels it when a shot ended without the server's answer.
    */
   runShot(
     metadata: grpc.Metadata,
@@ -302,8 +308,11 @@ export interface DeviceServerHandlers extends grpc.UntypedServiceImplementation 
   >;
 
   /**
-   * Runs one device's controller for one shot. The readiness barrier, the data exchange with the
-   * other controllers of the shot and the abort signal cross this stream.
+   * Runs one device's controller for its shots, one after the other on one stream: `start` begins
+   * a shot, `done` or `failed` ends it, the next `start` begins the next one (a manager may also
+   * open a stream per shot). The readiness barrier, the data exchange with the other controllers of
+   * the shot and the abort signal cross this stream. The manager half-closes it when the device
+   * closes, or cancels it when a shot ended without the server's answer.
    */
   RunShot: grpc.handleBidiStreamingCall<
     _shotline_remote_v1_ManagerMessage__Output,
