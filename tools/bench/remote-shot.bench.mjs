@@ -9,6 +9,9 @@
 //   local_shots_per_s / remote_shots_per_s   shots / time RUNNING (first start -> last stored)
 //   image_added_ms_p50             p50 run time of a shot with a remote 512x512 uint16 image minus
 //                                  the same with the image producer local
+//   per_shot_stream_*              the remote figures with a stream opened per shot and device
+//                                  (reuseShotStreams: false), as the first version did, in the same
+//                                  run: what one stream per device for its shots saves
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -136,30 +139,34 @@ async function runOnce(kind, remote, servers, shots) {
 const dir = await mkdtemp(join(tmpdir(), 'shotline-bench-remote-'));
 const certs = await createDevelopmentCertificates(dir);
 const server = await startServer(certs);
-const servers = new RemoteServers([
-  {
-    name: 'bench-pc',
-    address: `localhost:${server.port}`,
-    token: TOKEN,
-    ca: await readFile(certs.caCert),
-  },
-]);
-const results = { local: [], remote: [], imageLocal: [], imageRemote: [] };
+const serverOptions = {
+  name: 'bench-pc',
+  address: `localhost:${server.port}`,
+  token: TOKEN,
+  ca: await readFile(certs.caCert),
+};
+const servers = new RemoteServers([serverOptions]);
+const perShotServers = new RemoteServers([{ ...serverOptions, reuseShotStreams: false }]);
+const results = { local: [], remote: [], perShot: [], imageLocal: [], imageRemote: [] };
 try {
   for (let run = 0; run < RUNS; run++) {
     results.local.push(await runOnce('noop', false, servers, SHOTS));
     results.remote.push(await runOnce('noop', true, servers, SHOTS));
+    results.perShot.push(await runOnce('noop', true, perShotServers, SHOTS));
     results.imageLocal.push(await runOnce('image', false, servers, IMAGE_SHOTS));
     results.imageRemote.push(await runOnce('image', true, servers, IMAGE_SHOTS));
     const r = results.remote.at(-1);
     console.log(
       `run ${run + 1}/${RUNS}: remote p50 ${round(r.p50 / 1000)} ms, p99 ${round(r.p99 / 1000)} ms, ` +
-        `${round(r.shotsPerS, 1)} shots/s (local ${round(results.local.at(-1).shotsPerS, 1)}); ` +
+        `${round(r.shotsPerS, 1)} shots/s (local ${round(results.local.at(-1).shotsPerS, 1)}; ` +
+        `stream per shot: p50 ${round(results.perShot.at(-1).p50 / 1000)} ms, ` +
+        `${round(results.perShot.at(-1).shotsPerS, 1)} shots/s); ` +
         `image +${round((results.imageRemote.at(-1).p50 - results.imageLocal.at(-1).p50) / 1000)} ms`,
     );
   }
 } finally {
   servers.close();
+  perShotServers.close();
   await server.stop();
   await rm(dir, { recursive: true, force: true });
 }
@@ -174,6 +181,9 @@ report('remote-shot', {
   local_us_p99: round(med(results.local, 'p99'), 0),
   local_shots_per_s: round(med(results.local, 'shotsPerS'), 1),
   remote_shots_per_s: round(med(results.remote, 'shotsPerS'), 1),
+  per_shot_stream_rpc_us_p50: round(med(results.perShot, 'p50'), 0),
+  per_shot_stream_rpc_us_p99: round(med(results.perShot, 'p99'), 0),
+  per_shot_stream_shots_per_s: round(med(results.perShot, 'shotsPerS'), 1),
   image_shots: IMAGE_SHOTS,
   image_added_ms_p50: round(
     (med(results.imageRemote, 'p50') - med(results.imageLocal, 'p50')) / 1000,

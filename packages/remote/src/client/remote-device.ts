@@ -56,7 +56,7 @@ export class RemoteDevice implements Device {
    */
   shotSession(): ShotStreamSession {
     const { connection } = this.opened();
-    if (!this.session?.usable) {
+    if (!this.session?.usable || !connection.options.reuseShotStreams) {
       this.session?.close();
       this.session = new ShotStreamSession(connection.runShot(), connection.options.shotDeadlineMs);
     }

@@ -28,6 +28,11 @@ export interface RemoteServerOptions {
   readonly shotDeadlineMs?: number;
   /** Largest message sent or accepted, bytes. Default 64 MiB. */
   readonly maxMessageBytes?: number;
+  /**
+   * Run a device's shots on one stream (default true); false opens a stream per shot, as
+   * protocol version 1 managers first did (kept to measure the difference, `remote-shot` bench).
+   */
+  readonly reuseShotStreams?: boolean;
 }
 
 /** {@link RemoteServerOptions} with every default applied. */
@@ -47,6 +52,7 @@ export function resolveRemoteServerOptions(
     leaseMs: 10_000,
     shotDeadlineMs: 3_600_000,
     maxMessageBytes: 64 * 1024 * 1024,
+    reuseShotStreams: true,
     ...options,
   };
 }
