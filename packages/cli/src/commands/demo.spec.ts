@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shotline, tempDir, type CliResult, type TempDir } from '../cli.test-helper.js';
 
@@ -43,4 +45,29 @@ describe('shotline demo', () => {
     expect(again.stdout).toMatch(/^FINISHED: 50\/50 shots/m);
     expect(again.stdout).toContain('reused and reset');
   }, 120_000);
+});
+
+describe('shotline demo --remote', () => {
+  let temp: TempDir;
+  afterAll(() => temp.dispose());
+
+  it('runs the camera on a device server in another process (gRPC over TLS) and stores its pictures', async () => {
+    temp = tempDir();
+    const result = await shotline(['demo', '--remote', '--dir', 'demo-lab'], { cwd: temp.dir });
+    expect(result.stderr).not.toMatch(/^error/m);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/the camera runs on device server "camera-pc" at localhost:\d+/);
+    expect(result.stdout).toMatch(/^FINISHED: 50\/50 shots of \\demo\\scan/m);
+    expect(result.stdout).toMatch(
+      /camera\s+shotline\.remote\s+device server camera-pc \(localhost:\d+, TLS\)/,
+    );
+    const show = await shotline(['--lab', 'demo-lab', '--json', 'seq', 'show', 'demo\\scan'], {
+      cwd: temp.dir,
+    });
+    expect(JSON.parse(show.stdout)).toMatchObject({ state: 'finished', completedShots: 50 });
+    // The device server's log: the camera was opened there and closed when the run ended.
+    const log = readFileSync(join(temp.dir, 'demo-lab/.shotline/remote/device-server.log'), 'utf8');
+    expect(log).toContain('"msg":"device opened"');
+    expect(log).toContain('"msg":"device closed"');
+  }, 300_000);
 });
