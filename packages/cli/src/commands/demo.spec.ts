@@ -56,7 +56,7 @@ describe('shotline demo --remote', () => {
     const result = await shotline(['demo', '--remote', '--dir', 'demo-lab'], { cwd: temp.dir });
     expect(result.stderr).not.toMatch(/^error/m);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/the camera runs on device server "camera-pc" at localhost:\d+/);
+    expect(result.stderr).toMatch(/the camera runs on device server "camera-pc" at localhost:\d+/);
     expect(result.stdout).toMatch(/^FINISHED: 50\/50 shots of \\demo\\scan/m);
     expect(result.stdout).toMatch(
       /camera\s+shotline\.remote\s+device server camera-pc \(localhost:\d+, TLS\)/,
