@@ -27,14 +27,20 @@ class RecordingSocket implements EventSocket {
 
 const log = (message: string): ShotlineEvent => ({ type: 'log', level: 'info', message });
 
+/** A hub with one subscribed recording socket. */
+function hubWithSocket(flushIntervalMs: number): { hub: EventHub; socket: RecordingSocket } {
+  const hub = new EventHub({ flushIntervalMs });
+  const socket = new RecordingSocket();
+  hub.subscribe(socket, undefined);
+  return { hub, socket };
+}
+
 describe('EventHub framing', () => {
   it(
     'sends a message after a quiet moment at the end of the turn; holds later ones for the interval',
     { timeout: 60_000 },
     async () => {
-      const hub = new EventHub({ flushIntervalMs: 60_000 });
-      const socket = new RecordingSocket();
-      hub.subscribe(socket, undefined);
+      const { hub, socket } = hubWithSocket(60_000);
       hub.publishEvent(log('first'));
       expect(socket.frames).toEqual([]); // not inside the publisher's turn
       await new Promise((r) => setImmediate(r));
@@ -61,9 +67,7 @@ describe('EventHub framing', () => {
     'sends at most one frame per interval under a steady stream',
     { timeout: 60_000 },
     async () => {
-      const hub = new EventHub({ flushIntervalMs: 20 });
-      const socket = new RecordingSocket();
-      hub.subscribe(socket, undefined);
+      const { hub, socket } = hubWithSocket(20);
       const started = performance.now();
       let published = 0;
       while (performance.now() - started < 200) {
@@ -79,9 +83,7 @@ describe('EventHub framing', () => {
   );
 
   it('sends what is pending before closing the sockets', { timeout: 60_000 }, () => {
-    const hub = new EventHub({ flushIntervalMs: 60_000 });
-    const socket = new RecordingSocket();
-    hub.subscribe(socket, undefined);
+    const { hub, socket } = hubWithSocket(60_000);
     hub.publishEvent(log('a'));
     hub.publishSequenceEnded('p', 'run-1', undefined);
     hub.closeAll(1001, 'server shutting down');
