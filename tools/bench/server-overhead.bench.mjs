@@ -6,9 +6,14 @@
 //   inprocess_period_p99_ms / server_period_p99_ms  p99 of the shot period (start n -> start n+1),
 //                                                   all framework time with zero-duration shots
 //   server_added_p99_ms                             server p99 period minus in-process p99 period
+//   inprocess_cpu_ms_per_shot / server_cpu_ms_per_shot  CPU time (user + system) of the process
+//                                                   running the engine, per shot, while it ran the
+//                                                   shots (what a busy machine does not inflate)
+//   client_cpu_ms_per_shot                          the same for the script's process
 //   event_latency_ms_p50 / event_latency_ms_p99     engine event -> a WebSocket client in another
 //                                                   process (receive time minus the server's stamp)
 import { execFile } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { promisify } from 'node:util';
 import {
   ArangeLoop,
@@ -54,21 +59,40 @@ async function lab() {
   return l;
 }
 
-/** Shot starts and the last store time, from the engine's events on the server side. */
+/** CPU time (user + system) of this process, in ms. */
+function cpuMs() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/**
+ * Shot starts, the last store time and the CPU time this process spent meanwhile (the engine, and
+ * the server when there is one), from the engine's events on the server side.
+ */
 function watch(events) {
   const starts = new Float64Array(SHOTS);
-  const state = { first: 0, last: 0 };
+  const state = { first: 0, last: 0, cpuFirst: 0, cpuLast: 0 };
   events.on('shot-started', (e) => {
     starts[e.index] = performance.now();
-    if (e.index === 0) state.first = starts[0];
+    if (e.index === 0) {
+      state.first = starts[0];
+      state.cpuFirst = cpuMs();
+    }
   });
   events.on('shot-stored', (e) => {
-    if (e.storedShots === SHOTS) state.last = performance.now();
+    if (e.storedShots === SHOTS) {
+      state.last = performance.now();
+      state.cpuLast = cpuMs();
+    }
   });
   return () => {
     const periods = [];
     for (let i = 1; i < SHOTS; i++) periods.push(starts[i] - starts[i - 1]);
-    return { shotsPerS: SHOTS / ((state.last - state.first) / 1000), p99: percentile(periods, 99) };
+    return {
+      shotsPerS: SHOTS / ((state.last - state.first) / 1000),
+      p99: percentile(periods, 99),
+      cpuMsPerShot: (state.cpuLast - state.cpuFirst) / SHOTS,
+    };
   };
 }
 
@@ -91,12 +115,17 @@ import WebSocket from 'ws';
 import { ExperimentManager } from '@shotline/core';
 const [url, token] = process.argv.slice(1);
 const latencies = [];
+const cpu = { first: 0, last: 0 };
+const cpuMs = () => { const { user, system } = process.cpuUsage(); return (user + system) / 1000; };
 const socket = new WebSocket(url.replace('http', 'ws') + '/api/events', ['shotline.v1', 'shotline.bearer.' + token]);
 socket.on('message', (data) => {
   const now = performance.timeOrigin + performance.now();
   for (const line of String(data).split('\\n')) {
     const m = JSON.parse(line);
-    if (m.kind === 'event') latencies.push(now - m.at);
+    if (m.kind !== 'event') continue;
+    latencies.push(now - m.at);
+    if (m.event.type === 'shot-started' && m.event.index === 0) cpu.first = cpuMs();
+    if (m.event.type === 'shot-stored' && m.event.storedShots === ${SHOTS}) cpu.last = cpuMs();
   }
 });
 await new Promise((r) => socket.once('open', r));
@@ -107,7 +136,7 @@ await new Promise((r) => setTimeout(r, 200));
 socket.close();
 latencies.sort((a, b) => a - b);
 const at = (p) => latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)];
-console.log(JSON.stringify({ events: latencies.length, p50: at(0.5), p99: at(0.99) }));
+console.log(JSON.stringify({ events: latencies.length, p50: at(0.5), p99: at(0.99), cpuMsPerShot: (cpu.last - cpu.first) / ${SHOTS} }));
 `;
 
 async function throughServer() {
@@ -135,6 +164,7 @@ async function throughServer() {
   return { ...figures(), latency };
 }
 
+const loadStart = loadavg()[0];
 const local = [];
 const remote = [];
 for (let r = 0; r < RUNS; r++) {
@@ -143,8 +173,10 @@ for (let r = 0; r < RUNS; r++) {
   local.push(a);
   remote.push(b);
   console.log(
-    `run ${r + 1}: in-process ${round(a.shotsPerS, 0)} shots/s, period p99 ${round(a.p99)} ms | ` +
+    `run ${r + 1} (load ${round(loadavg()[0], 2)}): in-process ${round(a.shotsPerS, 0)} shots/s, ` +
+      `period p99 ${round(a.p99)} ms, ${round(a.cpuMsPerShot)} CPU ms/shot | ` +
       `server ${round(b.shotsPerS, 0)} shots/s, period p99 ${round(b.p99)} ms, ` +
+      `${round(b.cpuMsPerShot)} CPU ms/shot (+ client ${round(b.latency.cpuMsPerShot)}), ` +
       `event latency p50 ${round(b.latency.p50)} ms p99 ${round(b.latency.p99)} ms (${b.latency.events} events)`,
   );
 }
@@ -161,8 +193,13 @@ report('server-overhead', {
   inprocess_period_p99_ms: round(m(local, (r) => r.p99)),
   server_period_p99_ms: round(m(remote, (r) => r.p99)),
   server_added_p99_ms: round(m(remote, (r) => r.p99) - m(local, (r) => r.p99)),
+  inprocess_cpu_ms_per_shot: round(m(local, (r) => r.cpuMsPerShot)),
+  server_cpu_ms_per_shot: round(m(remote, (r) => r.cpuMsPerShot)),
+  client_cpu_ms_per_shot: round(m(remote, (r) => r.latency.cpuMsPerShot)),
   event_latency_ms_p50: round(m(remote, (r) => r.latency.p50)),
   event_latency_ms_p99: round(m(remote, (r) => r.latency.p99)),
   shots: SHOTS,
   runs: RUNS,
+  load_1m_start: round(loadStart, 2),
+  load_1m_end: round(loadavg()[0], 2),
 });

@@ -99,6 +99,19 @@ export class ServerMetrics {
       labelNames: ['method', 'route', 'status'],
       registers: [registry],
     });
+    // The labelled series of each device, looked up once (not hashed from labels at every shot).
+    const perDevice = new Map<
+      string,
+      { ready: Histogram.Internal<string>; finished: Histogram.Internal<string> }
+    >();
+    const seriesOf = (device: string) => {
+      const series = {
+        ready: deviceReady.labels(device),
+        finished: deviceFinished.labels(device),
+      };
+      perDevice.set(device, series);
+      return series;
+    };
     const durations = new Map<string, number>();
     events.on('shot-compiled', (e) => durations.set(`${e.sequence}#${e.index}`, e.durationSeconds));
     events.on('shot-finished', (e) => {
@@ -107,9 +120,13 @@ export class ServerMetrics {
       durations.delete(key);
       runTime.observe(e.runMs / 1000);
       if (duration !== undefined) overhead.observe(Math.max(0, e.runMs / 1000 - duration));
-      for (const [device, t] of Object.entries(e.devices ?? {})) {
-        if (t.readyMs !== null) deviceReady.observe({ device }, t.readyMs / 1000);
-        if (t.finishedMs !== null) deviceFinished.observe({ device }, t.finishedMs / 1000);
+      const devices = e.devices;
+      if (devices === undefined) return;
+      for (const device in devices) {
+        const t = devices[device]!;
+        const series = perDevice.get(device) ?? seriesOf(device);
+        if (t.readyMs !== null) series.ready.observe(t.readyMs / 1000);
+        if (t.finishedMs !== null) series.finished.observe(t.finishedMs / 1000);
       }
     });
     events.on('shot-stored', () => {

@@ -1,11 +1,14 @@
 // The seed's Procedure API as a conformance suite: the same tests run against the local
 // ExperimentManager and against a manager connected to a server (ExperimentManager.connect).
 import {
+  DeviceCompilationError,
+  DeviceOpenError,
   type ExperimentManagerContract,
   NDArray,
   ProcedureActivationTimeoutError,
   ProcedureNotActiveError,
   SequenceAlreadyRunningError,
+  SequenceNotDraftError,
   SequencePath,
   ShotlineError,
   type ShotlineEvent,
@@ -177,6 +180,103 @@ export function describeProcedureConformance(name: string, fixture: ProcedureMan
           expect((error as ShotlineError).location).toMatchObject({ sequence: '\\a', shot: 1 });
           expect(await procedure.exception()).toBe(error);
         });
+      },
+    );
+
+    it(
+      "a compile error: the running shot ends and is stored, nothing after it starts, and runSequence rejects with the engine's typed error",
+      { timeout: TIMEOUT },
+      async () => {
+        const lab = await labWith(
+          {
+            devices: [
+              device.slow('slow', { shotMs: 20 }),
+              device.failing('broken', { phase: 'compile', atShot: 5 }),
+            ],
+          },
+          ['a', 20],
+        );
+        const manager = await managerOf(lab);
+        const started: number[] = [];
+        manager.events.on('shot-started', (e) => started.push(e.index));
+        await manager.createProcedure('p').run(async (procedure) => {
+          const error = await procedure.runSequence('\\a').catch((e: unknown) => e);
+          // Typed by its code and name (locally, an error from a compile worker is rebuilt from
+          // its summary, so it is a ShotlineError named after its class, not an instance of it).
+          expect(error).toBeInstanceOf(ShotlineError);
+          expect((error as ShotlineError).code).toBe(DeviceCompilationError.code);
+          expect((error as Error).name).toBe('DeviceCompilationError');
+          expect((error as ShotlineError).location).toMatchObject({
+            sequence: '\\a',
+            shot: 5,
+            device: 'broken',
+          });
+          expect((error as Error).message).toMatch(
+            /^device "broken" could not compile the shot: simulated compile failure of device "broken" at shot 5/,
+          );
+          expect(await procedure.exception()).toBe(error);
+        });
+        expect(await lab.session.state('\\a')).toBe('crashed');
+        // every shot that started was stored, none at or after the failing one
+        const stored = await lab.session.shotIndices('\\a');
+        expect(stored).toEqual([...stored.keys()]);
+        expect(stored.every((index) => index < 5)).toBe(true);
+        expect(started).toEqual(stored);
+        expect(lab.recorder.closedDevices()).toEqual(['broken', 'slow']);
+      },
+    );
+
+    it(
+      'a device that cannot open: runSequence rejects naming it, every device is closed, no shot runs',
+      { timeout: TIMEOUT },
+      async () => {
+        const lab = await labWith(
+          {
+            devices: [
+              device.slow('early', { openMs: 0 }),
+              device.failing('door', { phase: 'open', error: 'connection' }),
+            ],
+          },
+          ['a', 3],
+        );
+        const manager = await managerOf(lab);
+        await manager.createProcedure('p').run(async (procedure) => {
+          const error = await procedure.runSequence('\\a').catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(DeviceOpenError);
+          expect((error as Error).message).toMatch(
+            /device "door" could not be opened: simulated open failure/,
+          );
+          expect((error as ShotlineError).location).toMatchObject({ device: 'door' });
+        });
+        expect(await lab.session.state('\\a')).toBe('crashed');
+        expect(await lab.session.shotIndices('\\a')).toEqual([]);
+        expect(lab.recorder.closedDevices()).toEqual(['door', 'early']);
+      },
+    );
+
+    it(
+      'a sequence that is not a DRAFT is refused with a typed error; the procedure goes on',
+      { timeout: TIMEOUT },
+      async () => {
+        const lab = await slowLab('a', 'b');
+        const manager = await managerOf(lab);
+        await manager.createProcedure('p').run(async (procedure) => {
+          await procedure.runSequence('\\a');
+          const before = lab.recorder.events.length;
+          const error = await procedure.runSequence('\\a').catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(SequenceNotDraftError);
+          expect((error as Error).message).toMatch(
+            /sequence "\\a" is FINISHED; only a DRAFT can be run/,
+          );
+          expect(await procedure.exception()).toBe(error);
+          expect(lab.recorder.events.length).toBe(before); // no instrument touched
+          // the next sequence runs, and exception() is about it
+          await procedure.runSequence('\\b');
+          expect(await procedure.exception()).toBeUndefined();
+          expect(procedure.sequences().map(String)).toEqual(['\\a', '\\a', '\\b']);
+        });
+        expect(await lab.session.state('\\a')).toBe('finished');
+        expect(await lab.session.state('\\b')).toBe('finished');
       },
     );
 
