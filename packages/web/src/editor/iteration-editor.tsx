@@ -7,7 +7,7 @@ import {
   isLoop,
   moveIterationStep,
   removeIterationStep,
-  replaceStep,
+  updateStep,
   stepPathLabel,
 } from './iteration-edits.js';
 
@@ -15,7 +15,8 @@ type Props = {
   steps: IterationStepJson[];
   errors: CellErrors;
   readOnly: boolean;
-  onChange: (steps: IterationStepJson[]) => void;
+  /** Applies an edit to the latest steps (never to those this render saw). */
+  onEdit: (change: (steps: IterationStepJson[]) => IterationStepJson[]) => void;
 };
 
 function Field({
@@ -54,7 +55,7 @@ function AddButtons({ path, props }: { path: StepPath; props: Props }) {
         <button
           key={kind}
           type="button"
-          onClick={() => props.onChange(insertIterationStep(props.steps, path, NEW_STEPS[kind]()))}
+          onClick={() => props.onEdit((s) => insertIterationStep(s, path, NEW_STEPS[kind]()))}
         >
           {kind}
         </button>
@@ -73,7 +74,9 @@ function StepNode({
   props: Props;
 }) {
   const error = props.errors.get(iterationKey(stepPathLabel(path)));
-  const set = (next: IterationStepJson) => props.onChange(replaceStep(props.steps, path, next));
+  // Each field changes the latest version of its step (never the one this render saw).
+  const set = <S extends IterationStepJson>(change: (current: S) => S) =>
+    props.onEdit((s) => updateStep(s, path, (current) => change(current as S)));
   const ro = props.readOnly;
   return (
     <li className={`iteration-step${error ? ' invalid' : ''}`} data-step={stepPathLabel(path)}>
@@ -85,7 +88,7 @@ function StepNode({
               label="variable"
               value={step.variable}
               readOnly={ro}
-              onChange={(v) => set({ ...step, variable: v })}
+              onChange={(v) => set<typeof step>((c) => ({ ...c, variable: v }))}
             />
             <span>=</span>
             <Field
@@ -93,7 +96,7 @@ function StepNode({
               value={step.value}
               readOnly={ro}
               width={14}
-              onChange={(v) => set({ ...step, value: v })}
+              onChange={(v) => set<typeof step>((c) => ({ ...c, value: v }))}
             />
           </>
         )}
@@ -103,19 +106,19 @@ function StepNode({
               label="variable"
               value={step.variable}
               readOnly={ro}
-              onChange={(v) => set({ ...step, variable: v })}
+              onChange={(v) => set<typeof step>((c) => ({ ...c, variable: v }))}
             />
             <Field
               label="start"
               value={step.start}
               readOnly={ro}
-              onChange={(v) => set({ ...step, start: v })}
+              onChange={(v) => set<typeof step>((c) => ({ ...c, start: v }))}
             />
             <Field
               label="stop"
               value={step.stop}
               readOnly={ro}
-              onChange={(v) => set({ ...step, stop: v })}
+              onChange={(v) => set<typeof step>((c) => ({ ...c, stop: v }))}
             />
             {step.kind === 'linspace' ? (
               <Field
@@ -123,14 +126,16 @@ function StepNode({
                 value={String(step.num)}
                 readOnly={ro}
                 width={4}
-                onChange={(v) => set({ ...step, num: Math.max(0, Math.floor(Number(v) || 0)) })}
+                onChange={(v) =>
+                  set<typeof step>((c) => ({ ...c, num: Math.max(0, Math.floor(Number(v) || 0)) }))
+                }
               />
             ) : (
               <Field
                 label="step"
                 value={step.step}
                 readOnly={ro}
-                onChange={(v) => set({ ...step, step: v })}
+                onChange={(v) => set<typeof step>((c) => ({ ...c, step: v }))}
               />
             )}
           </>
@@ -142,8 +147,11 @@ function StepNode({
               disabled={ro}
               checked={step.shuffle !== undefined}
               onChange={(e) => {
-                const { shuffle: _shuffle, ...rest } = step;
-                set(e.target.checked ? { ...rest, shuffle: { seed: 1 } } : rest);
+                const checked = e.target.checked;
+                set<typeof step>((c) => {
+                  const { shuffle: _shuffle, ...rest } = c;
+                  return checked ? { ...rest, shuffle: { seed: 1 } } : rest;
+                });
               }}
             />
             <span>shuffle</span>
@@ -154,21 +162,21 @@ function StepNode({
             <button
               type="button"
               title="move up"
-              onClick={() => props.onChange(moveIterationStep(props.steps, path, -1))}
+              onClick={() => props.onEdit((s) => moveIterationStep(s, path, -1))}
             >
               ↑
             </button>
             <button
               type="button"
               title="move down"
-              onClick={() => props.onChange(moveIterationStep(props.steps, path, 1))}
+              onClick={() => props.onEdit((s) => moveIterationStep(s, path, 1))}
             >
               ↓
             </button>
             <button
               type="button"
               title="remove"
-              onClick={() => props.onChange(removeIterationStep(props.steps, path))}
+              onClick={() => props.onEdit((s) => removeIterationStep(s, path))}
             >
               ✕
             </button>

@@ -60,6 +60,15 @@ export function replaceStep(
   return mapAt(steps, path, (s, i) => s.map((x, j) => (j === i ? step : x)));
 }
 
+/** Changes the step at `path` with a function of it (applied to the latest state). */
+export function updateStep(
+  steps: readonly IterationStepJson[],
+  path: StepPath,
+  change: (step: IterationStepJson) => IterationStepJson,
+): IterationStepJson[] {
+  return mapAt(steps, path, (s, i) => s.map((x, j) => (j === i ? change(x) : x)));
+}
+
 /** Removes the step at `path`. */
 export function removeIterationStep(
   steps: readonly IterationStepJson[],

@@ -97,19 +97,20 @@ function navigate(event: KeyboardEvent<HTMLDivElement>): void {
 
 /**
  * The time-lanes grid: steps as columns (name and duration expression), lanes as rows (a cell per
- * step); TanStack Table lays out the grid, each cell edits its lane's value. Every edit gives a
- * new table to `onChange` (the editor keeps the history, checks and saves).
+ * step); TanStack Table lays out the grid, each cell edits its lane's value. Every edit is a
+ * function of the table given to `onEdit` (the editor keeps the history, checks and saves).
  */
 export function LanesGrid({
   table,
   errors,
   readOnly,
-  onChange,
+  onEdit,
 }: {
   table: TimeLanesJson;
   errors: CellErrors;
   readOnly: boolean;
-  onChange: (table: TimeLanesJson) => void;
+  /** Applies an edit to the latest table (never to the one this render saw). */
+  onEdit: (change: (table: TimeLanesJson) => TimeLanesJson) => void;
 }) {
   const [newLane, setNewLane] = useState({ name: '', type: 'digital' });
   const steps = table.stepNames.length;
@@ -129,7 +130,7 @@ export function LanesGrid({
               value={lane.name}
               readOnly={readOnly}
               error={errors.get(laneKey(lane.name))}
-              onCommit={(name) => onChange(renameLane(table, index, name))}
+              onCommit={(name) => onEdit((t) => renameLane(t, index, name))}
             />
             <span className="lane-type">{lane.type}</span>
             {!readOnly && (
@@ -137,29 +138,29 @@ export function LanesGrid({
                 <button
                   type="button"
                   title="move up"
-                  onClick={() => onChange(moveLane(table, index, -1))}
+                  onClick={() => onEdit((t) => moveLane(t, index, -1))}
                 >
                   ↑
                 </button>
                 <button
                   type="button"
                   title="move down"
-                  onClick={() => onChange(moveLane(table, index, 1))}
+                  onClick={() => onEdit((t) => moveLane(t, index, 1))}
                 >
                   ↓
                 </button>
                 <button
                   type="button"
                   title="copy this lane"
-                  onClick={() => onChange(duplicateLane(table, index, `${lane.name} copy`))}
+                  onClick={() => onEdit((t) => duplicateLane(t, index, `${lane.name} copy`))}
                 >
-                  ⧉
+                  copy
                 </button>
                 <button
                   type="button"
                   title={`remove lane ${lane.name}`}
                   aria-label={`remove lane ${lane.name}`}
-                  onClick={() => onChange(removeLane(table, index))}
+                  onClick={() => onEdit((t) => removeLane(t, index))}
                 >
                   ✕
                 </button>
@@ -178,7 +179,7 @@ export function LanesGrid({
             label={`name of step ${step}`}
             value={name}
             readOnly={readOnly}
-            onCommit={(text) => onChange(setStep(table, step, { name: text }))}
+            onCommit={(text) => onEdit((t) => setStep(t, step, { name: text }))}
           />
           <CommitField
             className="step-duration"
@@ -186,7 +187,7 @@ export function LanesGrid({
             value={table.stepDurations[step] ?? ''}
             readOnly={readOnly}
             error={errors.get(durationKey(step))}
-            onCommit={(text) => onChange(setStep(table, step, { duration: text }))}
+            onCommit={(text) => onEdit((t) => setStep(t, step, { duration: text }))}
           />
           {errors.get(durationKey(step)) && (
             <span className="cell-error">{errors.get(durationKey(step))}</span>
@@ -196,7 +197,7 @@ export function LanesGrid({
               <button
                 type="button"
                 title="move left"
-                onClick={() => onChange(moveStep(table, step, -1))}
+                onClick={() => onEdit((t) => moveStep(t, step, -1))}
               >
                 ←
               </button>
@@ -204,31 +205,25 @@ export function LanesGrid({
                 type="button"
                 title="insert a copy of this step after it"
                 onClick={() =>
-                  onChange(
-                    insertStep(
-                      table,
-                      step + 1,
-                      `${name} copy`,
-                      table.stepDurations[step] ?? '0 s',
-                      step,
-                    ),
+                  onEdit((t) =>
+                    insertStep(t, step + 1, `${name} copy`, t.stepDurations[step] ?? '0 s', step),
                   )
                 }
               >
-                ⧉
+                copy
               </button>
               <button
                 type="button"
                 title={`remove step ${name}`}
                 aria-label={`remove step ${step}`}
-                onClick={() => onChange(removeStep(table, step))}
+                onClick={() => onEdit((t) => removeStep(t, step))}
               >
                 ✕
               </button>
               <button
                 type="button"
                 title="move right"
-                onClick={() => onChange(moveStep(table, step, 1))}
+                onClick={() => onEdit((t) => moveStep(t, step, 1))}
               >
                 →
               </button>
@@ -248,14 +243,14 @@ export function LanesGrid({
               column={step}
               error={error}
               readOnly={readOnly}
-              onChange={(value) => onChange(setCell(table, row.index, step, value))}
+              onChange={(value) => onEdit((t) => setCell(t, row.index, step, value))}
             />
             {!readOnly && step > 0 && (
               <button
                 type="button"
                 className="stretch"
                 title="make this cell part of the block on its left (stretch a ramp or value)"
-                onClick={() => onChange(extendLeftBlock(table, row.index, step))}
+                onClick={() => onEdit((t) => extendLeftBlock(t, row.index, step))}
               >
                 ⇠
               </button>
@@ -266,7 +261,7 @@ export function LanesGrid({
       },
     }));
     return [laneColumn, ...stepColumns];
-  }, [table, errors, readOnly, onChange]);
+  }, [table, errors, readOnly, onEdit]);
 
   const grid = useReactTable({ data: table.lanes, columns, getCoreRowModel: getCoreRowModel() });
 
@@ -300,7 +295,7 @@ export function LanesGrid({
         <div className="toolbar">
           <button
             type="button"
-            onClick={() => onChange(insertStep(table, steps, `step ${steps}`, '1 ms'))}
+            onClick={() => onEdit((t) => insertStep(t, steps, `step ${steps}`, '1 ms'))}
           >
             Add step
           </button>
@@ -309,7 +304,7 @@ export function LanesGrid({
             onSubmit={(e) => {
               e.preventDefault();
               if (newLane.name.trim() === '') return;
-              onChange(addLane(table, newLane.name.trim(), newLane.type));
+              onEdit((t) => addLane(t, newLane.name.trim(), newLane.type));
               setNewLane({ ...newLane, name: '' });
             }}
           >

@@ -6,6 +6,7 @@ import {
   plotPoints,
   rowFromShot,
   rowsFromTable,
+  scanColumn,
   withRow,
 } from './shot-rows.js';
 
@@ -28,6 +29,8 @@ describe('the rows of the live view', () => {
     const rows = rowsFromTable(table);
     expect(rows[1]!.values).toMatchObject({ 'waveplate\\position': 20 });
     expect(numericColumns(rows)).toEqual(['detuning', 'waveplate\\position']);
+    expect(scanColumn(rows, ['constant', 'detuning'])).toBe('detuning');
+    expect(scanColumn([], ['a'])).toBe('a');
     expect(plotPoints(rows, 'detuning', 'waveplate\\position')).toEqual([
       [-1, 2],
       [20, 10],
@@ -63,6 +66,7 @@ describe('the rows of the live view', () => {
     expect(numericValue(NaN)).toBeNull();
     expect(displayValue({ magnitude: 2, unit: 'MHz' })).toBe('2 MHz');
     expect(displayValue(0.123456789)).toBe('0.123457');
+    expect(displayValue(67.5)).toBe('67.5');
     expect(displayValue(null)).toBe('');
   });
 });

@@ -27,8 +27,7 @@ export function numericValue(value: unknown): number | null {
 /** A value as text for the table (`-10 MHz`, `0.5`, `true`). */
 export function displayValue(value: unknown): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'number')
-    return Number.isInteger(value) ? String(value) : value.toPrecision(6);
+  if (typeof value === 'number') return String(Number(value.toPrecision(6)));
   if (typeof value === 'object') {
     const q = value as { magnitude?: unknown; value?: unknown; unit?: unknown };
     const magnitude = q.magnitude ?? q.value;
@@ -60,6 +59,21 @@ export function withRow(rows: readonly ShotRow[], row: ShotRow): ShotRow[] {
   out.push(row);
   out.sort((a, b) => a.index - b.index);
   return out;
+}
+
+/**
+ * The column to plot against by default: the first one whose values vary (a scan variable), else
+ * the first.
+ */
+export function scanColumn(
+  rows: readonly ShotRow[],
+  columns: readonly string[],
+): string | undefined {
+  for (const name of columns) {
+    const values = new Set(rows.map((r) => numericValue(r.values[name])));
+    if (values.size > 1) return name;
+  }
+  return columns[0];
 }
 
 /** The names of the columns of the rows that have numbers (what can be plotted). */

@@ -86,11 +86,13 @@ export default function EditorPage({ path }: { path: string }) {
     setHistory((h) => (h ? pushState(h, change(h.present)) : h));
   }, []);
   const onLanes = useCallback(
-    (timeLanes: TimeLanesJson) => edit((d) => ({ ...d, timeLanes })),
+    (change: (t: TimeLanesJson) => TimeLanesJson) =>
+      edit((d) => ({ ...d, timeLanes: change(d.timeLanes) })),
     [edit],
   );
   const onIteration = useCallback(
-    (steps: IterationStepJson[]) => edit((d) => ({ ...d, iteration: { steps } })),
+    (change: (steps: IterationStepJson[]) => IterationStepJson[]) =>
+      edit((d) => ({ ...d, iteration: { steps: change(d.iteration.steps) } })),
     [edit],
   );
 
@@ -198,14 +200,14 @@ export default function EditorPage({ path }: { path: string }) {
             steps={current.iteration.steps}
             errors={placed}
             readOnly={readOnly}
-            onChange={onIteration}
+            onEdit={onIteration}
           />
           <h2>Time lanes</h2>
           <LanesGrid
             table={current.timeLanes}
             errors={placed}
             readOnly={readOnly}
-            onChange={onLanes}
+            onEdit={onLanes}
           />
         </>
       )}

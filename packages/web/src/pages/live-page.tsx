@@ -12,6 +12,7 @@ import {
   plotPoints,
   rowFromShot,
   rowsFromTable,
+  scanColumn,
   withRow,
 } from '../live/shot-rows.js';
 import { ErrorBox } from '../ui/error-text.js';
@@ -104,9 +105,9 @@ export default function LivePage({ path }: { path: string | undefined }) {
   }, [rows]);
   useEffect(() => {
     if (columns.length === 0) return;
-    if (!x || (x !== 'shot' && !columns.includes(x))) setX(columns[0]!);
+    if (!x || (x !== 'shot' && !columns.includes(x))) setX(scanColumn(rows, columns)!);
     if (!y || !columns.includes(y)) setY(columns[columns.length - 1]!);
-  }, [columns, x, y]);
+  }, [columns, rows, x, y]);
   const points = useMemo(
     () => (x && y ? plotPoints(rows, x, y) : ([[], []] as [number[], number[]])),
     [rows, x, y],

@@ -46,7 +46,7 @@ function TreeRows({
             role="treeitem"
             aria-selected={selected === item.path}
           >
-            <span className="tree-icon">{item.kind === 'folder' ? '📁' : '📄'}</span>
+            <span className={`tree-icon ${item.kind}`} aria-hidden="true" />
             <span className="tree-name">{item.name}</span>
             {item.summary && (
               <>
