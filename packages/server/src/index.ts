@@ -9,6 +9,7 @@ export * from './http/server-errors.js';
 export * from './api/queue-api.js';
 export * from './api/lab-api.js';
 export * from './api/editor-api.js';
+export * from './api/device-form-api.js';
 export * from './http/version-conflict-error.js';
 export * from './events/event-hub.js';
 export * from './queue/queue-runner.js';

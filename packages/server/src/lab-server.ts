@@ -26,6 +26,7 @@ import { LabOwnership } from './lab/lab-ownership.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import { RemoteProcedures } from './procedures/remote-procedures.js';
 import { QueueRunner } from './queue/queue-runner.js';
+import { deviceFormRoutes } from './routes/device-form-routes.js';
 import { editorRoutes } from './routes/editor-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { operationsRoutes } from './routes/operations-routes.js';
@@ -258,6 +259,7 @@ export class LabServer {
       shotRoutes,
       settingsRoutes,
       editorRoutes,
+      deviceFormRoutes,
     ]) {
       await app.register(routes, { context });
     }

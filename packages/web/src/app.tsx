@@ -14,6 +14,7 @@ const EditorPage = lazy(() => import('./pages/editor-page.js'));
 const RunPage = lazy(() => import('./pages/run-page.js'));
 const LivePage = lazy(() => import('./pages/live-page.js'));
 const GlobalsPage = lazy(() => import('./pages/globals-page.js'));
+const DevicesPage = lazy(() => import('./pages/devices-page.js'));
 
 const STATUS_TEXT: Record<FeedStatus, string> = {
   connecting: 'connecting…',
@@ -57,6 +58,7 @@ function ControlRoom({ token, onLogout }: { token: string; onLogout: (reason?: s
           <NavLink to="/run">Run</NavLink>
           <NavLink to="/live">Live</NavLink>
           <NavLink to="/globals">Globals</NavLink>
+          <NavLink to="/devices">Devices</NavLink>
         </nav>
         <span className={`feed feed-${status}`} data-testid="feed-status">
           {STATUS_TEXT[status]}
@@ -73,6 +75,7 @@ function ControlRoom({ token, onLogout }: { token: string; onLogout: (reason?: s
             <Route path="/run/:path?">{(p) => <RunPage path={p.path} />}</Route>
             <Route path="/live/:path?">{(p) => <LivePage path={p.path} />}</Route>
             <Route path="/globals" component={GlobalsPage} />
+            <Route path="/devices" component={DevicesPage} />
             <Route>
               <SequencesPage />
             </Route>

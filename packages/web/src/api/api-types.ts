@@ -7,6 +7,7 @@ import type {
   SequenceSummary,
   checkResultSchema,
   deviceConfigurationSchema,
+  deviceFormSchema,
   deviceTypeSchema,
   shotSchema,
   shotTableSchema,
@@ -28,6 +29,8 @@ export type ShotJson = z.infer<typeof shotSchema>;
 export type ShotTableJson = z.infer<typeof shotTableSchema>;
 /** A default device configuration. */
 export type DeviceConfigurationJson = z.infer<typeof deviceConfigurationSchema>;
+/** A device type's configuration form. */
+export type DeviceFormJson = z.infer<typeof deviceFormSchema>;
 /** A device type of the server's plugins. */
 export type DeviceTypeJson = z.infer<typeof deviceTypeSchema>;
 

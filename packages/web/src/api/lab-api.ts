@@ -4,6 +4,7 @@ import type {
   CheckResult,
   DefinitionJson,
   DeviceConfigurationJson,
+  DeviceFormJson,
   DeviceTypeJson,
   QueuedRunJson,
   SequenceDetail,
@@ -156,6 +157,10 @@ export class LabApi {
   }
   deviceTypes(): Promise<DeviceTypeJson[]> {
     return this.json('GET', '/api/device-types');
+  }
+  /** A device type's configuration form: JSON Schema (from its zod schema) and defaults. */
+  deviceForm(type: string): Promise<DeviceFormJson> {
+    return this.json('GET', `/api/device-type/schema?type=${q(type)}`);
   }
   setDevice(name: string, type: string, configuration: unknown): Promise<DeviceConfigurationJson> {
     return this.json('PUT', `/api/device?name=${q(name)}`, { type, configuration });

@@ -1,4 +1,11 @@
-import { type ColumnDef, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
+import {
+  type CellContext,
+  type ColumnDef,
+  type HeaderContext,
+  flexRender,
+  getCoreRowModel,
+  useReactTable,
+} from '@tanstack/react-table';
 import { type KeyboardEvent, useMemo, useState } from 'react';
 import type { LaneJson, TimeLanesJson } from '../api/api-types.js';
 import { type CellErrors, cellKey, durationKey, laneKey } from './cell-errors.js';
@@ -95,6 +102,171 @@ function navigate(event: KeyboardEvent<HTMLDivElement>): void {
   }
 }
 
+/** What the grid's cells read: the latest table, its errors and the edit function. */
+interface GridMeta {
+  readonly table: TimeLanesJson;
+  readonly errors: CellErrors;
+  readonly readOnly: boolean;
+  readonly onEdit: (change: (table: TimeLanesJson) => TimeLanesJson) => void;
+}
+
+const stepOf = (columnId: string): number => Number(columnId.slice('step-'.length));
+
+// The cell and header renderers are components defined once: the grid keeps its fields mounted
+// (and what is being typed in them) across edits and answers of the check.
+
+function LaneHeadCell({ row, table: grid }: CellContext<LaneJson, unknown>) {
+  const { errors, readOnly, onEdit } = grid.options.meta as GridMeta;
+  const lane = row.original;
+  const index = row.index;
+  return (
+    <div className="lane-head">
+      <CommitField
+        className="lane-name"
+        label={`name of lane ${lane.name}`}
+        value={lane.name}
+        readOnly={readOnly}
+        error={errors.get(laneKey(lane.name))}
+        onCommit={(name) => onEdit((t) => renameLane(t, index, name))}
+      />
+      <span className="lane-type">{lane.type}</span>
+      {!readOnly && (
+        <span className="lane-actions">
+          <button
+            type="button"
+            title="move up"
+            onClick={() => onEdit((t) => moveLane(t, index, -1))}
+          >
+            ↑
+          </button>
+          <button
+            type="button"
+            title="move down"
+            onClick={() => onEdit((t) => moveLane(t, index, 1))}
+          >
+            ↓
+          </button>
+          <button
+            type="button"
+            title="copy this lane"
+            onClick={() => onEdit((t) => duplicateLane(t, index, `${lane.name} copy`))}
+          >
+            copy
+          </button>
+          <button
+            type="button"
+            title={`remove lane ${lane.name}`}
+            aria-label={`remove lane ${lane.name}`}
+            onClick={() => onEdit((t) => removeLane(t, index))}
+          >
+            ✕
+          </button>
+        </span>
+      )}
+    </div>
+  );
+}
+
+function StepHead({ column, table: grid }: HeaderContext<LaneJson, unknown>) {
+  const { table, errors, readOnly, onEdit } = grid.options.meta as GridMeta;
+  const step = stepOf(column.id);
+  const name = table.stepNames[step] ?? '';
+  return (
+    <div className="step-head" data-step={step}>
+      <CommitField
+        className="step-name"
+        label={`name of step ${step}`}
+        value={name}
+        readOnly={readOnly}
+        onCommit={(text) => onEdit((t) => setStep(t, step, { name: text }))}
+      />
+      <CommitField
+        className="step-duration"
+        label={`duration of step ${step}`}
+        value={table.stepDurations[step] ?? ''}
+        readOnly={readOnly}
+        error={errors.get(durationKey(step))}
+        onCommit={(text) => onEdit((t) => setStep(t, step, { duration: text }))}
+      />
+      {errors.get(durationKey(step)) && (
+        <span className="cell-error">{errors.get(durationKey(step))}</span>
+      )}
+      {!readOnly && (
+        <span className="step-actions">
+          <button
+            type="button"
+            title="move left"
+            onClick={() => onEdit((t) => moveStep(t, step, -1))}
+          >
+            ←
+          </button>
+          <button
+            type="button"
+            title="insert a copy of this step after it"
+            onClick={() =>
+              onEdit((t) =>
+                insertStep(t, step + 1, `${name} copy`, t.stepDurations[step] ?? '0 s', step),
+              )
+            }
+          >
+            copy
+          </button>
+          <button
+            type="button"
+            title={`remove step ${name}`}
+            aria-label={`remove step ${step}`}
+            onClick={() => onEdit((t) => removeStep(t, step))}
+          >
+            ✕
+          </button>
+          <button
+            type="button"
+            title="move right"
+            onClick={() => onEdit((t) => moveStep(t, step, 1))}
+          >
+            →
+          </button>
+        </span>
+      )}
+    </div>
+  );
+}
+
+function StepCell({ row, column, table: grid }: CellContext<LaneJson, unknown>) {
+  const { errors, readOnly, onEdit } = grid.options.meta as GridMeta;
+  const step = stepOf(column.id);
+  const lane = row.original;
+  const error = errors.get(cellKey(lane.name, step));
+  return (
+    <div className="cell-wrap">
+      <LaneCell
+        lane={lane}
+        value={cellValue(lane, step)}
+        row={row.index}
+        column={step}
+        error={error}
+        readOnly={readOnly}
+        onChange={(value) => onEdit((t) => setCell(t, row.index, step, value))}
+      />
+      {!readOnly && step > 0 && (
+        <button
+          type="button"
+          className="stretch"
+          title="make this cell part of the block on its left (stretch a ramp or value)"
+          onClick={() => onEdit((t) => extendLeftBlock(t, row.index, step))}
+        >
+          ⇠
+        </button>
+      )}
+      {error && <span className="cell-error">{error}</span>}
+    </div>
+  );
+}
+
+function LaneCorner() {
+  return <span className="muted">lane \ step</span>;
+}
+
 /**
  * The time-lanes grid: steps as columns (name and duration expression), lanes as rows (a cell per
  * step); TanStack Table lays out the grid, each cell edits its lane's value. Every edit is a
@@ -114,156 +286,26 @@ export function LanesGrid({
 }) {
   const [newLane, setNewLane] = useState({ name: '', type: 'digital' });
   const steps = table.stepNames.length;
+  const columns = useMemo<ColumnDef<LaneJson>[]>(
+    () => [
+      { id: 'lane', header: LaneCorner, cell: LaneHeadCell },
+      ...Array.from({ length: steps }, (_, step) => ({
+        id: `step-${step}`,
+        header: StepHead,
+        cell: StepCell,
+      })),
+    ],
+    [steps],
+  );
+  const meta: GridMeta = { table, errors, readOnly, onEdit };
 
-  const columns = useMemo<ColumnDef<LaneJson>[]>(() => {
-    const laneColumn: ColumnDef<LaneJson> = {
-      id: 'lane',
-      header: () => <span className="muted">lane \ step</span>,
-      cell: ({ row }) => {
-        const lane = row.original;
-        const index = row.index;
-        return (
-          <div className="lane-head">
-            <CommitField
-              className="lane-name"
-              label={`name of lane ${lane.name}`}
-              value={lane.name}
-              readOnly={readOnly}
-              error={errors.get(laneKey(lane.name))}
-              onCommit={(name) => onEdit((t) => renameLane(t, index, name))}
-            />
-            <span className="lane-type">{lane.type}</span>
-            {!readOnly && (
-              <span className="lane-actions">
-                <button
-                  type="button"
-                  title="move up"
-                  onClick={() => onEdit((t) => moveLane(t, index, -1))}
-                >
-                  ↑
-                </button>
-                <button
-                  type="button"
-                  title="move down"
-                  onClick={() => onEdit((t) => moveLane(t, index, 1))}
-                >
-                  ↓
-                </button>
-                <button
-                  type="button"
-                  title="copy this lane"
-                  onClick={() => onEdit((t) => duplicateLane(t, index, `${lane.name} copy`))}
-                >
-                  copy
-                </button>
-                <button
-                  type="button"
-                  title={`remove lane ${lane.name}`}
-                  aria-label={`remove lane ${lane.name}`}
-                  onClick={() => onEdit((t) => removeLane(t, index))}
-                >
-                  ✕
-                </button>
-              </span>
-            )}
-          </div>
-        );
-      },
-    };
-    const stepColumns = table.stepNames.map<ColumnDef<LaneJson>>((name, step) => ({
-      id: `step-${step}`,
-      header: () => (
-        <div className="step-head" data-step={step}>
-          <CommitField
-            className="step-name"
-            label={`name of step ${step}`}
-            value={name}
-            readOnly={readOnly}
-            onCommit={(text) => onEdit((t) => setStep(t, step, { name: text }))}
-          />
-          <CommitField
-            className="step-duration"
-            label={`duration of step ${step}`}
-            value={table.stepDurations[step] ?? ''}
-            readOnly={readOnly}
-            error={errors.get(durationKey(step))}
-            onCommit={(text) => onEdit((t) => setStep(t, step, { duration: text }))}
-          />
-          {errors.get(durationKey(step)) && (
-            <span className="cell-error">{errors.get(durationKey(step))}</span>
-          )}
-          {!readOnly && (
-            <span className="step-actions">
-              <button
-                type="button"
-                title="move left"
-                onClick={() => onEdit((t) => moveStep(t, step, -1))}
-              >
-                ←
-              </button>
-              <button
-                type="button"
-                title="insert a copy of this step after it"
-                onClick={() =>
-                  onEdit((t) =>
-                    insertStep(t, step + 1, `${name} copy`, t.stepDurations[step] ?? '0 s', step),
-                  )
-                }
-              >
-                copy
-              </button>
-              <button
-                type="button"
-                title={`remove step ${name}`}
-                aria-label={`remove step ${step}`}
-                onClick={() => onEdit((t) => removeStep(t, step))}
-              >
-                ✕
-              </button>
-              <button
-                type="button"
-                title="move right"
-                onClick={() => onEdit((t) => moveStep(t, step, 1))}
-              >
-                →
-              </button>
-            </span>
-          )}
-        </div>
-      ),
-      cell: ({ row }) => {
-        const lane = row.original;
-        const error = errors.get(cellKey(lane.name, step));
-        return (
-          <div className="cell-wrap">
-            <LaneCell
-              lane={lane}
-              value={cellValue(lane, step)}
-              row={row.index}
-              column={step}
-              error={error}
-              readOnly={readOnly}
-              onChange={(value) => onEdit((t) => setCell(t, row.index, step, value))}
-            />
-            {!readOnly && step > 0 && (
-              <button
-                type="button"
-                className="stretch"
-                title="make this cell part of the block on its left (stretch a ramp or value)"
-                onClick={() => onEdit((t) => extendLeftBlock(t, row.index, step))}
-              >
-                ⇠
-              </button>
-            )}
-            {error && <span className="cell-error">{error}</span>}
-          </div>
-        );
-      },
-    }));
-    return [laneColumn, ...stepColumns];
-  }, [table, errors, readOnly, onEdit]);
-
-  const grid = useReactTable({ data: table.lanes, columns, getCoreRowModel: getCoreRowModel() });
+  const grid = useReactTable({
+    data: table.lanes,
+    columns,
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (lane, index) => `${index}`,
+    meta,
+  });
 
   return (
     <div className="lanes-grid">

@@ -36,6 +36,7 @@ export default function LivePage({ path }: { path: string | undefined }) {
   const [rows, setRows] = useState<ShotRow[]>([]);
   const [pictures, setPictures] = useState<Pictures | undefined>();
   const [x, setX] = useState<string>('');
+  const [xChosen, setXChosen] = useState(false);
   const [y, setY] = useState<string>('');
   const [error, setError] = useState<unknown>();
   const selected = path ?? '';
@@ -105,9 +106,10 @@ export default function LivePage({ path }: { path: string | undefined }) {
   }, [rows]);
   useEffect(() => {
     if (columns.length === 0) return;
-    if (!x || (x !== 'shot' && !columns.includes(x))) setX(scanColumn(rows, columns)!);
+    // Until the user chooses, x follows the first scan variable (a column whose values vary).
+    if (!xChosen || (x !== 'shot' && !columns.includes(x))) setX(scanColumn(rows, columns)!);
     if (!y || !columns.includes(y)) setY(columns[columns.length - 1]!);
-  }, [columns, rows, x, y]);
+  }, [columns, rows, x, y, xChosen]);
   const points = useMemo(
     () => (x && y ? plotPoints(rows, x, y) : ([[], []] as [number[], number[]])),
     [rows, x, y],
@@ -151,7 +153,14 @@ export default function LivePage({ path }: { path: string | undefined }) {
           <div className="toolbar">
             <label>
               x{' '}
-              <select name="x" value={x} onChange={(e) => setX(e.target.value)}>
+              <select
+                name="x"
+                value={x}
+                onChange={(e) => {
+                  setXChosen(true);
+                  setX(e.target.value);
+                }}
+              >
                 <option value="shot">shot index</option>
                 {columns.map((c) => (
                   <option key={c}>{c}</option>
