@@ -26,6 +26,8 @@ import { LabOwnership } from './lab/lab-ownership.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import { RemoteProcedures } from './procedures/remote-procedures.js';
 import { QueueRunner } from './queue/queue-runner.js';
+import { deviceFormRoutes } from './routes/device-form-routes.js';
+import { editorRoutes } from './routes/editor-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { operationsRoutes } from './routes/operations-routes.js';
 import { procedureRoutes } from './routes/procedure-routes.js';
@@ -33,6 +35,7 @@ import { queueRoutes } from './routes/queue-routes.js';
 import { sequenceRoutes } from './routes/sequence-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
 import { shotRoutes } from './routes/shot-routes.js';
+import { webRoutes } from './routes/web-routes.js';
 import type { ServerContext } from './server-context.js';
 
 /** Options of {@link LabServer.create}. */
@@ -72,6 +75,11 @@ export interface LabServerOptions {
   readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer };
   /** How long a verified token is trusted without deriving its key again. Default 30 s. */
   readonly tokenCacheMs?: number;
+  /**
+   * The folder of the built web control room (`@shotline/web`'s `dist`), served at `/`. Without it
+   * the server serves only its API.
+   */
+  readonly webRoot?: string;
 }
 
 /** Options of {@link LabServer.close}. */
@@ -258,9 +266,12 @@ export class LabServer {
       sequenceRoutes,
       shotRoutes,
       settingsRoutes,
+      editorRoutes,
+      deviceFormRoutes,
     ]) {
       await app.register(routes, { context });
     }
+    if (options.webRoot) await app.register(webRoutes, { root: options.webRoot });
     await app.ready();
     return server;
   }

@@ -5,6 +5,7 @@ import type { CommandContext } from '../command-context.js';
 import { CliUsageError } from '../cli-errors.js';
 import { Lab, locateLab } from '../lab/lab.js';
 import { displayPath } from '../input/source-document.js';
+import { webControlRoomRoot } from '../lab/web-root.js';
 
 /** Options of `shotline serve`. */
 export interface ServeOptions {
@@ -33,6 +34,8 @@ export function parseListen(text: string): { host: string; port: number } {
 /** A running `shotline serve`: for the demo, which runs one next to its simulators. */
 export interface RunningServer {
   readonly url: string;
+  /** Whether the web control room is served at `url/`. */
+  readonly web: boolean;
   /** Resolves when the server stopped (SIGTERM/SIGINT, or `stop()`). */
   readonly stopped: Promise<void>;
   stop(): Promise<void>;
@@ -67,6 +70,7 @@ export async function startServe(
       { location: { resource: running.url } },
     );
   }
+  const webRoot = webControlRoomRoot();
   const tls =
     options.tlsCert && options.tlsKey
       ? { cert: await readFile(options.tlsCert), key: await readFile(options.tlsKey) }
@@ -84,11 +88,17 @@ export async function startServe(
     },
     ...(options.allowOrigin ? { allowedOrigins: options.allowOrigin } : {}),
     ...(tls ? { tls } : {}),
+    ...(webRoot ? { webRoot } : {}),
   });
   const url = await server.listen(listen);
   await writeServerFile(lab.location.dir, url);
   notice(
     `shotline server for the lab ${displayPath(lab.location.dir)} at ${url} (logs: JSON lines on stdout; SIGTERM or Ctrl-C stops it)`,
+  );
+  notice(
+    webRoot
+      ? `web control room: open ${url}/ in a browser and log in with a token`
+      : 'web control room: not installed (npm install @shotline/web), the API only',
   );
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => {
@@ -118,7 +128,7 @@ export async function startServe(
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
-  return { url, stopped, stop };
+  return { url, web: webRoot !== undefined, stopped, stop };
 }
 
 /** `shotline serve [--listen host:port] [--on-stop interrupt|finish] [--tls-cert f --tls-key f]`. */

@@ -28,6 +28,9 @@ export async function serveDemo(
     '',
     `URL:   ${running.url}`,
     `token: ${token}`,
+    ...(running.web
+      ? [`open:  ${running.url}/ in a browser (the web control room) and log in with the token`]
+      : []),
     `lab:   ${displayPath(lab.location.dir)}`,
     '',
     'try, in another terminal:',
@@ -43,6 +46,9 @@ export async function serveDemo(
     '',
     'Ctrl-C stops the server.',
   ];
-  context.output.result({ url: running.url, token, lab: lab.location.dir }, () => lines);
+  context.output.result(
+    { url: running.url, token, lab: lab.location.dir, web: running.web ? `${running.url}/` : null },
+    () => lines,
+  );
   await running.stopped;
 }

@@ -3,5 +3,7 @@
 export * from './lab-client.js';
 export * from '../api/queue-api.js';
 export * from '../api/lab-api.js';
+export * from '../api/editor-api.js';
+export * from '../api/device-form-api.js';
 export * from '../lab/server-file.js';
 export { queuedRunOptionsSchema, type QueuedRunOptions } from '../queue/queue-options.js';

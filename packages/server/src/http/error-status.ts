@@ -29,6 +29,7 @@ import {
   SequenceAlreadyQueuedError,
   ServerClosingError,
 } from './server-errors.js';
+import { SequenceVersionConflictError } from './version-conflict-error.js';
 
 const STATUS: readonly [abstract new (...args: never[]) => Error, number][] = [
   [AuthenticationError, 401],
@@ -45,6 +46,7 @@ const STATUS: readonly [abstract new (...args: never[]) => Error, number][] = [
   [SequenceAlreadyRunningError, 409],
   [SequenceRunningError, 409],
   [SequenceNotEditableError, 409],
+  [SequenceVersionConflictError, 409],
   [PathExistsError, 409],
   [PathHasChildrenError, 409],
   [PathIsSequenceError, 409],
