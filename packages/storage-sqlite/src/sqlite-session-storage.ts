@@ -10,6 +10,15 @@ import {
 import type { CheckpointStats } from './internal/checkpoint-signals.js';
 import { DEFAULT_CHECKPOINT_POLICY } from './internal/checkpointer.js';
 import {
+  type IntegrityProblem,
+  type IntegrityReport,
+  checkIntegrity,
+} from './internal/chunks/check-integrity.js';
+import { type ChunkGarbageReport, collectChunkGarbage } from './internal/chunks/chunk-garbage.js';
+import { type ChunkSettings, chunkDirectoryOf } from './internal/chunks/chunk-layout.js';
+import { ChunkReader } from './internal/chunks/chunk-reader.js';
+import { ChunkWriter } from './internal/chunks/chunk-writer.js';
+import {
   type ConnectionSettings,
   type SqliteDurability,
   openConnection,
@@ -20,7 +29,29 @@ import { SessionDatabase } from './internal/session-database.js';
 import { SqliteBackend } from './internal/sqlite-backend.js';
 import { WriterClient } from './internal/writer-client.js';
 
-export type { SqliteDurability, SchemaMigrationReport, CheckpointStats };
+export type {
+  SqliteDurability,
+  SchemaMigrationReport,
+  CheckpointStats,
+  ChunkGarbageReport,
+  IntegrityProblem,
+  IntegrityReport,
+};
+
+/** Default of {@link SqliteArrayChunkOptions.minBytes}: arrays of 64 KiB or more go to chunk files. */
+export const DEFAULT_CHUNK_MIN_BYTES = 64 * 1024;
+
+/**
+ * Where large arrays go: append-only chunk files in the folder `<file>-chunks/` beside the database.
+ * Each array's bytes are written once, to a chunk file, and flushed before the shot's row commits;
+ * the row keeps dtype, shape, file, offset and a CRC-32.
+ */
+export interface SqliteArrayChunkOptions {
+  /** Arrays of at least this many bytes go to chunk files. Default 65 536 (64 KiB). */
+  minBytes?: number;
+  /** A chunk file grows to at most about this size (MiB) before the next one starts. Default 1024. */
+  maxFileMiB?: number;
+}
 
 /** The schema version this build of `@shotline/storage-sqlite` reads and writes. */
 export const SQLITE_SCHEMA_VERSION: number = SCHEMA_VERSION;
@@ -58,6 +89,38 @@ export interface SqliteStorageOptions {
    * when false an older database is refused with a StorageSchemaError.
    */
   migrate?: boolean;
+  /**
+   * Large arrays in chunk files beside the database (default, see {@link SqliteArrayChunkOptions}),
+   * or `false` to keep every array inside the database file. Arrays already in chunk files are read
+   * either way. An in-memory database keeps every array inside.
+   */
+  arrayChunks?: SqliteArrayChunkOptions | false;
+}
+
+function chunkSettings(
+  path: string,
+  options: SqliteArrayChunkOptions | false | undefined,
+  durability: SqliteDurability,
+): ChunkSettings | undefined {
+  if (path === ':memory:' || options === false) return undefined;
+  const minBytes = options?.minBytes ?? DEFAULT_CHUNK_MIN_BYTES;
+  const maxFileMiB = options?.maxFileMiB ?? 1024;
+  if (!(Number.isSafeInteger(minBytes) && minBytes >= 0)) {
+    throw new ContractViolationError(
+      `arrayChunks.minBytes must be a non-negative integer, got ${String(minBytes)}`,
+    );
+  }
+  if (!(typeof maxFileMiB === 'number' && maxFileMiB > 0 && Number.isFinite(maxFileMiB))) {
+    throw new ContractViolationError(
+      `arrayChunks.maxFileMiB must be a positive number of MiB, got ${String(maxFileMiB)}`,
+    );
+  }
+  return {
+    directory: chunkDirectoryOf(path),
+    minBytes,
+    maxFileBytes: maxFileMiB * 2 ** 20,
+    sync: durability !== 'off',
+  };
 }
 
 /** The usual file of a lab's SQLite storage: `shotline.sqlite` next to the lab configuration file. */
@@ -91,9 +154,16 @@ export async function openSqliteStorage(
   }
   const path = file === ':memory:' ? file : resolve(file);
   const useWorker = (options.writer ?? 'worker') === 'worker' && path !== ':memory:';
+  const chunks = chunkSettings(path, options.arrayChunks, settings.durability);
   const connection = openConnection(path, settings);
+  let inlineChunks: ChunkWriter | undefined;
   try {
     const migration = migrateSchema(connection, path, options.migrate ?? true);
+    const chunkDirectory = path === ':memory:' ? undefined : chunkDirectoryOf(path);
+    const garbage =
+      chunkDirectory === undefined
+        ? { removedFiles: [], trimmedFiles: [] }
+        : collectChunkGarbage(connection, chunkDirectory);
     const policy = storageStatePolicy();
     let writer: WriterClient | undefined;
     if (useWorker) {
@@ -104,17 +174,19 @@ export async function openSqliteStorage(
         policy,
         maxGroup: 64,
         checkpoints: { ...DEFAULT_CHECKPOINT_POLICY, walLimitBytes: walLimitMiB * 2 ** 20 },
+        ...(chunks === undefined ? {} : { chunks }),
       });
+    } else if (chunks !== undefined) {
+      inlineChunks = new ChunkWriter(connection, chunks);
     }
-    return new SqliteSessionStorage(
-      path,
-      connection,
-      policy,
-      writer,
-      migration,
-      settings.durability,
-    );
+    return new SqliteSessionStorage(path, connection, policy, writer, migration, {
+      durability: settings.durability,
+      chunkDirectory,
+      inlineChunks,
+      garbage,
+    });
   } catch (e) {
+    inlineChunks?.close();
     connection.close();
     throw e;
   }
@@ -133,7 +205,12 @@ export class SqliteSessionStorage extends EncodedSessionStorage implements Sessi
   readonly migration: SchemaMigrationReport;
   /** The durability setting of the connections. */
   readonly durability: SqliteDurability;
+  /** The folder of the chunk files (`<file>-chunks`); undefined for an in-memory database. */
+  readonly chunkDirectory: string | undefined;
+  /** What opening cleaned up in the chunk folder (bytes and files a stopped process left). */
+  readonly chunkGarbage: ChunkGarbageReport;
   readonly #writer: WriterClient | undefined;
+  readonly #connection: Database.Database;
 
   /** Use {@link openSqliteStorage}. */
   constructor(
@@ -142,13 +219,36 @@ export class SqliteSessionStorage extends EncodedSessionStorage implements Sessi
     policy: StorageStatePolicy,
     writer: WriterClient | undefined,
     migration: SchemaMigrationReport,
-    durability: SqliteDurability,
+    setup: {
+      durability: SqliteDurability;
+      chunkDirectory: string | undefined;
+      inlineChunks: ChunkWriter | undefined;
+      garbage: ChunkGarbageReport;
+    },
   ) {
-    const backend = new SqliteBackend(connection, new SessionDatabase(connection, policy), writer);
+    const reader = setup.chunkDirectory && new ChunkReader(setup.chunkDirectory);
+    const database = new SessionDatabase(connection, policy, reader || undefined);
+    const backend = new SqliteBackend(connection, database, writer, setup.inlineChunks);
     super('sqlite', file, backend, `SQLite storage "${file}"`);
     this.#writer = writer;
+    this.#connection = connection;
     this.migration = migration;
-    this.durability = durability;
+    this.durability = setup.durability;
+    this.chunkDirectory = setup.chunkDirectory;
+    this.chunkGarbage = setup.garbage;
+  }
+
+  /**
+   * Checks the whole storage (`shotline storage check`): SQLite's integrity and foreign-key checks,
+   * and every array: byte count against dtype and shape and, in chunk files, presence, length and
+   * CRC-32. Each problem names the sequence, shot and label. Reads only; committed writes of other
+   * processes that land meanwhile may or may not be seen.
+   */
+  async checkIntegrity(
+    options: { onProgress?: (done: number, total: number) => void } = {},
+  ): Promise<IntegrityReport> {
+    void this.backend; // throws once closed
+    return checkIntegrity(this.#connection, this.chunkDirectory, options.onProgress);
   }
 
   /** Whether writes run in a worker thread. */

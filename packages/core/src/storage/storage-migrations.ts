@@ -13,6 +13,11 @@ export const STORAGE_SCHEMA_STEPS = [
     description:
       'sequence owner (so a restarting manager crashes only its own stale runs) and per-shot device timing',
   },
+  {
+    version: 3,
+    description:
+      'array chunk references: a backend may keep large arrays in append-only files beside its catalog (SQLite does; PostgreSQL keeps them in the database)',
+  },
 ] as const;
 
 /** A version of the storage schema. */

@@ -73,6 +73,8 @@ export const MIGRATIONS: readonly StorageMigration[] = storageMigrations({
       ALTER TABLE sequences ADD COLUMN owner text;
       ALTER TABLE shots ADD COLUMN timing json NOT NULL DEFAULT 'null';
     `,
+  // PostgreSQL keeps every array in the database (bytea): nothing to add.
+  3: `SELECT 1;`,
 });
 
 /** The version this build writes and reads. */

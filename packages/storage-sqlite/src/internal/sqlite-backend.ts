@@ -9,6 +9,8 @@ import type {
   StorageBackend,
   StorageOutcome,
 } from '@shotline/core';
+import { withChunkFiles } from './chunks/chunk-aware-write.js';
+import type { ChunkWriter } from './chunks/chunk-writer.js';
 import type { SessionDatabase, WriteOperation } from './session-database.js';
 import type { WriterClient } from './writer-client.js';
 
@@ -21,18 +23,33 @@ export class SqliteBackend implements StorageBackend {
   readonly #connection: Database.Database;
   readonly #database: SessionDatabase;
   readonly #writer: WriterClient | undefined;
+  readonly #chunks: ChunkWriter | undefined;
 
-  constructor(connection: Database.Database, database: SessionDatabase, writer?: WriterClient) {
+  /**
+   * @param writer the writer worker, if writes run there
+   * @param chunks the chunk files of inline writes (the writer worker has its own)
+   */
+  constructor(
+    connection: Database.Database,
+    database: SessionDatabase,
+    writer?: WriterClient,
+    chunks?: ChunkWriter,
+  ) {
     this.#connection = connection;
     this.#database = database;
     this.#writer = writer;
+    this.#chunks = chunks;
   }
 
   async close(): Promise<void> {
     try {
       await this.#writer?.close();
     } finally {
-      this.#connection.close();
+      try {
+        this.#chunks?.close();
+      } finally {
+        this.#connection.close();
+      }
     }
   }
 
@@ -41,7 +58,7 @@ export class SqliteBackend implements StorageBackend {
     const method = this.#database[op].bind(this.#database) as (
       ...a: unknown[]
     ) => StorageOutcome<never>;
-    return method(...args);
+    return withChunkFiles(this.#chunks, op, args, () => method(...args));
   }
 
   // ---- path tree -------------------------------------------------------------------------------
