@@ -1,4 +1,11 @@
-import { appendFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import {
   InvalidStorageDataError,
@@ -192,7 +199,9 @@ describe('SQLite array chunk files', { timeout: 120_000 }, () => {
       await expectShot(storage, b, 1);
 
       // The reset sequence runs again: its new shots go to a new file.
-      (await storage.setPreparing(a, { globals: [], deviceConfigurations: [], owner: 'o' })).unwrap();
+      (
+        await storage.setPreparing(a, { globals: [], deviceConfigurations: [], owner: 'o' })
+      ).unwrap();
       (await storage.setRunning(a, new Date())).unwrap();
       (await storage.createShot(a, shot(5))).unwrap();
       expect(chunkFiles(storage)).toHaveLength(2);
@@ -219,7 +228,12 @@ describe('SQLite array chunk files', { timeout: 120_000 }, () => {
       for (let i = 0; i < 4; i++) await expectShot(destination, path, i);
       expect(chunkFiles(destination)).toHaveLength(1);
       const report = await destination.checkIntegrity();
-      expect(report).toMatchObject({ ok: true, arrays: 8, chunkedArrays: 4, chunkBytes: 4 * 131072 });
+      expect(report).toMatchObject({
+        ok: true,
+        arrays: 8,
+        chunkedArrays: 4,
+        chunkBytes: 4 * 131072,
+      });
     } finally {
       await source.close();
       await destination.close();

@@ -608,9 +608,10 @@ export class SessionDatabase {
         'SELECT label, content FROM shot_structured_data WHERE shot_id = ? AND label = ?',
       ).get(shotId.value, label) as StoredDataRow | undefined;
       if (structured !== undefined) return success(structured);
-      const array = this.stmt(
-        `SELECT ${ARRAY_COLUMNS} WHERE a.shot_id = ? AND a.label = ?`,
-      ).get(shotId.value, label) as ArrayRow | undefined;
+      const array = this.stmt(`SELECT ${ARRAY_COLUMNS} WHERE a.shot_id = ? AND a.label = ?`).get(
+        shotId.value,
+        label,
+      ) as ArrayRow | undefined;
       return array === undefined
         ? failure({ kind: 'dataNotFound', path, index, label })
         : success(this.arrayData(array, path, index));

@@ -179,7 +179,12 @@ function handle(batch: WriterRequest[]): void {
     try {
       const run = () =>
         transaction(() => database!.group(group.map((r) => () => execute('createShots', r.args))));
-      results = chunks ? chunks.storingShots(group.map((r) => r.args), run) : run();
+      results = chunks
+        ? chunks.storingShots(
+            group.map((r) => r.args),
+            run,
+          )
+        : run();
     } catch (e) {
       for (const r of group) send(r, { thrown: e });
       continue;

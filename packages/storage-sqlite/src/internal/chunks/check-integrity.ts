@@ -61,7 +61,11 @@ export async function checkIntegrity(
   for (const { integrity_check: line } of integrity) {
     if (line !== 'ok') problems.push({ message: `SQLite integrity_check: ${line}` });
   }
-  const foreign = db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
+  const foreign = db.pragma('foreign_key_check') as {
+    table: string;
+    rowid: number;
+    parent: string;
+  }[];
   for (const f of foreign) {
     problems.push({
       message: `row ${f.rowid} of table ${f.table} points to a missing row of ${f.parent}`,

@@ -29,9 +29,7 @@ export function collectChunkGarbage(db: Database.Database, directory: string): C
     throw e;
   }
   const end = db
-    .prepare(
-      `SELECT max(chunk_offset + byte_length) FROM shot_array_chunks WHERE chunk_file = ?`,
-    )
+    .prepare(`SELECT max(chunk_offset + byte_length) FROM shot_array_chunks WHERE chunk_file = ?`)
     .pluck();
   const alive = new Map<string, boolean>();
   const isAlive = (session: string): boolean => {

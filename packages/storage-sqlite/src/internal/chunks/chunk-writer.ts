@@ -160,8 +160,7 @@ export class ChunkWriter {
          FROM paths p JOIN sequences s ON s.path_id = p.id WHERE p.path = ?`,
       )
       .get(path) as
-      | { id: number; state: string; start_time: number | null; expected: number | null }
-      | undefined;
+      { id: number; state: string; start_time: number | null; expected: number | null } | undefined;
     if (row === undefined || row.state !== 'running') return undefined;
     return { id: row.id, run: `${row.id}:${row.start_time}`, expected: row.expected };
   }
@@ -271,7 +270,9 @@ export class ChunkWriter {
   }
 
   private removeUnreferenced(files: readonly string[]): void {
-    const referenced = this.db.prepare('SELECT 1 FROM shot_array_chunks WHERE chunk_file = ? LIMIT 1');
+    const referenced = this.db.prepare(
+      'SELECT 1 FROM shot_array_chunks WHERE chunk_file = ? LIMIT 1',
+    );
     for (const name of files) {
       if (referenced.get(name) !== undefined) continue;
       for (const file of this.files.values()) if (file.name === name) this.forget(file);
