@@ -11,7 +11,7 @@ import {
   deviceShowCommand,
 } from './commands/device.js';
 import { devicesCommand } from './commands/devices.js';
-import { exportCommand } from './commands/export.js';
+import { type ExportOptions, exportCommand } from './commands/export.js';
 import { globalsGetCommand, globalsSetCommand } from './commands/globals.js';
 import { initCommand } from './commands/init.js';
 import { runCommand } from './commands/run.js';
@@ -205,13 +205,18 @@ function buildProgram(streams: OutputStreams, state: { context?: CommandContext 
 
   program
     .command('export')
-    .description('write the shots of a sequence as rows (parameters and scalar data as columns)')
+    .description(
+      'write the shots of a sequence as rows: parameters and scalar data as columns, arrays (pictures) inline or as .npy files',
+    )
     .argument('<path>')
-    .option('--format <format>', 'csv or arrow', 'csv')
-    .option('--out <file>', 'output file (default: stdout)')
-    .action(
-      act((c, path: string, o: { format?: string; out?: string }) => exportCommand(c, path, o)),
-    );
+    .option('--format <format>', 'csv, arrow, parquet or hdf5', 'csv')
+    .option(
+      '--arrays <mode>',
+      'none, inline (in the file; default for arrow, parquet, hdf5) or files (.npy files beside it); csv: none or files',
+    )
+    .option('--out <file>', 'output file (default: stdout; hdf5 and --arrays files need one)')
+    .option('--force', 'replace an existing output file')
+    .action(act((c, path: string, o: ExportOptions) => exportCommand(c, path, o)));
 
   program
     .command('demo')

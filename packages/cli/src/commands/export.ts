@@ -1,69 +1,64 @@
-import { randomUUID } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { withLab, type CommandContext } from '../command-context.js';
 import { ExportError } from '../cli-errors.js';
-import { toCsv } from '../export/csv-export.js';
-import { shotColumns } from '../export/shot-columns.js';
+import { exportSettings } from '../export/export-format.js';
+import { exportSequence } from '../export/sequence-export.js';
 import { displayPath } from '../input/source-document.js';
 import { parseSequencePathArgument } from '../input/sequence-path-arg.js';
 
-/** Export formats. */
-export const EXPORT_FORMATS = ['csv', 'arrow'] as const;
+export { EXPORT_FORMATS } from '../export/export-format.js';
 
-/** Writes a file atomically: a temporary file in the same folder, then a rename. */
-async function writeAtomically(file: string, content: string | Uint8Array): Promise<void> {
-  const temporary = join(dirname(file), `.${randomUUID()}.partial`);
-  try {
-    await writeFile(temporary, content);
-    await rename(temporary, file);
-  } catch (e) {
-    await rm(temporary, { force: true });
-    throw new ExportError(`cannot write ${displayPath(file)}: ${(e as Error).message}`, {
-      cause: e,
-      location: { file: displayPath(file) },
-    });
-  }
+/** Options of `shotline export`. */
+export interface ExportOptions {
+  format?: string;
+  arrays?: string;
+  out?: string;
+  force?: boolean;
 }
 
 /**
- * `shotline export <path> --format csv|arrow [--out file]`: every shot of a sequence as a row,
- * parameters and scalar data as columns. Without `--out` the data goes to stdout.
+ * `shotline export <path> --format csv|arrow|parquet|hdf5 [--arrays none|inline|files]
+ * [--out file] [--force]`: every stored shot of a sequence as a row, parameters and scalar data as
+ * columns, arrays (pictures, traces) inline or as .npy files. Without `--out` the data goes to
+ * stdout (CSV, Arrow, Parquet).
  */
 export async function exportCommand(
   context: CommandContext,
   pathText: string,
-  options: { format?: string; out?: string },
+  options: ExportOptions,
 ): Promise<void> {
-  const format = options.format ?? 'csv';
-  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
-    throw new ExportError(`unknown format "${format}" (use ${EXPORT_FORMATS.join(' or ')})`);
-  }
+  const settings = exportSettings(options);
   const path = parseSequencePathArgument(pathText);
+  const stdout = context.output.streams.stdout;
+  if (options.out === undefined && settings.format !== 'csv' && stdout.isTTY) {
+    throw new ExportError(
+      `${settings.format} data is binary: give --out <file> or redirect stdout`,
+    );
+  }
   await withLab(
     context,
     async (lab) => {
-      const table = (await lab.storage.readShotTable(path)).unwrap();
-      const columns = shotColumns(table);
-      // apache-arrow is loaded only for Arrow exports.
-      const content =
-        format === 'csv'
-          ? toCsv(columns)
-          : (await import('../export/arrow-export.js')).toArrowIpc(columns);
-      const rows = table.index.length;
-      if (options.out === undefined) {
-        if (format === 'arrow' && context.output.streams.stdout.isTTY) {
-          throw new ExportError('Arrow data is binary: give --out <file> or redirect stdout');
-        }
-        context.output.streams.stdout.write(content);
-        return;
-      }
-      const file = resolve(options.out);
-      await writeAtomically(file, content);
-      context.output.result(
-        { path: path.toString(), format, file, rows, columns: columns.map((c) => c.name) },
-        () => `wrote ${rows} shot(s) × ${columns.length} column(s) to ${displayPath(file)}`,
+      const destination =
+        options.out === undefined
+          ? { stream: stdout }
+          : { file: resolve(options.out), force: options.force === true };
+      const summary = await exportSequence(
+        lab.storage,
+        path,
+        settings,
+        destination,
+        context.output,
       );
+      if (summary.file === null) return;
+      context.output.result(summary, () => {
+        const arrays =
+          summary.arrayColumns.length > 0
+            ? ` and ${summary.arrayColumns.length} array column(s) (${(summary.arrayBytes / 2 ** 20).toFixed(1)} MiB)`
+            : summary.arraysFolder !== null
+              ? `, arrays as .npy files in ${displayPath(summary.arraysFolder)}`
+              : '';
+        return `wrote ${summary.rows} shot(s) × ${summary.columns.length} column(s)${arrays} to ${displayPath(summary.file!)} in ${summary.seconds.toFixed(1)} s`;
+      });
     },
     { plugins: false },
   );

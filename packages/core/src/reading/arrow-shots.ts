@@ -124,12 +124,17 @@ export class ArrowShotBatches {
   }
 
   /**
-   * The batch of rows `start` to `start + shots.length - 1` of the scalar columns, with the arrays
-   * of `shots` (the shots of these rows, in order; their data holds the array labels).
+   * The batch of rows `start` to `start + count - 1` of the scalar columns, with the arrays of
+   * `shots` (the shots of these rows, in order; their data holds the array labels; may be empty
+   * when there are no array columns).
    */
-  batch(start: number, shots: readonly SequenceShot[]): Arrow.RecordBatch {
+  batch(start: number, count: number, shots: readonly SequenceShot[]): Arrow.RecordBatch {
     const arrow = this.arrow;
-    const count = shots.length;
+    if (this.arrays.length > 0 && shots.length !== count) {
+      throw new InvalidValueError(
+        `a batch of ${count} rows needs ${count} shots, got ${shots.length}`,
+      );
+    }
     const children: Arrow.Data[] = this.columns.map(
       (c, i) =>
         arrow.vectorFromArray(scalarValues(c, start, count), this.schema.fields[i]!.type).data[0]!,
@@ -262,11 +267,11 @@ export async function arrowShotTable(
     for (const column of arrays) reader.checkArray(shot.index, column, shot.data[column.label]);
     pending.push(shot);
     if (pending.length === batchShots) {
-      records.push(batches.batch(start, pending));
+      records.push(batches.batch(start, pending.length, pending));
       start += pending.length;
       pending = [];
     }
   }
-  if (pending.length > 0) records.push(batches.batch(start, pending));
+  if (pending.length > 0) records.push(batches.batch(start, pending.length, pending));
   return new arrow.Table(batches.schema, records);
 }

@@ -37,6 +37,8 @@ export interface SequenceLayout {
   columns: ShotColumn[];
   /** The array labels, by label. */
   arrays: ArrayColumn[];
+  /** For each array label, the indices of the shots that have it. */
+  presence: ReadonlyMap<DataLabel, readonly number[]>;
 }
 
 /**
@@ -102,29 +104,31 @@ export class SequenceReader {
   async layout(): Promise<SequenceLayout> {
     const table = await this.table();
     const structured = new Set(Object.keys(table.data));
-    const found = new Map<DataLabel, { first: number; shots: number }>();
+    const found = new Map<DataLabel, number[]>();
     for (const index of table.index) {
       const record = (await this.storage.getShot(this.path, index)).unwrap();
       for (const label of record.labels) {
         if (structured.has(label)) continue;
-        const seen = found.get(label);
-        if (seen === undefined) found.set(label, { first: index, shots: 1 });
-        else seen.shots++;
+        const indices = found.get(label);
+        if (indices === undefined) found.set(label, [index]);
+        else indices.push(index);
       }
     }
     const arrays: ArrayColumn[] = [];
-    for (const [label, { first, shots }] of [...found].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const value = (await this.storage.getShotData(this.path, first, label)).unwrap();
+    const presence = new Map<DataLabel, readonly number[]>();
+    for (const [label, indices] of [...found].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const value = (await this.storage.getShotData(this.path, indices[0]!, label)).unwrap();
       if (!isNDArray(value)) continue;
       arrays.push({
         label,
         dtype: value.dtype,
         shape: [...value.shape],
         size: value.size,
-        shots,
+        shots: indices.length,
       });
+      presence.set(label, indices);
     }
-    return { path: this.path, table, columns: shotColumns(table), arrays };
+    return { path: this.path, table, columns: shotColumns(table), arrays, presence };
   }
 
   /**
