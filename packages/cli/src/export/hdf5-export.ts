@@ -1,5 +1,6 @@
 import type { ArrayColumn, DType, ShotColumn } from '@shotline/core';
 import type { ExportPlan, ShotBatch } from './export-plan.js';
+import { Hdf5IoWatch } from './hdf5-errors.js';
 
 // HDF5 through h5wasm (the HDF5 C library compiled to WebAssembly; its Node build writes the file
 // directly). The layout, for h5py users (documented in docs/exporting-data.md):
@@ -97,8 +98,10 @@ export async function writeHdf5(
   const h5 = (await import('h5wasm/node')).default;
   await h5.ready;
   const n = plan.layout.table.index.length;
-  const out = new h5.File(file, 'w');
+  const io = new Hdf5IoWatch();
+  let out: InstanceType<typeof h5.File> | undefined;
   try {
+    out = new h5.File(file, 'w');
     out.create_attribute('shotline_layout', HDF5_LAYOUT);
     out.create_attribute('sequence', plan.layout.path.toString());
     out.create_attribute('shots', n);
@@ -138,9 +141,16 @@ export async function writeHdf5(
           );
         });
       });
+      io.check();
     }
     out.flush();
+    io.check();
   } finally {
-    out.close();
+    try {
+      out?.close();
+      io.check();
+    } finally {
+      io.stop();
+    }
   }
 }
