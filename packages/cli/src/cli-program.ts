@@ -15,6 +15,7 @@ import { type ExportOptions, exportCommand } from './commands/export.js';
 import { globalsGetCommand, globalsSetCommand } from './commands/globals.js';
 import { initCommand } from './commands/init.js';
 import { runCommand } from './commands/run.js';
+import { storageCheckCommand } from './commands/storage.js';
 import {
   seqCreateCommand,
   seqDeleteCommand,
@@ -217,6 +218,14 @@ function buildProgram(streams: OutputStreams, state: { context?: CommandContext 
     .option('--out <file>', 'output file (default: stdout; hdf5 and --arrays files need one)')
     .option('--force', 'replace an existing output file')
     .action(act((c, path: string, o: ExportOptions) => exportCommand(c, path, o)));
+
+  const storage = program.command('storage').description("the lab's storage");
+  storage
+    .command('check')
+    .description(
+      'verify every stored array (SQLite: the database, and every chunk file reference and checksum); exits 1 if something is damaged',
+    )
+    .action(act((c) => storageCheckCommand(c)));
 
   program
     .command('demo')
