@@ -1,7 +1,8 @@
 // export: a sequence of SHOTS shots (20 parameters + one 512x512 uint16 picture, 0.5 MiB, in chunk
 // files of a SQLite storage) exported with `shotline export` to HDF5 and to Parquet, each export in
 // its own process (the CLI as a lab uses it), RUNS times each.
-//   mib_per_s_hdf5, mib_per_s_parquet     picture MiB exported per second (median)
+//   mib_per_s_hdf5, mib_per_s_parquet     picture MiB exported per second (median); *_parquet_bytes:
+//                                         Parquet with --parquet-arrays bytes
 //   peak_rss_mb_hdf5, peak_rss_mb_parquet peak RSS of the export process (maximum over the runs)
 //   file_mib_hdf5, file_mib_parquet       size of the file (Parquet stores uint16 as 32-bit ints)
 //   disk_mib_per_s                        this disk's write speed, probed in the same run before each
@@ -70,11 +71,12 @@ async function fill(file) {
 }
 
 /** One export in its own process: seconds (as the CLI reports them) and peak RSS (MB). */
-function exportOnce(lab, format, out) {
+function exportOnce(lab, format, out, extra) {
   const script = `
     const { main } = await import(${JSON.stringify(resolve(import.meta.dirname, '../../packages/cli/dist/index.js'))});
     const code = await main(['node', 'shotline', '--lab', ${JSON.stringify(lab)}, '--json', 'export',
-      'bench\\\\export', '--format', ${JSON.stringify(format)}, '--out', ${JSON.stringify(out)}]);
+      'bench\\\\export', '--format', ${JSON.stringify(format)}, '--out', ${JSON.stringify(out)},
+      ...${JSON.stringify(extra)}]);
     process.stderr.write('RSS ' + process.resourceUsage().maxRSS + '\\n');
     process.exitCode = code;`;
   const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
@@ -107,7 +109,11 @@ try {
   await fill(join(lab, 'shotline.sqlite'));
   console.log(`stored ${SHOTS} shots in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const mib = (SHOTS * IMAGE_BYTES) / 2 ** 20;
-  for (const format of ['hdf5', 'parquet']) {
+  for (const [name, format, extra] of [
+    ['hdf5', 'hdf5', []],
+    ['parquet', 'parquet', []],
+    ['parquet_bytes', 'parquet', ['--parquet-arrays', 'bytes']],
+  ]) {
     const probe = await diskWriteSpeed(dir);
     probes.push(probe);
     const rates = [];
@@ -115,7 +121,7 @@ try {
     let bytes = 0;
     for (let run = 0; run < RUNS; run++) {
       const out = join(dir, `export.${format}`);
-      const result = exportOnce(lab, format, out);
+      const result = exportOnce(lab, format, out, extra);
       rmSync(out, { force: true });
       rates.push(mib / result.seconds);
       rss.push(result.rssMb);
@@ -123,11 +129,11 @@ try {
     }
     const rate = median(rates);
     console.log(
-      `${format}: ${rate.toFixed(0)} MiB/s (runs: ${rates.map((r) => r.toFixed(0)).join(', ')}), peak RSS ${Math.max(...rss).toFixed(0)} MB, file ${(bytes / 2 ** 20).toFixed(0)} MiB, disk probe ${probe.toFixed(0)} MiB/s`,
+      `${name}: ${rate.toFixed(0)} MiB/s (runs: ${rates.map((r) => r.toFixed(0)).join(', ')}), peak RSS ${Math.max(...rss).toFixed(0)} MB, file ${(bytes / 2 ** 20).toFixed(0)} MiB, disk probe ${probe.toFixed(0)} MiB/s`,
     );
-    figures[`mib_per_s_${format}`] = round(rate, 0);
-    figures[`peak_rss_mb_${format}`] = round(Math.max(...rss), 0);
-    figures[`file_mib_${format}`] = round(bytes / 2 ** 20, 0);
+    figures[`mib_per_s_${name}`] = round(rate, 0);
+    figures[`peak_rss_mb_${name}`] = round(Math.max(...rss), 0);
+    figures[`file_mib_${name}`] = round(bytes / 2 ** 20, 0);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -138,6 +144,7 @@ report('export', {
   disk_mib_per_s: round(disk, 0),
   disk_ratio_hdf5: round(figures.mib_per_s_hdf5 / disk, 2),
   disk_ratio_parquet: round(figures.mib_per_s_parquet / disk, 2),
+  disk_ratio_parquet_bytes: round(figures.mib_per_s_parquet_bytes / disk, 2),
   disk_probes_mib_per_s: probes.map((p) => round(p, 0)),
   load_avg_start: round(loadStart, 2),
   load_avg_end: round(loadavg()[0], 2),

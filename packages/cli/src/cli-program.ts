@@ -217,6 +217,10 @@ function buildProgram(streams: OutputStreams, state: { context?: CommandContext 
     )
     .option('--out <file>', 'output file (default: stdout; hdf5 and --arrays files need one)')
     .option('--force', 'replace an existing output file')
+    .option(
+      '--parquet-arrays <encoding>',
+      'parquet: arrays as list (default: numbers) or bytes (raw little-endian bytes per shot: faster, smaller)',
+    )
     .action(act((c, path: string, o: ExportOptions) => exportCommand(c, path, o)));
 
   const storage = program.command('storage').description("the lab's storage");

@@ -14,6 +14,7 @@ export interface ExportOptions {
   arrays?: string;
   out?: string;
   force?: boolean;
+  parquetArrays?: string;
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as arrow from 'apache-arrow';
 import { AsyncByteQueue } from 'apache-arrow/io/stream';
-import { ArrowShotBatches } from '@shotline/core';
+import { type ArrayEncoding, ArrowShotBatches } from '@shotline/core';
 import type { ByteSink } from './byte-sink.js';
 import type { ExportPlan, ShotBatch } from './export-plan.js';
 
@@ -18,10 +18,14 @@ class CollectedBytes extends AsyncByteQueue {
 }
 
 /** The Arrow record batches of an export, with the schema metadata that names the sequence. */
-export function arrowBatches(plan: ExportPlan): ArrowShotBatches {
-  return new ArrowShotBatches(arrow, plan.columns, plan.inline, {
-    'shotline.sequence': plan.layout.path.toString(),
-  });
+export function arrowBatches(plan: ExportPlan, encoding: ArrayEncoding = 'list'): ArrowShotBatches {
+  return new ArrowShotBatches(
+    arrow,
+    plan.columns,
+    plan.inline,
+    { 'shotline.sequence': plan.layout.path.toString() },
+    encoding,
+  );
 }
 
 /**

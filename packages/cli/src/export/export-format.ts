@@ -16,10 +16,19 @@ export const ARRAY_MODES = ['none', 'inline', 'files'] as const;
 /** What an export does with arrays. */
 export type ArrayMode = (typeof ARRAY_MODES)[number];
 
+/**
+ * How Parquet holds arrays: lists of numbers (default: every reader computes on them) or the raw
+ * little-endian bytes of each shot's array (about four times faster to write and, for 8- and 16-bit
+ * data, half the size; numpy, pyarrow and DuckDB read them, nodejs-polars not yet).
+ */
+export const PARQUET_ARRAY_ENCODINGS = ['list', 'bytes'] as const;
+
 /** The options of an export, checked. */
 export interface ExportSettings {
   format: ExportFormat;
   arrays: ArrayMode;
+  /** Parquet only: arrays as lists of numbers (`list`) or fixed-size binary (`bytes`). */
+  parquetArrays: (typeof PARQUET_ARRAY_ENCODINGS)[number];
 }
 
 /**
@@ -31,6 +40,7 @@ export function exportSettings(options: {
   format?: string;
   arrays?: string;
   out?: string;
+  parquetArrays?: string;
 }): ExportSettings {
   const format = options.format ?? 'csv';
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
@@ -53,5 +63,18 @@ export function exportSettings(options: {
       `${format === 'hdf5' ? 'an HDF5 export' : '--arrays files'} needs --out <file>`,
     );
   }
-  return { format: format as ExportFormat, arrays: arrays as ArrayMode };
+  const parquetArrays = options.parquetArrays ?? 'list';
+  if (!(PARQUET_ARRAY_ENCODINGS as readonly string[]).includes(parquetArrays)) {
+    throw new ExportError(
+      `unknown --parquet-arrays "${parquetArrays}" (use ${PARQUET_ARRAY_ENCODINGS.join(' or ')})`,
+    );
+  }
+  if (options.parquetArrays !== undefined && format !== 'parquet') {
+    throw new ExportError('--parquet-arrays applies to --format parquet only');
+  }
+  return {
+    format: format as ExportFormat,
+    arrays: arrays as ArrayMode,
+    parquetArrays: parquetArrays as ExportSettings['parquetArrays'],
+  };
 }

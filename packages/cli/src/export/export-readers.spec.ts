@@ -19,6 +19,18 @@ import {
 // chunk files, each checked against the values stored.
 
 const SHOTS = 50;
+
+/** Runs one query on an in-memory DuckDB and returns its rows as JS values. */
+async function duckdbRows(sql: string): Promise<Record<string, unknown>[]> {
+  const duckdb = await DuckDBInstance.create(':memory:');
+  const connection = await duckdb.connect();
+  try {
+    return (await connection.runAndReadAll(sql)).getRowObjectsJS();
+  } finally {
+    connection.closeSync();
+    duckdb.closeSync();
+  }
+}
 const noPython = missingDebianPython();
 // CI installs Debian's packages (.ci/run) and must run these; elsewhere they may be missing.
 const skipPython = noPython !== undefined && !process.env.CI;
@@ -106,26 +118,46 @@ describe('exports read by outside readers', { timeout: 180_000 }, () => {
     expect(frame.getColumn('probe.on').toArray()).toEqual(
       Array.from({ length: SHOTS }, (_, i) => parameters(i)['probe.on']),
     );
+    const rows = await duckdbRows(
+      `SELECT shot, "mot.detuning [MHz]" AS detuning, rep, "cam\\picture" AS picture, trace
+       FROM read_parquet('${file.replace(/'/g, "''")}') ORDER BY shot`,
+    );
+    expect(rows).toHaveLength(SHOTS);
+    rows.forEach((row, i) => {
+      expect(row.shot).toBe(BigInt(i));
+      expect(row.detuning).toBe(parameters(i)['mot.detuning'].magnitude);
+      expect(row.rep).toBe(BigInt(parameters(i).rep));
+      expect(row.picture, `picture ${i}`).toEqual([...picture(i).data]);
+      expect(row.trace).toEqual([...trace(i).data]);
+    });
+  });
 
-    const duckdb = await DuckDBInstance.create(':memory:');
-    const connection = await duckdb.connect();
-    try {
-      const result = await connection.runAndReadAll(
-        `SELECT shot, "mot.detuning [MHz]" AS detuning, rep, "cam\\picture" AS picture, trace
-         FROM read_parquet('${file.replace(/'/g, "''")}') ORDER BY shot`,
+  it('Parquet with --parquet-arrays bytes: DuckDB reads each array as its little-endian bytes', async () => {
+    const file = await exportTo(
+      'bytes.parquet',
+      '--format',
+      'parquet',
+      '--parquet-arrays',
+      'bytes',
+    );
+    const bytes = (a: { data: ArrayBufferView }) =>
+      Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength);
+    const rows = await duckdbRows(
+      `SELECT shot, "cam\\picture" AS picture, trace
+       FROM read_parquet('${file.replace(/'/g, "''")}') ORDER BY shot`,
+    );
+    expect(rows).toHaveLength(SHOTS);
+    rows.forEach((row, i) => {
+      expect(row.shot).toBe(BigInt(i));
+      expect(Buffer.from(row.picture as Uint8Array).equals(bytes(picture(i))), `picture ${i}`).toBe(
+        true,
       );
-      const rows = result.getRowObjectsJS();
-      expect(rows).toHaveLength(SHOTS);
-      rows.forEach((row, i) => {
-        expect(row.shot).toBe(BigInt(i));
-        expect(row.detuning).toBe(parameters(i)['mot.detuning'].magnitude);
-        expect(row.rep).toBe(BigInt(parameters(i).rep));
-        expect(row.picture, `picture ${i}`).toEqual([...picture(i).data]);
-        expect(row.trace).toEqual([...trace(i).data]);
-      });
-    } finally {
-      connection.closeSync();
-      duckdb.closeSync();
-    }
+      expect(Buffer.from(row.trace as Uint8Array).equals(bytes(trace(i)))).toBe(true);
+    });
+    // nodejs-polars reads the scalar columns (its JavaScript API has no binary values yet).
+    const frame = pl.readParquet(file, { columns: ['shot', 'mot.detuning [MHz]'] });
+    expect(frame.getColumn('mot.detuning [MHz]').toArray()).toEqual(
+      Array.from({ length: SHOTS }, (_, i) => parameters(i)['mot.detuning'].magnitude),
+    );
   });
 });

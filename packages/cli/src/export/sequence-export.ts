@@ -42,7 +42,7 @@ export interface ExportSummary {
 }
 
 /** Array data per batch: one Parquet row group, one Arrow record batch. */
-const BATCH_BYTES = 16 * 2 ** 20;
+const BATCH_BYTES = 8 * 2 ** 20;
 const MAX_BATCH_SHOTS = 1024;
 
 /** The folder of the .npy files of an export to `file`: `<name>.arrays` beside it. */
@@ -57,7 +57,7 @@ function isNoSpace(e: unknown): boolean {
 
 /**
  * Exports the shots of a sequence: the shots stored when it starts (a consistent snapshot of a
- * sequence being written), streamed in batches of about 16 MiB of arrays, so memory stays bounded
+ * sequence being written), streamed in batches of about 8 MiB of arrays, so memory stays bounded
  * whatever the sequence's size. A file export is written under a temporary name beside the target
  * and renamed into place only when complete; on any failure (a full disk, a damaged array) the
  * partial file and folder are removed and the error says what happened.
@@ -120,7 +120,7 @@ export async function exportSequence(
           : await fileSink(partial);
       if (settings.format === 'csv') await writeCsv(sink, plan.columns, batches);
       else if (settings.format === 'arrow') await writeArrow(sink, plan, batches);
-      else await writeParquet(sink, plan, batches, shotsPerBatch);
+      else await writeParquet(sink, plan, batches, shotsPerBatch, settings.parquetArrays);
       await sink.close();
     }
     if (partial !== null) await syncFile(partial);

@@ -1,5 +1,5 @@
 import type * as Arrow from 'apache-arrow';
-import type { DType } from '../data/index.js';
+import { type DType, dtypeSize } from '../data/index.js';
 import { InvalidValueError } from '../errors/index.js';
 import type { ArrayColumn } from './array-column.js';
 import type { SequenceReader, SequenceShot } from './sequence-reader.js';
@@ -19,6 +19,13 @@ export interface ArrowTableOptions {
   /** Shots per record batch. Default 1 (array values are the stored arrays, not copies). */
   batchShots?: number;
 }
+
+/**
+ * How array columns are encoded: `list` as `FixedSizeList<dtype>` (numbers readers can compute on),
+ * `bytes` as `FixedSizeBinary` of the C-order little-endian bytes (what Parquet writes fastest and
+ * smallest: it has no 8- or 16-bit integers and encodes list levels per value).
+ */
+export type ArrayEncoding = 'list' | 'bytes';
 
 /** Version of the table layout, in the schema metadata as `shotline.layout`. */
 export const ARROW_LAYOUT = 'shotline-shots/1';
@@ -81,18 +88,23 @@ function scalarValues(column: ShotColumn, start: number, count: number): unknown
 export class ArrowShotBatches {
   readonly schema: Arrow.Schema;
   private readonly arrow: ArrowModule;
-  private readonly listTypes: Arrow.FixedSizeList[];
+  private readonly listTypes: (Arrow.FixedSizeList | Arrow.FixedSizeBinary)[];
 
   constructor(
     arrow: ArrowModule,
     private readonly columns: readonly ShotColumn[],
     private readonly arrays: readonly ArrayColumn[],
     metadata: Record<string, string> = {},
+    encoding: ArrayEncoding = 'list',
   ) {
     this.arrow = arrow;
-    this.listTypes = arrays.map(
-      (a) =>
-        new arrow.FixedSizeList(a.size, new arrow.Field('item', arrayType(arrow, a.dtype), false)),
+    this.listTypes = arrays.map((a) =>
+      encoding === 'bytes'
+        ? new arrow.FixedSizeBinary(a.size * dtypeSize(a.dtype))
+        : new arrow.FixedSizeList(
+            a.size,
+            new arrow.Field('item', arrayType(arrow, a.dtype), false),
+          ),
     );
     const fields = [
       ...columns.map(
@@ -113,7 +125,10 @@ export class ArrowShotBatches {
             new Map([
               ['shotline.dtype', a.dtype],
               ['shotline.shape', JSON.stringify(a.shape)],
-            ]),
+              ...(encoding === 'bytes'
+                ? [['shotline.encoding', 'little-endian C-order bytes']]
+                : []),
+            ] as [string, string][]),
           ),
       ),
     ];
@@ -153,7 +168,7 @@ export class ArrowShotBatches {
 
   private arrayData(
     column: ArrayColumn,
-    type: Arrow.FixedSizeList,
+    type: Arrow.FixedSizeList | Arrow.FixedSizeBinary,
     shots: readonly SequenceShot[],
   ): Arrow.Data {
     const arrow = this.arrow;
@@ -177,12 +192,6 @@ export class ArrowShotBatches {
       });
       child = buffer as unknown as ArrayLike<unknown>;
     }
-    const childData = arrow.makeData({
-      type: type.children[0]!.type,
-      length: count * column.size,
-      nullCount: 0,
-      data: child as never,
-    });
     let nullBitmap: Uint8Array | undefined;
     if (nulls > 0) {
       nullBitmap = new Uint8Array(Math.ceil(count / 8));
@@ -190,13 +199,23 @@ export class ArrowShotBatches {
         if (v !== undefined) nullBitmap![k >> 3]! |= 1 << (k & 7);
       });
     }
-    return arrow.makeData({
-      type,
+    const validity = {
       length: count,
       nullCount: nulls,
       ...(nullBitmap === undefined ? {} : { nullBitmap }),
-      child: childData,
+    };
+    if (type instanceof arrow.FixedSizeBinary) {
+      const view = child as unknown as ArrayBufferView;
+      const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+      return arrow.makeData({ type, ...validity, data: bytes });
+    }
+    const childData = arrow.makeData({
+      type: type.children[0]!.type,
+      length: count * column.size,
+      nullCount: 0,
+      data: child as never,
     });
+    return arrow.makeData({ type, ...validity, child: childData });
   }
 }
 

@@ -7,6 +7,7 @@ export * from './sequence-reader.js';
 export {
   ARROW_LAYOUT,
   type ArrowModule,
+  type ArrayEncoding,
   type ArrowTableOptions,
   ArrowShotBatches,
   selectColumns,
