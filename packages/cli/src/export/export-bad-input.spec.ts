@@ -124,7 +124,7 @@ describe('shotline export with bad input', { timeout: 180_000 }, () => {
       const shots = frame.getColumn('shot').toArray().map(Number);
       expect(shots.length).toBeGreaterThanOrEqual(5);
       expect(shots).toEqual(Array.from({ length: shots.length }, (_, i) => i));
-      const pictures = frame.getColumn('cam\\picture').toArray() as number[][];
+      const pictures = frame.getColumn('cam\\picture').toArray() as unknown as number[][];
       shots.forEach((index, row) => {
         const expected = picture(index).data;
         expect(pictures[row]!.length).toBe(expected.length);

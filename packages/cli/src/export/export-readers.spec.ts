@@ -96,8 +96,8 @@ describe('exports read by outside readers', { timeout: 180_000 }, () => {
     expect(String(frame.getColumn('cam\\picture').dtype)).toBe(
       'DataType(FixedSizeList(DataType(UInt16),38400))',
     );
-    const pictures = frame.getColumn('cam\\picture').toArray() as number[][];
-    const traces = frame.getColumn('trace').toArray() as number[][];
+    const pictures = frame.getColumn('cam\\picture').toArray() as unknown as number[][];
+    const traces = frame.getColumn('trace').toArray() as unknown as number[][];
     const detuning = frame.getColumn('mot.detuning [MHz]').toArray();
     const notes = frame.getColumn('note').toArray();
     for (let i = 0; i < SHOTS; i++) {
@@ -112,7 +112,7 @@ describe('exports read by outside readers', { timeout: 180_000 }, () => {
     const file = await exportTo('scan.parquet', '--format', 'parquet');
     const frame = pl.readParquet(file);
     expect(frame.height).toBe(SHOTS);
-    const pictures = frame.getColumn('cam\\picture').toArray() as number[][];
+    const pictures = frame.getColumn('cam\\picture').toArray() as unknown as number[][];
     for (let i = 0; i < SHOTS; i++)
       expect(pictures[i], `picture ${i}`).toEqual([...picture(i).data]);
     expect(frame.getColumn('probe.on').toArray()).toEqual(

@@ -1,3 +1,4 @@
+import type * as nodeFs from 'node:fs';
 import { createRequire } from 'node:module';
 
 // h5wasm does not report I/O errors: the HDF5 library's failed writes (a full disk) only print an
@@ -7,7 +8,7 @@ import { createRequire } from 'node:module';
 // throws is kept (and rethrown by `check()`), and what HDF5 prints on stderr (fd 2) is kept instead
 // of flooding the terminal.
 
-const fs = createRequire(import.meta.url)('fs') as typeof import('node:fs');
+const fs = createRequire(import.meta.url)('fs') as typeof nodeFs;
 
 /** The I/O errors of one HDF5 export; {@link stop} when done. */
 export class Hdf5IoWatch {

@@ -1,4 +1,5 @@
 import type { ArrayColumn, DType, ShotColumn } from '@shotline/core';
+import type h5wasm from 'h5wasm/node';
 import type { ExportPlan, ShotBatch } from './export-plan.js';
 import { Hdf5IoWatch } from './hdf5-errors.js';
 
@@ -36,9 +37,8 @@ export function hdf5Name(key: string): string {
   return key.replace(/%/g, '%25').replace(/\//g, '%2F');
 }
 
-type H5Module = typeof import('h5wasm/node');
-type H5Group = InstanceType<H5Module['default']['Group']>;
-type H5Dataset = InstanceType<H5Module['default']['Dataset']>;
+type H5Group = InstanceType<typeof h5wasm.Group>;
+type H5Dataset = InstanceType<typeof h5wasm.Dataset>;
 
 function scalarData(column: ShotColumn): { data: unknown; dtype?: string; bool?: boolean } {
   const values = column.values;

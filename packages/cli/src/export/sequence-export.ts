@@ -51,7 +51,8 @@ export function arraysFolderOf(file: string): string {
 }
 
 function isNoSpace(e: unknown): boolean {
-  const text = `${(e as { code?: unknown }).code ?? ''} ${(e as Error)?.message ?? ''}`;
+  const code = (e as { code?: unknown }).code;
+  const text = `${typeof code === 'string' ? code : ''} ${(e as Error)?.message ?? ''}`;
   return /ENOSPC|EDQUOT|no space left/i.test(text);
 }
 

@@ -152,7 +152,8 @@ export class ArrowShotBatches {
     }
     const children: Arrow.Data[] = this.columns.map(
       (c, i) =>
-        arrow.vectorFromArray(scalarValues(c, start, count), this.schema.fields[i]!.type).data[0]!,
+        arrow.vectorFromArray(scalarValues(c, start, count), this.schema.fields[i]!.type)
+          .data[0] as Arrow.Data,
     );
     this.arrays.forEach((column, i) =>
       children.push(this.arrayData(column, this.listTypes[i]!, shots)),
@@ -209,8 +210,11 @@ export class ArrowShotBatches {
       const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
       return arrow.makeData({ type, ...validity, data: bytes });
     }
-    const childData = arrow.makeData({
-      type: type.children[0]!.type,
+    // Int and Float children take the same props (the values' typed array as `data`); the child is
+    // typed as Int only to pick makeData's overload.
+    const childType = type.children[0]!.type as Arrow.Int;
+    const childData: Arrow.Data = arrow.makeData({
+      type: childType,
       length: count * column.size,
       nullCount: 0,
       data: child as never,

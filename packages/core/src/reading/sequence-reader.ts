@@ -2,6 +2,7 @@ import { type DataLabel, type DataValue, isNDArray } from '../data/index.js';
 import { SequencePath } from '../path/index.js';
 import type { JsonValue, SessionStorage, ShotTable } from '../storage/index.js';
 import { type ArrayColumn, arrayLayoutMismatch } from './array-column.js';
+import type { Table as ArrowTable } from 'apache-arrow';
 import type { ArrowModule, ArrowTableOptions } from './arrow-shots.js';
 import { type ShotColumn, shotColumns } from './shot-columns.js';
 
@@ -141,7 +142,7 @@ export class SequenceReader {
    * the stored arrays themselves, not copies (zero-copy); larger batches copy arrays into one
    * buffer per column and batch, which analysis libraries read faster.
    */
-  async toArrowTable(options: ArrowTableOptions = {}): Promise<import('apache-arrow').Table> {
+  async toArrowTable(options: ArrowTableOptions = {}): Promise<ArrowTable> {
     const arrow = await loadArrow();
     const { arrowShotTable } = await import('./arrow-shots.js');
     return arrowShotTable(arrow, this, options);

@@ -7,12 +7,20 @@ import {
 
 describe('storage migrations', () => {
   it('gives every backend the same versions and descriptions, each with its own SQL', () => {
-    const migrations = storageMigrations({ 1: 'CREATE TABLE a (x)', 2: 'ALTER TABLE a ADD y' });
+    const migrations = storageMigrations({
+      1: 'CREATE TABLE a (x)',
+      2: 'ALTER TABLE a ADD y',
+      3: 'CREATE TABLE b (z)',
+    });
     expect(migrations.map((m) => [m.version, m.description])).toEqual(
       STORAGE_SCHEMA_STEPS.map((s) => [s.version, s.description]),
     );
-    expect(migrations.map((m) => m.sql)).toEqual(['CREATE TABLE a (x)', 'ALTER TABLE a ADD y']);
-    expect(latestStorageSchemaVersion(migrations)).toBe(2);
+    expect(migrations.map((m) => m.sql)).toEqual([
+      'CREATE TABLE a (x)',
+      'ALTER TABLE a ADD y',
+      'CREATE TABLE b (z)',
+    ]);
+    expect(latestStorageSchemaVersion(migrations)).toBe(3);
   });
 
   it('numbers the steps 1, 2, 3... oldest first', () => {
