@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, statfsSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { NDArray, SequencePath } from '../../packages/core/dist/index.js';
+import { NDArray, SequencePath, currentRunOwner } from '../../packages/core/dist/index.js';
 import { openSqliteStorage } from '../../packages/storage-sqlite/dist/index.js';
 import { diskWriteSpeed, median, report, round } from './lib.mjs';
 
@@ -37,7 +37,11 @@ async function fill(file) {
       await storage.createSequence(path, { iteration: [], timeLanes: {}, expectedShots: SHOTS })
     ).unwrap();
     (
-      await storage.setPreparing(path, { globals: [], deviceConfigurations: [], owner: 'bench' })
+      await storage.setPreparing(path, {
+        globals: [],
+        deviceConfigurations: [],
+        owner: currentRunOwner('bench'),
+      })
     ).unwrap();
     (await storage.setRunning(path, new Date())).unwrap();
     const inFlight = new Set();

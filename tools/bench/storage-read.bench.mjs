@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NDArray, SequencePath } from '../../packages/core/dist/index.js';
+import { NDArray, SequencePath, currentRunOwner } from '../../packages/core/dist/index.js';
 import { openSqliteStorage } from '../../packages/storage-sqlite/dist/index.js';
 import { median, report, round, timeMs } from './lib.mjs';
 
@@ -42,7 +42,11 @@ async function fill(storage) {
     await storage.createSequence(path, { iteration: [], timeLanes: {}, expectedShots: SHOTS })
   ).unwrap();
   (
-    await storage.setPreparing(path, { globals: [], deviceConfigurations: [], owner: 'bench' })
+    await storage.setPreparing(path, {
+      globals: [],
+      deviceConfigurations: [],
+      owner: currentRunOwner('bench'),
+    })
   ).unwrap();
   (await storage.setRunning(path, new Date())).unwrap();
   for (let i = 0; i < SHOTS; i += 500) {

@@ -28,7 +28,7 @@ import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { NDArray, SequencePath } from '../../packages/core/dist/index.js';
+import { NDArray, SequencePath, currentRunOwner } from '../../packages/core/dist/index.js';
 import { openSqliteStorage } from '../../packages/storage-sqlite/dist/index.js';
 import { diskWriteSpeed, median, report, round } from './lib.mjs';
 
@@ -68,7 +68,11 @@ async function prepare(storage, shots) {
     await storage.createSequence(path, { iteration: [], timeLanes: {}, expectedShots: shots })
   ).unwrap();
   (
-    await storage.setPreparing(path, { globals: [], deviceConfigurations: [], owner: 'bench' })
+    await storage.setPreparing(path, {
+      globals: [],
+      deviceConfigurations: [],
+      owner: currentRunOwner('bench'),
+    })
   ).unwrap();
   (await storage.setRunning(path, new Date())).unwrap();
 }

@@ -15,6 +15,8 @@ import { type ExportOptions, exportCommand } from './commands/export.js';
 import { globalsGetCommand, globalsSetCommand } from './commands/globals.js';
 import { initCommand } from './commands/init.js';
 import { runCommand } from './commands/run.js';
+import { serveCommand } from './commands/serve.js';
+import { tokenCreateCommand } from './commands/token.js';
 import { storageCheckCommand } from './commands/storage.js';
 import {
   seqCreateCommand,
@@ -39,6 +41,7 @@ function collect(value: string, previous: string[]): string[] {
 interface GlobalOptions {
   lab?: string;
   json?: boolean;
+  server?: string;
 }
 
 /**
@@ -55,6 +58,7 @@ function buildProgram(streams: OutputStreams, state: { context?: CommandContext 
       const context: CommandContext = {
         output: new Output(globals.json === true, streams),
         labOption: globals.lab,
+        serverOption: globals.server,
         exitCode: 0,
       };
       state.context = context;
@@ -69,6 +73,10 @@ function buildProgram(streams: OutputStreams, state: { context?: CommandContext 
       'the lab folder (default: $SHOTLINE_LAB, or the nearest shotline.yaml)',
     )
     .option('--json', 'machine-readable output on stdout (errors as JSON on stderr)')
+    .option(
+      '--server <url>',
+      "go through this lab server (default: $SHOTLINE_SERVER, or the lab's running server)",
+    )
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput({
@@ -232,10 +240,64 @@ function buildProgram(streams: OutputStreams, state: { context?: CommandContext 
     .action(act((c) => storageCheckCommand(c)));
 
   program
+    .command('serve')
+    .description(
+      "run the lab's server: it owns the lab; scripts, this command line and browsers are its clients",
+    )
+    .option('--listen <host:port>', 'where to listen (port 0: any free port)', '127.0.0.1:8765')
+    .option(
+      '--on-stop <mode>',
+      'on SIGTERM/Ctrl-C: interrupt (after the running shot) or finish the running sequence',
+      'interrupt',
+    )
+    .option('--tls-cert <file>', "the lab's certificate (PEM): serve HTTPS and WSS")
+    .option('--tls-key <file>', 'the key of the certificate (PEM)')
+    .option(
+      '--allow-origin <origin>',
+      'a browser origin allowed to open the event stream (repeatable)',
+      collect,
+      [],
+    )
+    .option('--log-level <level>', 'debug, info, warn or error', 'info')
+    .action(
+      act(
+        (
+          c,
+          o: {
+            listen: string;
+            onStop: string;
+            tlsCert?: string;
+            tlsKey?: string;
+            allowOrigin: string[];
+            logLevel: string;
+          },
+        ) => serveCommand(c, o),
+      ),
+    );
+
+  const token = program.command('token').description("tokens for the lab's server");
+  token
+    .command('create')
+    .description('create a token for a user (printed once; the lab keeps a salted hash)')
+    .argument('<user>')
+    .option('--scope <scopes>', 'comma-separated: read, run, edit, admin', 'read,run,edit')
+    .option('--save', 'keep it for this lab in ~/.config/shotline/tokens.json (mode 0600)')
+    .action(
+      act((c, user: string, o: { scope?: string; save?: boolean }) =>
+        tokenCreateCommand(c, user, o),
+      ),
+    );
+
+  program
     .command('demo')
     .description('run the demo experiment on simulated instruments in ./demo-lab')
     .option('--dir <folder>', 'the demo lab folder', 'demo-lab')
-    .action(act((c, o: { dir: string }) => demoCommand(c, o)));
+    .option(
+      '--serve',
+      'start the demo lab with its server (prints the URL and a token) instead of running the scan',
+    )
+    .option('--listen <host:port>', 'with --serve: where the server listens', '127.0.0.1:8765')
+    .action(act((c, o: { dir: string; serve?: boolean; listen?: string }) => demoCommand(c, o)));
 
   return program;
 }

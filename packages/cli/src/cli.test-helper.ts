@@ -82,3 +82,18 @@ export async function tempLab(): Promise<TempLab> {
     },
   };
 }
+
+/** A sequence file of `shots` shots counting `i` from 0, one 1 ms step, no lanes. */
+export function scanFile(shots: number): string {
+  return [
+    'iteration:',
+    '  - arange: i',
+    '    start: 0',
+    `    stop: ${shots}`,
+    '    step: 1',
+    'steps:',
+    '  - expose: 1 ms',
+    'lanes: {}',
+    '',
+  ].join('\n');
+}

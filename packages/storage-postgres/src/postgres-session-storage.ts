@@ -1,6 +1,7 @@
 import pg from 'pg';
 import {
   ConnectionFailedError,
+  ContractViolationError,
   EncodedSessionStorage,
   type SessionStorage,
   StorageSchemaError,
@@ -8,6 +9,7 @@ import {
 import { checkSchemaName, describeConnection } from './internal/connection-url.js';
 import { type PostgresMigrationReport, migrateSchema } from './internal/migrate-schema.js';
 import { PostgresBackend } from './internal/postgres-backend.js';
+import { type ConnectionPolicy, guardClient } from './internal/transaction.js';
 import { SCHEMA_VERSION } from './internal/schema.js';
 
 export type { PostgresMigrationReport };
@@ -31,6 +33,18 @@ export interface PostgresStorageOptions {
    * schema is refused with a StorageSchemaError. Back the database up with `pg_dump` first.
    */
   migrate?: boolean;
+  /**
+   * How long an operation keeps retrying (with back-off) when the database cannot be reached: a
+   * server restart, a network cut. Then it fails with a StorageUnavailableError. Default 30 000 ms.
+   * A run whose shots cannot be stored within it ends CRASHED, recorded when the database is back.
+   */
+  reconnectWindowMs?: number;
+  /**
+   * Mark CRASHED, on opening, the sequences left PREPARING or RUNNING by a process that is gone (a
+   * process of this machine that died, or any holder whose lease expired): see
+   * `SessionStorage.recoverStaleRuns`. Default true.
+   */
+  recoverStaleRuns?: boolean;
 }
 
 const JSON_OIDS = new Set([114, 3802]);
@@ -69,11 +83,26 @@ export async function openPostgresStorage(
     types,
   });
   // An idle connection that breaks (server restart) is dropped by the pool; the next query opens a
-  // new one. Without a listener the 'error' event would crash the process.
+  // new one. Without a listener the 'error' event would crash the process. Every client gets one
+  // of its own too: a checked-out client has no pool listener, and pg reports a lost connection on
+  // it even while a query is pending.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => guardClient(client));
+  const reconnectWindowMs = options.reconnectWindowMs ?? 30_000;
+  if (!(reconnectWindowMs >= 0) || !Number.isFinite(reconnectWindowMs)) {
+    await pool.end();
+    throw new ContractViolationError(
+      `reconnectWindowMs must be a number of milliseconds >= 0, got ${String(reconnectWindowMs)}`,
+    );
+  }
   try {
     const migration = await migrateSchema(pool, schema, location, options.migrate ?? true);
-    return new PostgresSessionStorage(pool, schema, location, migration);
+    const storage = new PostgresSessionStorage(pool, schema, location, migration, {
+      reconnectWindowMs,
+      location,
+    });
+    if (options.recoverStaleRuns ?? true) await storage.recoverAtOpen();
+    return storage;
   } catch (e) {
     await pool.end();
     if (e instanceof StorageSchemaError) throw e;
@@ -98,8 +127,9 @@ function safePassword(url: string): string | undefined {
 /**
  * The shared-lab {@link SessionStorage} on PostgreSQL (`pg` pool). Every method is one transaction:
  * SERIALIZABLE for writes, retried on conflicts, so concurrent managers on several PCs never both
- * start a sequence or store the same shot; REPEATABLE READ READ ONLY for reads. Open it with
- * {@link openPostgresStorage}.
+ * start a sequence or store the same shot; REPEATABLE READ READ ONLY for reads. A lost connection
+ * is retried for `reconnectWindowMs` without storing a shot twice. Resource locks are lease rows,
+ * renewed by their holder. Open it with {@link openPostgresStorage}.
  */
 export class PostgresSessionStorage extends EncodedSessionStorage implements SessionStorage {
   /** The PostgreSQL schema holding the tables. */
@@ -113,8 +143,19 @@ export class PostgresSessionStorage extends EncodedSessionStorage implements Ses
    * Use {@link openPostgresStorage}. `location` is `postgres://user@host:port/database#schema=...`,
    * never the password.
    */
-  constructor(pool: pg.Pool, schema: string, location: string, migration: PostgresMigrationReport) {
-    super('postgres', location, new PostgresBackend(pool), `PostgreSQL storage ${location}`);
+  constructor(
+    pool: pg.Pool,
+    schema: string,
+    location: string,
+    migration: PostgresMigrationReport,
+    policy: ConnectionPolicy,
+  ) {
+    super(
+      'postgres',
+      location,
+      new PostgresBackend(pool, policy),
+      `PostgreSQL storage ${location}`,
+    );
     this.schema = schema;
     this.migration = migration;
   }

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { type NDArray, SequencePath } from '@shotline/core';
+import { type NDArray, SequencePath, currentRunOwner, sequenceResource } from '@shotline/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStorage } from './sqlite-session-storage.js';
 import { temporaryDatabases, withRawConnection } from './sqlite-test-files.test-helper.js';
@@ -61,15 +61,16 @@ describe('SQLite chunk files when the writing process is killed', { timeout: 300
     it(`keeps every committed shot complete, with no dangling reference nor garbage left after the next open (${writer} writer)`, async () => {
       const file = files.next(writer);
       const path = SequencePath.parse('\\crash\\kill -9');
+      // This process stands for the run's owner: it holds the sequence's run lock throughout, so
+      // that each open (here and in the writer) sees a live run, not a stale one to recover.
       const setup = await openSqliteStorage(file);
+      const owner = currentRunOwner('test');
+      (await setup.acquireLocks({ resources: [sequenceResource(path)], holder: owner })).unwrap();
       (
         await setup.createSequence(path, { iteration: [], timeLanes: {}, expectedShots: null })
       ).unwrap();
-      (
-        await setup.setPreparing(path, { globals: [], deviceConfigurations: [], owner: 't' })
-      ).unwrap();
+      (await setup.setPreparing(path, { globals: [], deviceConfigurations: [], owner })).unwrap();
       (await setup.setRunning(path, new Date())).unwrap();
-      await setup.close();
 
       const committed: number[] = [];
       for (let round = 0; round < 3; round++) {
@@ -122,6 +123,7 @@ describe('SQLite chunk files when the writing process is killed', { timeout: 300
         expect(readdirSync(directory).filter((n) => n.includes('.lease'))).toEqual([]);
       } finally {
         await storage.close();
+        await setup.close();
       }
     });
   }

@@ -13,6 +13,7 @@ import {
   SequencePath,
   type ShotInput,
   copyPath,
+  currentRunOwner,
 } from '@shotline/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -58,7 +59,11 @@ async function running(
 ) {
   (await storage.createSequence(path, { iteration: [], timeLanes: {}, expectedShots })).unwrap();
   (
-    await storage.setPreparing(path, { globals: [], deviceConfigurations: [], owner: 'o' })
+    await storage.setPreparing(path, {
+      globals: [],
+      deviceConfigurations: [],
+      owner: currentRunOwner('test'),
+    })
   ).unwrap();
   (await storage.setRunning(path, new Date())).unwrap();
   return path;
@@ -200,7 +205,11 @@ describe('SQLite array chunk files', { timeout: 120_000 }, () => {
 
       // The reset sequence runs again: its new shots go to a new file.
       (
-        await storage.setPreparing(a, { globals: [], deviceConfigurations: [], owner: 'o' })
+        await storage.setPreparing(a, {
+          globals: [],
+          deviceConfigurations: [],
+          owner: currentRunOwner('test'),
+        })
       ).unwrap();
       (await storage.setRunning(a, new Date())).unwrap();
       (await storage.createShot(a, shot(5))).unwrap();

@@ -4,34 +4,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ArangeLoop,
-  ExecuteShot,
-  ExperimentManager,
-  IterationConfiguration,
-  NDArray,
-  SequencePath,
-  TimeLanes,
-} from '@shotline/core';
-import { createSimulatedLab } from '@shotline/testing';
+import { currentRunOwner, ExperimentManager, NDArray, SequencePath } from '@shotline/core';
+import { countingScan as scan, createSimulatedLab } from '@shotline/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStorage } from './sqlite-session-storage.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'shotline-sqlite-e2e-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const scan = (shots: number) => ({
-  iteration: new IterationConfiguration([
-    new ArangeLoop({
-      variable: 'i',
-      start: '0',
-      stop: String(shots),
-      step: '1',
-      steps: [new ExecuteShot()],
-    }),
-  ]),
-  timeLanes: new TimeLanes({ stepNames: ['run'], stepDurations: ['1 ms'] }),
-});
 
 describe('running sequences into SQLite', () => {
   it('stores every shot with its data and timing, readable from another connection', async () => {
@@ -103,33 +82,34 @@ describe('running sequences into SQLite', () => {
       expect(crashed.state).toBe('crashed');
       expect(crashed.error?.location).toMatchObject({ shot: 3, device: 'flaky' });
       expect((await reader.shotIndices(crashPath)).unwrap()).toEqual([0, 1, 2]);
-      expect(crashed.owner).toBe(`${hostname()}:${process.pid}:pc-1`);
+      expect(crashed.owner).toEqual(manager.owner);
+      expect(crashed.owner).toMatchObject({
+        host: hostname(),
+        pid: process.pid,
+        label: 'manager pc-1',
+      });
     } finally {
       await reader.close();
     }
   });
 
-  it('a restarted manager crashes its own sequence left RUNNING in the file', async () => {
+  it('whoever opens the file next crashes a sequence left RUNNING without a live run', async () => {
     const file = join(dir, 'restart.sqlite');
     const storage = await openSqliteStorage(file);
     const lab = await createSimulatedLab({ storage });
     const path = await lab.session.createSequence('\\left running', scan(3));
-    const owner = `${hostname()}:${process.pid}:pc-2`;
+    const owner = currentRunOwner('a run that did not end');
     (await storage.setPreparing(path, { globals: [], deviceConfigurations: [], owner })).unwrap();
     (await storage.setRunning(path, new Date())).unwrap();
     await storage.close();
 
     const reopened = await openSqliteStorage(file);
     try {
-      const restarted = await ExperimentManager.create({
-        storage: reopened,
-        registry: lab.registry,
-        managerId: 'pc-2',
-      });
-      expect(restarted.recoveredSequences.map(String)).toEqual(['\\left running']);
+      expect(reopened.recoveredAtOpen.map((r) => r.path.toString())).toEqual(['\\left running']);
       const record = (await reopened.getSequence(path)).unwrap();
       expect(record.state).toBe('crashed');
-      expect(record.error?.code).toBe('STALE_SEQUENCE');
+      expect(record.error?.code).toBe('RUN_PROCESS_GONE');
+      expect(record.error?.message).toMatch(/its lock was released by the operating system/);
     } finally {
       await reopened.close();
     }

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { type NDArray, SequencePath } from '@shotline/core';
+import { type NDArray, SequencePath, currentRunOwner } from '@shotline/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStorage } from './sqlite-session-storage.js';
 import { temporaryDatabases, withRawConnection } from './sqlite-test-files.test-helper.js';
@@ -24,14 +24,24 @@ function lines(process: ChildProcess, onLine: (line: string) => void): void {
   createInterface({ input: process.stdout! }).on('line', onLine);
 }
 
+/** The first line a child prints (rejects if it exits first, with what it wrote on stderr). */
+function firstLine(process: ChildProcess): Promise<string> {
+  let stderr = '';
+  process.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    lines(process, resolve);
+    process.once('exit', (code) => reject(new Error(`child exited (${code}): ${stderr}`)));
+  });
+}
+
+/** A RUNNING sequence for the shot-writer child (which takes its lock before it opens with recovery). */
 async function runningSequence(file: string, path: SequencePath): Promise<void> {
-  const storage = await openSqliteStorage(file);
+  const storage = await openSqliteStorage(file, { recoverStaleRuns: false });
   (
     await storage.createSequence(path, { iteration: [], timeLanes: {}, expectedShots: null })
   ).unwrap();
-  (
-    await storage.setPreparing(path, { globals: [], deviceConfigurations: [], owner: 'test' })
-  ).unwrap();
+  const owner = currentRunOwner('test');
+  (await storage.setPreparing(path, { globals: [], deviceConfigurations: [], owner })).unwrap();
   (await storage.setRunning(path, new Date())).unwrap();
   await storage.close();
 }
@@ -82,8 +92,15 @@ describe('SQLite with several processes', () => {
     withRawConnection(file, (db) =>
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok'),
     );
+    // Whoever opens the file next finds the run's lock free: the run is recovered as CRASHED.
     const storage = await openSqliteStorage(file);
     try {
+      expect(storage.recoveredAtOpen.map((r) => r.path.toString())).toEqual([path.toString()]);
+      const record = (await storage.getSequence(path)).unwrap();
+      expect(record.state).toBe('crashed');
+      expect(record.error?.message).toMatch(
+        /^the process that ran it stopped \(shot-writer \(host .*, pid \d+\), last seen .*\): its lock was released by the operating system/,
+      );
       const stored = (await storage.shotIndices(path)).unwrap();
       expect(stored).toEqual(expect.arrayContaining(committed));
       expect((await storage.getStats(path)).unwrap().completedShots).toBe(stored.length);
@@ -101,7 +118,6 @@ describe('SQLite with several processes', () => {
           expectedPixel(index, last),
         ]);
       }
-      (await storage.setFinished(path, new Date())).unwrap();
     } finally {
       await storage.close();
     }
@@ -126,6 +142,39 @@ describe('SQLite with several processes', () => {
       await storage.close();
     }, 30_000);
   }
+
+  it("holds a run's device locks until its process dies, which releases them at once", async () => {
+    const file = files.next('locks');
+    await (await openSqliteStorage(file)).close();
+    const run = child('hold-locks.mjs', [file, '\\a', 'sequence:\\a', 'device:camera']);
+    const first = await firstLine(run);
+    expect(first).toBe('locked');
+    const storage = await openSqliteStorage(file);
+    try {
+      const b = { resources: ['sequence:\\b', 'device:camera'], holder: currentRunOwner('b') };
+      const refused = await storage.acquireLocks(b);
+      expect(refused.ok).toBe(false);
+      expect(!refused.ok && refused.error.message).toMatch(
+        new RegExp(
+          `^device "camera" is in use by sequence \\\\a, run by shotline run \\\\a \\(host .+, pid ${run.pid}\\) since `,
+        ),
+      );
+      // Another process on other devices goes ahead.
+      const other = child('hold-locks.mjs', [file, '\\c', 'sequence:\\c', 'device:laser']);
+      expect(await firstLine(other)).toBe('locked');
+      other.kill('SIGKILL');
+      run.kill('SIGKILL');
+      await once(run, 'exit');
+      // No lease to wait for: the operating system released the lock with the process.
+      const granted = (await storage.acquireLocks(b)).unwrap();
+      const locks = await storage.listLocks();
+      expect(locks.find((l) => l.resource === 'device:camera')?.holder.label).toBe('b');
+      await granted.release();
+    } finally {
+      run.kill('SIGKILL');
+      await storage.close();
+    }
+  }, 60_000);
 
   it('lets exactly one of two manager processes start each sequence', async () => {
     const file = files.next('race');
@@ -155,14 +204,15 @@ describe('SQLite with several processes', () => {
     const results = managers.map(
       (m) => JSON.parse(m.output[0]!) as { won: boolean[]; refusals: string[] },
     );
-    const storage = await openSqliteStorage(file);
+    // (Without recovery: these PREPARING sequences have no run behind them.)
+    const storage = await openSqliteStorage(file, { recoverStaleRuns: false });
     try {
       for (let i = 0; i < paths.length; i++) {
         const winners = managers.filter((_, k) => results[k]!.won[i]).map((m) => m.owner);
         expect(winners, paths[i]).toHaveLength(1);
         const record = (await storage.getSequence(SequencePath.parse(paths[i]!))).unwrap();
         expect(record.state).toBe('preparing');
-        expect(record.owner).toBe(winners[0]);
+        expect(record.owner?.id).toBe(winners[0]);
       }
       for (const r of results) {
         expect(new Set(r.refusals)).toEqual(

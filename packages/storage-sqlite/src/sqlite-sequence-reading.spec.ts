@@ -5,6 +5,7 @@ import {
   type SequenceShot,
   type ShotInput,
   openSequence,
+  currentRunOwner,
 } from '@shotline/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStorage } from './sqlite-session-storage.js';
@@ -41,7 +42,11 @@ async function storageWith(shots: ShotInput[]) {
     await storage.createSequence(path, { iteration: [], timeLanes: {}, expectedShots: null })
   ).unwrap();
   (
-    await storage.setPreparing(path, { globals: [], deviceConfigurations: [], owner: 'o' })
+    await storage.setPreparing(path, {
+      globals: [],
+      deviceConfigurations: [],
+      owner: currentRunOwner('test'),
+    })
   ).unwrap();
   (await storage.setRunning(path, new Date())).unwrap();
   for (const s of shots) (await storage.createShot(path, s)).unwrap();

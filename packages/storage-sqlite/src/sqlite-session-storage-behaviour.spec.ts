@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ContractViolationError,
@@ -6,8 +7,10 @@ import {
   NDArray,
   SequencePath,
   ShotIndexError,
+  StorageIOError,
   type ShotInput,
   copyPath,
+  currentRunOwner,
 } from '@shotline/core';
 import { MemorySessionStorage } from '@shotline/testing';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -34,7 +37,11 @@ async function runningStorage(expectedShots: number | null = null) {
   const path = p('\\s');
   (await storage.createSequence(path, { iteration: [], timeLanes: {}, expectedShots })).unwrap();
   (
-    await storage.setPreparing(path, { globals: [], deviceConfigurations: [], owner: 'o' })
+    await storage.setPreparing(path, {
+      globals: [],
+      deviceConfigurations: [],
+      owner: currentRunOwner('test'),
+    })
   ).unwrap();
   (await storage.setRunning(path, new Date())).unwrap();
   return { storage, path };
@@ -66,6 +73,17 @@ describe('SqliteSessionStorage', () => {
     await expect(
       openSqliteStorage(files.next(), { durability: 'sometimes' as never }),
     ).rejects.toBeInstanceOf(ContractViolationError);
+  });
+
+  it('names the SQLite code, the file and what to do when the file cannot be used', async () => {
+    const file = files.next('garbage');
+    writeFileSync(file, Buffer.alloc(8192, 'not a database, '));
+    const error = await openSqliteStorage(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageIOError);
+    expect((error as StorageIOError).driverCode).toBe('SQLITE_NOTADB');
+    expect((error as StorageIOError).message).toBe(
+      `file is not a database (SQLITE_NOTADB): the file is not an SQLite database (file ${file})`,
+    );
   });
 
   it('refuses to be used after close', async () => {
@@ -122,7 +140,11 @@ describe('SqliteSessionStorage', () => {
       await memory.createSequence(path, { iteration: { a: 1 }, timeLanes: [], expectedShots: 2 })
     ).unwrap();
     (
-      await memory.setPreparing(path, { globals: [1], deviceConfigurations: [], owner: 'm' })
+      await memory.setPreparing(path, {
+        globals: [1],
+        deviceConfigurations: [],
+        owner: currentRunOwner('m'),
+      })
     ).unwrap();
     (await memory.setRunning(path, new Date('2024-01-01T00:00:00.001Z'))).unwrap();
     (await memory.createShots(path, [shot(0), shot(1)])).unwrap();

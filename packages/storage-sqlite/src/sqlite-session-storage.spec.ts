@@ -10,6 +10,7 @@ for (const writer of ['worker', 'inline'] as const) {
     open: () => openSqliteStorage(files.next(), { writer }),
     openAnother: (storage) => openSqliteStorage(storage.location, { writer }),
     corruptShotParameters,
+    locks: 'os',
     dispose: async () => files.dispose(),
   });
 }

@@ -4,7 +4,6 @@ import {
   ContractViolationError,
   EncodedSessionStorage,
   type SessionStorage,
-  type StorageStatePolicy,
   storageStatePolicy,
 } from '@shotline/core';
 import type { CheckpointStats } from './internal/checkpoint-signals.js';
@@ -23,10 +22,17 @@ import {
   type SqliteDurability,
   openConnection,
 } from './internal/connection.js';
-import { type SchemaMigrationReport, migrateSchema } from './internal/migrate-schema.js';
+import { DiskReserve } from './internal/disk-reserve.js';
+import {
+  type SchemaMigrationReport,
+  migrateSchema,
+  removeAbandonedBackups,
+} from './internal/migrate-schema.js';
+import { OsResourceLocks } from './internal/os-resource-locks.js';
 import { SCHEMA_VERSION } from './internal/schema.js';
 import { SessionDatabase } from './internal/session-database.js';
-import { SqliteBackend } from './internal/sqlite-backend.js';
+import { SqliteBackend, type SqliteBackendParts } from './internal/sqlite-backend.js';
+import { sqliteStorageError } from './internal/sqlite-errors.js';
 import { WriterClient } from './internal/writer-client.js';
 
 export type {
@@ -85,8 +91,9 @@ export interface SqliteStorageOptions {
   /** How long a write waits for another connection's lock before failing (ms). Default 10 000. */
   busyTimeoutMs?: number;
   /**
-   * Migrate a database with an older schema, after copying it to `<file>.bak-v<N>`. Default true;
-   * when false an older database is refused with a StorageSchemaError.
+   * Migrate a database with an older schema, after copying it to `<file>.bak-v<N>` (written under
+   * a temporary name and renamed when complete). Default true; when false an older database is
+   * refused with a StorageSchemaError.
    */
   migrate?: boolean;
   /**
@@ -95,6 +102,11 @@ export interface SqliteStorageOptions {
    * either way. An in-memory database keeps every array inside.
    */
   arrayChunks?: SqliteArrayChunkOptions | false;
+  /**
+   * Mark CRASHED, on opening, the sequences left PREPARING or RUNNING by a process that is gone
+   * (killed, crashed): see `SessionStorage.recoverStaleRuns`. Default true.
+   */
+  recoverStaleRuns?: boolean;
 }
 
 function chunkSettings(
@@ -155,9 +167,15 @@ export async function openSqliteStorage(
   const path = file === ':memory:' ? file : resolve(file);
   const useWorker = (options.writer ?? 'worker') === 'worker' && path !== ':memory:';
   const chunks = chunkSettings(path, options.arrayChunks, settings.durability);
-  const connection = openConnection(path, settings);
+  let connection: Database.Database;
   let inlineChunks: ChunkWriter | undefined;
   try {
+    connection = openConnection(path, settings);
+  } catch (e) {
+    throw sqliteStorageError(e, path);
+  }
+  try {
+    if (path !== ':memory:') removeAbandonedBackups(path);
     const migration = migrateSchema(connection, path, options.migrate ?? true);
     const chunkDirectory = path === ':memory:' ? undefined : chunkDirectoryOf(path);
     const garbage =
@@ -179,16 +197,28 @@ export async function openSqliteStorage(
     } else if (chunks !== undefined) {
       inlineChunks = new ChunkWriter(connection, chunks);
     }
-    return new SqliteSessionStorage(path, connection, policy, writer, migration, {
-      durability: settings.durability,
-      chunkDirectory,
-      inlineChunks,
-      garbage,
-    });
+    const reserve = path === ':memory:' ? undefined : new DiskReserve(path);
+    reserve?.ensure();
+    const reader = chunkDirectory === undefined ? undefined : new ChunkReader(chunkDirectory);
+    const storage = new SqliteSessionStorage(
+      {
+        file: path,
+        connection,
+        database: new SessionDatabase(connection, policy, reader),
+        writer,
+        chunks: inlineChunks,
+        locks: path === ':memory:' ? undefined : new OsResourceLocks(path),
+        reserve,
+      },
+      migration,
+      { durability: settings.durability, chunkDirectory, garbage },
+    );
+    if (options.recoverStaleRuns ?? true) await storage.recoverAtOpen();
+    return storage;
   } catch (e) {
     inlineChunks?.close();
     connection.close();
-    throw e;
+    throw sqliteStorageError(e, path);
   }
 }
 
@@ -214,24 +244,17 @@ export class SqliteSessionStorage extends EncodedSessionStorage implements Sessi
 
   /** Use {@link openSqliteStorage}. */
   constructor(
-    file: string,
-    connection: Database.Database,
-    policy: StorageStatePolicy,
-    writer: WriterClient | undefined,
+    parts: SqliteBackendParts,
     migration: SchemaMigrationReport,
     setup: {
       durability: SqliteDurability;
       chunkDirectory: string | undefined;
-      inlineChunks: ChunkWriter | undefined;
       garbage: ChunkGarbageReport;
     },
   ) {
-    const reader = setup.chunkDirectory && new ChunkReader(setup.chunkDirectory);
-    const database = new SessionDatabase(connection, policy, reader || undefined);
-    const backend = new SqliteBackend(connection, database, writer, setup.inlineChunks);
-    super('sqlite', file, backend, `SQLite storage "${file}"`);
-    this.#writer = writer;
-    this.#connection = connection;
+    super('sqlite', parts.file, new SqliteBackend(parts), `SQLite storage "${parts.file}"`);
+    this.#writer = parts.writer;
+    this.#connection = parts.connection;
     this.migration = migration;
     this.durability = setup.durability;
     this.chunkDirectory = setup.chunkDirectory;

@@ -1,13 +1,22 @@
-// Child process of the durability tests: stores shots into a RUNNING sequence as the engine does
+// Child process of the durability tests: stores shots into a RUNNING sequence as the engine does,
 // (asynchronously, a few in flight) and prints "committed <index>" once each write has resolved.
 // It never stops by itself: the test kills it with SIGKILL.
 //   node shot-writer.mjs <file> <sequence path>
-import { NDArray, SequencePath } from '@shotline/core';
+import { NDArray, SequencePath, currentRunOwner, sequenceResource } from '@shotline/core';
 import { openSqliteStorage } from '../dist/index.js';
 
 const [file, pathText] = process.argv.slice(2);
 const path = SequencePath.parse(pathText);
-const storage = await openSqliteStorage(file);
+// As the engine does: it runs the sequence under the sequence's lock (which tells whoever opens the
+// file that this run is alive), set RUNNING by the test for it.
+const storage = await openSqliteStorage(file, { recoverStaleRuns: false });
+(
+  await storage.acquireLocks({
+    resources: [sequenceResource(path)],
+    holder: currentRunOwner('shot-writer'),
+    sequence: path,
+  })
+).unwrap();
 
 /** The image of shot `index`: every pixel is derived from the index, so readers can check it. */
 export function image(index) {

@@ -5,8 +5,9 @@ import { createInterface } from 'node:readline';
 import { SequencePath } from '@shotline/core';
 import { openSqliteStorage } from '../dist/index.js';
 
-const [file, owner, ...paths] = process.argv.slice(2);
+const [file, id, ...paths] = process.argv.slice(2);
 const storage = await openSqliteStorage(file);
+const owner = { id, host: 'test', pid: process.pid, processStartedAt: null, label: id };
 process.stdout.write('ready\n');
 const lines = createInterface({ input: process.stdin });
 for await (const line of lines) {

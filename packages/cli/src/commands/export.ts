@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 import { withLab, type CommandContext } from '../command-context.js';
+import { labServerFor } from '../client/lab-server-access.js';
+import { serverStoredShots } from '../client/server-stored-shots.js';
 import { ExportError } from '../cli-errors.js';
 import { exportSettings } from '../export/export-format.js';
-import { exportSequence } from '../export/sequence-export.js';
+import { type ExportSummary, exportSequence } from '../export/sequence-export.js';
 import { displayPath } from '../input/source-document.js';
 import { parseSequencePathArgument } from '../input/sequence-path-arg.js';
 
@@ -36,31 +38,34 @@ export async function exportCommand(
       `${settings.format} data is binary: give --out <file> or redirect stdout`,
     );
   }
+  const destination =
+    options.out === undefined
+      ? { stream: stdout }
+      : { file: resolve(options.out), force: options.force === true };
+  const report = (summary: ExportSummary): void => {
+    if (summary.file === null) return;
+    context.output.result(summary, () => {
+      const arrays =
+        summary.arrayColumns.length > 0
+          ? ` and ${summary.arrayColumns.length} array column(s) (${(summary.arrayBytes / 2 ** 20).toFixed(1)} MiB)`
+          : summary.arraysFolder !== null
+            ? `, arrays as .npy files in ${displayPath(summary.arraysFolder)}`
+            : '';
+      return `wrote ${summary.rows} shot(s) × ${summary.columns.length} column(s)${arrays} to ${displayPath(summary.file!)} in ${summary.seconds.toFixed(1)} s`;
+    });
+  };
+  // While a server owns the lab, the shots are read through it (each array as a binary frame).
+  const server = await labServerFor(context);
+  if (server) {
+    report(
+      await exportSequence(serverStoredShots(server), path, settings, destination, context.output),
+    );
+    return;
+  }
   await withLab(
     context,
-    async (lab) => {
-      const destination =
-        options.out === undefined
-          ? { stream: stdout }
-          : { file: resolve(options.out), force: options.force === true };
-      const summary = await exportSequence(
-        lab.storage,
-        path,
-        settings,
-        destination,
-        context.output,
-      );
-      if (summary.file === null) return;
-      context.output.result(summary, () => {
-        const arrays =
-          summary.arrayColumns.length > 0
-            ? ` and ${summary.arrayColumns.length} array column(s) (${(summary.arrayBytes / 2 ** 20).toFixed(1)} MiB)`
-            : summary.arraysFolder !== null
-              ? `, arrays as .npy files in ${displayPath(summary.arraysFolder)}`
-              : '';
-        return `wrote ${summary.rows} shot(s) × ${summary.columns.length} column(s)${arrays} to ${displayPath(summary.file!)} in ${summary.seconds.toFixed(1)} s`;
-      });
-    },
+    async (lab) =>
+      report(await exportSequence(lab.storage, path, settings, destination, context.output)),
     { plugins: false },
   );
 }

@@ -2,21 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSqliteStorage } from '@shotline/storage-sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempLab, type TempLab } from '../cli.test-helper.js';
-
-function scan(shots: number): string {
-  return [
-    'iteration:',
-    '  - arange: i',
-    '    start: 0',
-    `    stop: ${shots}`,
-    '    step: 1',
-    'steps:',
-    '  - expose: 1 ms',
-    'lanes: {}',
-    '',
-  ].join('\n');
-}
+import { tempLab, type TempLab, scanFile } from '../cli.test-helper.js';
 
 interface RunJson {
   state: string;
@@ -27,7 +13,7 @@ interface RunJson {
 
 async function labWith(shots: number, shotMs: number): Promise<TempLab> {
   const lab = await tempLab();
-  writeFileSync(join(lab.dir, 'scan.yaml'), scan(shots));
+  writeFileSync(join(lab.dir, 'scan.yaml'), scanFile(shots));
   await lab.json([
     'device',
     'add',

@@ -2,15 +2,26 @@ import {
   IterationConfiguration,
   SequencePath,
   TimeLanes,
+  activeRunOf,
+  type ActiveRun,
   type ErrorSummary,
+  type RunOwner,
   type SequenceRecord,
 } from '@shotline/core';
 import { CliUsageError } from '../cli-errors.js';
+import { labServerFor } from '../client/lab-server-access.js';
+import {
+  remoteSeqChange,
+  remoteSeqList,
+  remoteSeqShow,
+  remoteSeqWrite,
+} from '../client/remote-commands.js';
 import { withLab, type CommandContext } from '../command-context.js';
 import { SourceDocument } from '../input/source-document.js';
 import { parseSequencePathArgument } from '../input/sequence-path-arg.js';
 import type { Lab } from '../lab/lab.js';
 import { oneLine, textTable } from '../output/output.js';
+import { describeActiveRun, howToStop } from '../run/active-run.js';
 import {
   formatSequenceFile,
   parseSequenceFile,
@@ -32,6 +43,8 @@ export async function seqCreateCommand(
   const path = parseSequencePathArgument(pathText);
   if (!options.file) throw new CliUsageError('seq create needs --file <sequence file>');
   const file = options.file;
+  const server = await labServerFor(context);
+  if (server) return remoteSeqWrite(context, server, path, file, 'create');
   await withLab(context, async (lab) => {
     const definition = await readDefinition(lab, file);
     await lab.session.createSequence(path, definition);
@@ -53,6 +66,8 @@ export async function seqEditCommand(
   const path = parseSequencePathArgument(pathText);
   if (!options.file) throw new CliUsageError('seq edit needs --file <sequence file>');
   const file = options.file;
+  const server = await labServerFor(context);
+  if (server) return remoteSeqWrite(context, server, path, file, 'edit');
   await withLab(context, async (lab) => {
     const definition = await readDefinition(lab, file);
     const state = await lab.session.state(path);
@@ -76,7 +91,7 @@ export async function seqEditCommand(
 }
 
 /** One sequence in `seq list`. */
-interface SequenceListing {
+export interface SequenceListing {
   readonly path: string;
   readonly state: string;
   readonly completedShots: number;
@@ -89,6 +104,8 @@ export async function seqListCommand(
   folderText: string | undefined,
 ): Promise<void> {
   const folder = folderText ? parseSequencePathArgument(folderText) : SequencePath.root;
+  const server = await labServerFor(context);
+  if (server) return remoteSeqList(context, server, folder);
   await withLab(context, async (lab) => {
     const paths = (await lab.storage.sequencesUnder(folder)).unwrap();
     const listing: SequenceListing[] = [];
@@ -101,19 +118,28 @@ export async function seqListCommand(
         expectedShots: stats.expectedShots,
       });
     }
-    context.output.result(listing, () =>
-      listing.length === 0
-        ? [`no sequences under ${folder.toString()}`]
-        : textTable(
-            ['SEQUENCE', 'STATE', 'SHOTS'],
-            listing.map((s) => [
-              s.path,
-              s.state.toUpperCase(),
-              `${s.completedShots}/${s.expectedShots ?? '?'}`,
-            ]),
-          ),
-    );
+    printSequenceListing(context, folder, listing);
   });
+}
+
+/** Prints the sequences of `seq list`. */
+export function printSequenceListing(
+  context: CommandContext,
+  folder: SequencePath,
+  listing: readonly SequenceListing[],
+): void {
+  context.output.result(listing, () =>
+    listing.length === 0
+      ? [`no sequences under ${folder.toString()}`]
+      : textTable(
+          ['SEQUENCE', 'STATE', 'SHOTS'],
+          listing.map((s) => [
+            s.path,
+            s.state.toUpperCase(),
+            `${s.completedShots}/${s.expectedShots ?? '?'}`,
+          ]),
+        ),
+  );
 }
 
 /** What `seq show` reports about a sequence. */
@@ -125,13 +151,16 @@ export interface SequenceReport {
   readonly createdAt: Date;
   readonly startTime: Date | null;
   readonly stopTime: Date | null;
-  readonly owner: string | null;
+  readonly owner: RunOwner | null;
+  /** Who runs it and since when, while PREPARING or RUNNING. */
+  readonly run: ActiveRun | null;
   readonly devices: readonly { name: string; type: string }[] | null;
   readonly error: ErrorSummary | null;
 }
 
-function report(record: SequenceRecord): SequenceReport {
+function report(record: SequenceRecord, run: ActiveRun | undefined): SequenceReport {
   return {
+    run: run ?? null,
     path: record.path.toString(),
     state: record.state,
     completedShots: record.completedShots,
@@ -166,6 +195,18 @@ export function sequenceReportLines(r: SequenceReport): string[] {
       : `${r.completedShots}/${r.expectedShots ?? '?'} shots`;
   const lines = [r.path, `  state:    ${r.state.toUpperCase()}`, `  progress: ${progress}`];
   lines.push(`  created:  ${r.createdAt.toISOString()}`);
+  if (r.run) {
+    const who = r.run.owner
+      ? `${r.run.owner.label || r.run.owner.id} on host ${r.run.owner.host}, pid ${r.run.owner.pid}`
+      : 'an unknown process';
+    const since = r.run.since ? ` since ${r.run.since.toISOString()}` : '';
+    const seen = r.run.lastSeen ? ` (last seen ${r.run.lastSeen.toISOString()})` : '';
+    lines.push(`  run by:   ${who}${since}${seen}`);
+  } else if (r.owner) {
+    lines.push(
+      `  ran by:   ${r.owner.label || r.owner.id} on host ${r.owner.host}, pid ${r.owner.pid}`,
+    );
+  }
   if (r.startTime) {
     const end = r.stopTime ?? new Date();
     const seconds = (end.getTime() - r.startTime.getTime()) / 1000;
@@ -191,6 +232,8 @@ export async function seqShowCommand(
   options: { definition?: boolean },
 ): Promise<void> {
   const path = parseSequencePathArgument(pathText);
+  const server = await labServerFor(context);
+  if (server) return remoteSeqShow(context, server, path, options);
   await withLab(context, async (lab) => {
     const record = (await lab.storage.getSequence(path)).unwrap();
     if (options.definition) {
@@ -201,15 +244,31 @@ export async function seqShowCommand(
       context.output.result(sequenceToFileValue(definition), () => formatSequenceFile(definition));
       return;
     }
-    const r = report(record);
+    const r = report(record, await activeRunOf(lab.storage, path));
     context.output.result(r, () => sequenceReportLines(r));
   });
+}
+
+/**
+ * Refuses to reset or delete a sequence that a live run is running, saying who runs it and how to
+ * stop it. (A run whose process is gone was already marked CRASHED when the lab was opened.)
+ */
+async function refuseActive(lab: Lab, path: SequencePath, what: string): Promise<void> {
+  const active = await activeRunOf(lab.storage, path);
+  if (!active) return;
+  throw new CliUsageError(
+    `cannot ${what} sequence ${path.toString()}: it is ${describeActiveRun(active)}; ${howToStop(active)} first`,
+    { location: { sequence: path.toString() } },
+  );
 }
 
 /** `shotline seq reset <path>`: FINISHED, INTERRUPTED or CRASHED back to DRAFT (erases shots). */
 export async function seqResetCommand(context: CommandContext, pathText: string): Promise<void> {
   const path = parseSequencePathArgument(pathText);
+  const server = await labServerFor(context);
+  if (server) return remoteSeqChange(context, server, { kind: 'reset', path });
   await withLab(context, async (lab) => {
+    await refuseActive(lab, path, 'reset');
     const before = (await lab.storage.getStats(path)).unwrap();
     await lab.session.resetToDraft(path);
     context.output.result(
@@ -227,6 +286,8 @@ export async function seqDuplicateCommand(
 ): Promise<void> {
   const source = parseSequencePathArgument(sourceText);
   const destination = parseSequencePathArgument(destinationText);
+  const server = await labServerFor(context);
+  if (server) return remoteSeqChange(context, server, { kind: 'duplicate', source, destination });
   await withLab(context, async (lab) => {
     (await lab.storage.duplicateSequence(source, destination)).unwrap();
     context.output.result(
@@ -243,8 +304,17 @@ export async function seqDeleteCommand(
   options: { recursive?: boolean },
 ): Promise<void> {
   const path = parseSequencePathArgument(pathText);
+  const server = await labServerFor(context);
+  if (server) {
+    return remoteSeqChange(context, server, {
+      kind: 'delete',
+      path,
+      recursive: options.recursive === true,
+    });
+  }
   await withLab(context, async (lab) => {
     const isSequence = (await lab.storage.isSequence(path)).unwrap();
+    if (isSequence) await refuseActive(lab, path, 'delete');
     (
       await lab.storage.deletePath(path, {
         deleteSequences: isSequence || options.recursive === true,

@@ -1,7 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NDArray, SequencePath, type SessionStorage } from '@shotline/core';
+import {
+  NDArray,
+  SequencePath,
+  type SessionStorage,
+  currentRunOwner,
+  sequenceResource,
+} from '@shotline/core';
 import { openSqliteStorage } from '@shotline/storage-sqlite';
 
 // Sequences with pictures for the export tests, written straight into a lab's SQLite storage, and
@@ -39,13 +45,16 @@ export function labStorage(lab: string): Promise<SessionStorage> {
   return openSqliteStorage(join(lab, 'shotline.sqlite'));
 }
 
-/** Creates a RUNNING sequence. */
+/**
+ * Creates a RUNNING sequence whose run lock `storage` holds until it closes, as a real run does (so
+ * that a command opening the lab meanwhile sees a live run, not a stale one to recover).
+ */
 export async function startSequence(storage: SessionStorage, path: string): Promise<SequencePath> {
   const p = SequencePath.parse(path);
+  const owner = currentRunOwner('test');
+  (await storage.acquireLocks({ resources: [sequenceResource(p)], holder: owner })).unwrap();
   (await storage.createSequence(p, { iteration: [], timeLanes: {}, expectedShots: null })).unwrap();
-  (
-    await storage.setPreparing(p, { globals: [], deviceConfigurations: [], owner: 'test' })
-  ).unwrap();
+  (await storage.setPreparing(p, { globals: [], deviceConfigurations: [], owner })).unwrap();
   (await storage.setRunning(p, new Date())).unwrap();
   return p;
 }

@@ -5,7 +5,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import {
   type SequencePath,
   type SequenceShot,
-  type SessionStorage,
+  type StoredShots,
   ShotlineError,
   openSequence,
 } from '@shotline/core';
@@ -64,7 +64,7 @@ function isNoSpace(e: unknown): boolean {
  * partial file and folder are removed and the error says what happened.
  */
 export async function exportSequence(
-  storage: SessionStorage,
+  storage: StoredShots,
   path: SequencePath,
   settings: ExportSettings,
   destination: ExportDestination,

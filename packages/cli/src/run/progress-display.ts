@@ -28,6 +28,9 @@ export class ProgressDisplay {
         );
       }),
       events.on('shot-stored', (e) => this.update(e.storedShots)),
+      events.on('sequence-halting', (e) =>
+        this.line(`stopping after the running shot: ${e.error.message}`),
+      ),
       events.on('shot-retry', (e) =>
         this.line(`shot ${e.index} attempt ${e.attempt} failed, retrying: ${e.error.message}`),
       ),

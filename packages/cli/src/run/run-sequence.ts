@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import {
   ExperimentManager,
+  activeRunOf,
   parseDeviceConfiguration,
   type SequencePath,
   type ShotPipelineOptions,
@@ -10,6 +11,7 @@ import type { Lab } from '../lab/lab.js';
 import type { StorageTarget } from '../lab/storage-url.js';
 import { missingDevicePlugin } from '../lab/missing-plugin.js';
 import type { Output } from '../output/output.js';
+import { describeActiveRun, howToStop } from './active-run.js';
 import { ProgressDisplay } from './progress-display.js';
 
 /** How a run ended, as `shotline run` and the demo report it. */
@@ -78,6 +80,13 @@ export async function runSequence(
 ): Promise<RunSummary> {
   await checkDevicePlugins(lab);
   const state = await lab.session.state(path);
+  const active = await activeRunOf(lab.storage, path);
+  if (active) {
+    throw new CliUsageError(
+      `sequence ${path.toString()} is ${describeActiveRun(active)}: it cannot run twice; wait until it ends, or ${howToStop(active)}`,
+      { location: { sequence: path.toString() } },
+    );
+  }
   if (state !== 'draft') {
     if (!options.reset) {
       throw new CliUsageError(
@@ -91,7 +100,8 @@ export async function runSequence(
     storage: lab.storage,
     registry: lab.registry,
     pipeline: { ...lab.config.pipeline, ...options.pipeline },
-    ...(lab.config.managerId ? { managerId: lab.config.managerId } : {}),
+    // Shown to whoever finds a device in use by this run.
+    label: `shotline run ${path.toString()}${lab.config.managerId ? ` (${lab.config.managerId})` : ''}`,
   });
   const display = new ProgressDisplay(output, manager.events);
   const procedure = manager.createProcedure(`shotline run ${path.toString()}`);
@@ -105,6 +115,11 @@ export async function runSequence(
       );
       procedure.interruptSequence();
     } else {
+      // The devices are not closed; the sequence stays RUNNING until the lab is opened next, which
+      // finds this process gone and marks it CRASHED.
+      display.line(
+        'quitting at once: the devices were not closed; the sequence is marked CRASHED when the lab is next opened',
+      );
       process.exit(130);
     }
   };

@@ -9,8 +9,16 @@ import {
   SequenceStateError,
   type DeviceConfiguration,
   type ExperimentSession,
+  type RunPlan,
   type SequencePathLike,
 } from '../session/index.js';
+import {
+  deviceResource,
+  sequenceResource,
+  type HeldLocks,
+  type RunOwner,
+} from '../storage/index.js';
+import { recordSequenceEnd } from './internal/record-sequence-end.js';
 import { planCompilation } from './internal/compile-plan.js';
 import { CompileWorkerPool } from './internal/compile-worker-pool.js';
 import { combineErrors, DeviceSet } from './internal/device-set.js';
@@ -32,8 +40,11 @@ import {
 export interface ExecuteSequenceOptions {
   readonly session: ExperimentSession;
   readonly path: SequencePathLike;
-  /** `host:pid:managerId` recorded on the sequence at PREPARING. */
-  readonly owner: string;
+  /**
+   * Who runs it (see `currentRunOwner`): recorded on the sequence at PREPARING and on the locks of
+   * its devices.
+   */
+  readonly owner: RunOwner;
   /** Globals for this run; default: the session's current globals. */
   readonly globals?: ParameterNamespace;
   /** Device configurations for this run; default: the session's defaults. */
@@ -52,30 +63,89 @@ export interface SequenceOutcome {
 }
 
 /**
- * Runs a sequence on the setup (ARCHITECTURE §5): prepares it (DRAFT -> PREPARING with snapshots;
- * anything but a DRAFT is refused before any instrument is touched), compiles it, opens the devices
- * concurrently while the compile workers start, runs the shots, stores them, closes every device
- * whatever happened, and ends FINISHED, INTERRUPTED or CRASHED.
+ * Runs a sequence on the setup (ARCHITECTURE §5): checks it (a DRAFT, valid configurations) and
+ * compiles it, locks the sequence and the devices it uses (refused, before anything is written or
+ * opened, when another run holds one of them), prepares it (DRAFT -> PREPARING with snapshots),
+ * opens the devices concurrently while the compile workers start, runs the shots, stores them,
+ * closes every device whatever happened, ends FINISHED, INTERRUPTED or CRASHED and releases the
+ * locks.
  *
  * Resolves for FINISHED and INTERRUPTED; rejects with the sequence's error after storing it (the
  * summary names the shot and the device) when CRASHED, and without changing anything when the
- * sequence could not be prepared. The low-level entry point: labs use {@link ExperimentManager}.
+ * sequence could not start (not a DRAFT, a device in use...). When the storage cannot be reached to
+ * record the end, it keeps trying (with a `log` event each time) and records it as soon as the
+ * storage is back. The low-level entry point: labs use {@link ExperimentManager}.
  */
 export async function executeSequence(options: ExecuteSequenceOptions): Promise<SequenceOutcome> {
   const { session } = options;
   const events = options.events ?? new ShotlineEventBus();
-  const signal = options.signal ?? new AbortController().signal;
   const pipeline = resolvePipelineOptions(options.pipeline);
   const path = SequencePath.from(options.path);
-  const sequence = path.toString();
 
-  const prepared = await session.prepareSequence(path, {
-    owner: options.owner,
+  // Check and compile before anything is written or opened: the devices in use decide the locks.
+  const plan = await session.planRun(path, {
     ...(options.globals ? { globals: options.globals } : {}),
     ...(options.deviceConfigurations ? { deviceConfigurations: options.deviceConfigurations } : {}),
   });
+  const started = performance.now();
+  let compilation: SequenceCompilation | Error;
+  try {
+    compilation = buildSequenceCompilation(
+      { sequencePath: path.toString(), ...plan },
+      session.registry,
+    );
+  } catch (e) {
+    // Stored on the sequence (CRASHED), under its lock like any run.
+    compilation = e instanceof Error ? e : new Error(String(e));
+  }
+  const devices = compilation instanceof Error ? [] : [...compilation.compilers.keys()];
+  const locks = (
+    await session.storage.acquireLocks({
+      resources: [sequenceResource(path), ...devices.map(deviceResource)],
+      holder: options.owner,
+      sequence: path,
+    })
+  ).unwrap();
+  try {
+    await session.markPreparing(plan, options.owner);
+    return await runPrepared({
+      ...options,
+      path,
+      events,
+      pipeline,
+      plan,
+      compilation,
+      compileStarted: started,
+      locks,
+    });
+  } finally {
+    await locks.release().catch((e: unknown) => {
+      events.emit({
+        type: 'log',
+        level: 'warn',
+        sequence: path.toString(),
+        message: `could not release the locks of the run: ${e instanceof Error ? e.message : String(e)}`,
+      });
+    });
+  }
+}
 
-  let expectedShots: number | null = null;
+interface PreparedRun extends ExecuteSequenceOptions {
+  readonly path: SequencePath;
+  readonly events: ShotlineEventBus;
+  readonly pipeline: ResolvedPipelineOptions;
+  readonly plan: RunPlan;
+  readonly compilation: SequenceCompilation | Error;
+  readonly compileStarted: number;
+  readonly locks: HeldLocks;
+}
+
+/** The run of a PREPARING sequence, under its locks, to its end state. */
+async function runPrepared(run: PreparedRun): Promise<SequenceOutcome> {
+  const { session, events, pipeline, path, plan } = run;
+  const signal = run.signal ?? new AbortController().signal;
+  const sequence = path.toString();
+  let expectedShots: number | null = plan.expectedShots;
   let storedShots = 0;
   const announce = (state: SequenceState, error?: Error): void => {
     events.emit({
@@ -97,25 +167,22 @@ export async function executeSequence(options: ExecuteSequenceOptions): Promise<
   let ending: SequenceOutcome = { state: 'interrupted', shots: 0 };
 
   try {
-    // Compile the sequence: globals, parameter schema, compilers, initialization parameters.
-    const started = performance.now();
-    const compilation = buildSequenceCompilation(
-      { sequencePath: sequence, ...prepared },
-      session.registry,
-    );
+    if (run.compilation instanceof Error) throw run.compilation;
+    const compilation = run.compilation;
+    // Initialization parameters, shot count, where shots compile.
     const init = initializationParameters(compilation);
     try {
       expectedShots = compilation.iteration.expectedShotCount(compilation.constants);
     } catch {
       expectedShots = null;
     }
-    const plan = planCompilation(compilation, session.registry, pipeline.compileWorkers);
-    if (plan.kind === 'main' && plan.reason) {
+    const compilePlan = planCompilation(compilation, session.registry, pipeline.compileWorkers);
+    if (compilePlan.kind === 'main' && compilePlan.reason) {
       events.emit({
         type: 'log',
         level: 'info',
         sequence,
-        message: `compiling shots on the main thread: ${plan.reason}`,
+        message: `compiling shots on the main thread: ${compilePlan.reason}`,
       });
     }
     events.emit({
@@ -123,9 +190,9 @@ export async function executeSequence(options: ExecuteSequenceOptions): Promise<
       sequence,
       devices: [...compilation.compilers.keys()],
       notUsed: compilation.notUsed,
-      compileWorkers: plan.kind === 'workers' ? plan.workers : 0,
+      compileWorkers: compilePlan.kind === 'workers' ? compilePlan.workers : 0,
       expectedShots,
-      compileMs: performance.now() - started,
+      compileMs: performance.now() - run.compileStarted,
     });
     const extensionOf = (name: string): AnyDeviceExtension =>
       session.registry.extension(compilation.context.deviceConfiguration(name).type);
@@ -140,7 +207,7 @@ export async function executeSequence(options: ExecuteSequenceOptions): Promise<
             initParameters: init.get(name),
           })),
         ),
-        startCompiler(compilation, plan, prepared, pipeline, events, sequence),
+        startCompiler(compilation, compilePlan, plan, pipeline, events, sequence),
       ]);
       if (compiling.status === 'fulfilled') compiler = compiling.value;
       if (opened.status === 'fulfilled') devices = opened.value;
@@ -170,6 +237,7 @@ export async function executeSequence(options: ExecuteSequenceOptions): Promise<
         options: pipeline,
         events,
         interrupt: signal,
+        lockLost: run.locks.lost,
       });
       if (outcome.kind === 'failed') failure = outcome.error;
       else
@@ -189,7 +257,12 @@ export async function executeSequence(options: ExecuteSequenceOptions): Promise<
     try {
       await writer.flush();
     } catch (e) {
-      if (e !== failure) teardownErrors.push(e as Error);
+      // The storage failure, now naming exactly the shots stored and those not.
+      const stored = writer.failureWithOutcome() ?? (e as Error);
+      if (failure === undefined || failure === e) failure = stored;
+      else if (!(failure instanceof AggregateError && failure.errors.includes(e))) {
+        teardownErrors.push(stored);
+      }
     }
     storedShots = writer.stored;
   }
@@ -204,7 +277,9 @@ export async function executeSequence(options: ExecuteSequenceOptions): Promise<
       : combineErrors(teardownErrors, 'the sequence could not end cleanly');
     if (error instanceof ShotlineError) error.addContext({ sequence });
     try {
-      await session.markCrashed(path, summarizeError(error), new Date());
+      await recordSequenceEnd(events, sequence, 'CRASHED', () =>
+        session.markCrashed(path, summarizeError(error), new Date()),
+      );
     } catch (e) {
       throw new AggregateError([error, e], `${error.message}; and the crash could not be stored`, {
         cause: e,
@@ -213,8 +288,15 @@ export async function executeSequence(options: ExecuteSequenceOptions): Promise<
     announce('crashed', error);
     throw error;
   }
-  if (ending.state === 'finished') await session.markFinished(path, new Date());
-  else await session.markInterrupted(path, new Date());
+  if (ending.state === 'finished') {
+    await recordSequenceEnd(events, sequence, 'FINISHED', () =>
+      session.markFinished(path, new Date()),
+    );
+  } else {
+    await recordSequenceEnd(events, sequence, 'INTERRUPTED', () =>
+      session.markInterrupted(path, new Date()),
+    );
+  }
   announce(ending.state);
   return ending;
 }
@@ -222,7 +304,7 @@ export async function executeSequence(options: ExecuteSequenceOptions): Promise<
 async function startCompiler(
   compilation: SequenceCompilation,
   plan: ReturnType<typeof planCompilation>,
-  prepared: Awaited<ReturnType<ExperimentSession['prepareSequence']>>,
+  prepared: RunPlan,
   pipeline: ResolvedPipelineOptions,
   events: ShotlineEventBus,
   sequence: string,

@@ -74,6 +74,18 @@ export interface ShotFinishedEvent {
   readonly endTime: Date;
   /** Wall time of the successful attempt, in milliseconds. */
   readonly runMs: number;
+  /**
+   * When each device was ready, passed the barrier and finished, in ms since the shot started
+   * (the full timing is stored with the shot).
+   */
+  readonly devices?: Readonly<Record<string, DeviceTimingSummary>>;
+}
+
+/** A device's milestones in one shot, in milliseconds since the shot started (null: not reached). */
+export interface DeviceTimingSummary {
+  readonly readyMs: number | null;
+  readonly barrierMs: number | null;
+  readonly finishedMs: number | null;
 }
 
 /** A shot was committed to storage. */
@@ -86,6 +98,19 @@ export interface ShotStoredEvent {
   /** Shots stored so far in this sequence. */
   readonly storedShots: number;
   readonly expectedShots: number | null;
+}
+
+/**
+ * The run starts no further shot: a shot (or the iteration) failed to compile, a shot could not be
+ * stored, or a lock was lost. Shots compiled ahead are dropped; the running shot, if any, finishes
+ * and is stored; then the sequence ends CRASHED with `error`.
+ */
+export interface SequenceHaltingEvent {
+  readonly type: 'sequence-halting';
+  readonly sequence: string;
+  readonly reason: 'compile' | 'storage' | 'lock';
+  readonly error: ErrorSummary;
+  readonly time: Date;
 }
 
 /** A message for logs: decisions the engine took, warnings, plugin loading. */
@@ -107,6 +132,7 @@ export type ShotlineEvent =
   | ShotRetryEvent
   | ShotFinishedEvent
   | ShotStoredEvent
+  | SequenceHaltingEvent
   | LogEvent;
 
 /** The `type` tags of {@link ShotlineEvent}. */

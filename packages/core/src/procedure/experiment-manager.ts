@@ -1,20 +1,25 @@
-import { randomUUID } from 'node:crypto';
 import type { ShotPipelineOptions } from '../engine/index.js';
-import { InvalidValueError, summarizeError } from '../errors/index.js';
+import { InvalidValueError } from '../errors/index.js';
 import { ShotlineEventBus } from '../events/index.js';
 import type { SequencePath } from '../path/index.js';
 import { EVENT_BUS_TOKEN, type DeviceRegistry } from '../plugins/index.js';
 import { ExperimentSession } from '../session/index.js';
-import type { SessionStorage } from '../storage/index.js';
-import { Procedure, type ProcedureHost } from './procedure.js';
-import { ExperimentManagerClosedError, StaleSequenceError } from './procedure-errors.js';
-import { ProcedureLock } from './procedure-lock.js';
 import {
-  currentOwner,
-  formatSequenceOwner,
-  isOwnerGone,
-  type SequenceOwner,
-} from './sequence-owner.js';
+  type ConnectOptions,
+  RemoteExperimentManager,
+} from '../remote/remote-experiment-manager.js';
+import {
+  LAB_RESOURCE,
+  currentRunOwner,
+  type HeldLocks,
+  type RunOwner,
+  type SessionStorage,
+  type StaleRun,
+} from '../storage/index.js';
+import { Procedure, type ProcedureHost } from './procedure.js';
+import type { ExperimentManagerContract } from './procedure-contract.js';
+import { ExperimentManagerClosedError } from './procedure-errors.js';
+import { procedureLockOf, type ProcedureLock } from './procedure-lock.js';
 
 /** Options of {@link ExperimentManager.create}. */
 export interface ExperimentManagerOptions {
@@ -26,11 +31,16 @@ export interface ExperimentManagerOptions {
   /** How shots are compiled, run, retried and stored. */
   readonly pipeline?: ShotPipelineOptions;
   /**
-   * A stable id for this manager (e.g. the lab PC's name, no `:`), recorded on the sequences it runs
-   * as `host:pid:managerId`. When it restarts with the same id it recognises its own stale
-   * sequences. Default: a random id.
+   * A name for this manager (e.g. the lab PC's name), shown as `manager <id>` to whoever finds a
+   * device in use by one of its runs. Default: none.
    */
   readonly managerId?: string;
+  /**
+   * What this manager is, shown to whoever finds a device in use by one of its runs (e.g.
+   * `shotline run \scan`, `shotline serve`). Default `manager <managerId>`, or `experiment
+   * manager`.
+   */
+  readonly label?: string;
 }
 
 /** Options of {@link ExperimentManager.createProcedure}. */
@@ -43,43 +53,48 @@ export interface CreateProcedureOptions {
 }
 
 /**
- * Runs sequences on the setup, through {@link Procedure}s: one active procedure at a time.
+ * Runs sequences on the setup, through {@link Procedure}s: one active procedure at a time per
+ * storage (managers sharing a storage object share the rule).
  *
  * Created with {@link ExperimentManager.create}, which first marks CRASHED the sequences left
- * PREPARING or RUNNING by a manager that is provably gone (this host, and the same manager id or a
- * process that no longer exists) — never those of another PC sharing the database.
+ * PREPARING or RUNNING by a process that is provably gone (see `SessionStorage.recoverStaleRuns`):
+ * never those of a live process, here or on another PC sharing the database.
  */
-export class ExperimentManager implements AsyncDisposable {
+export class ExperimentManager implements ExperimentManagerContract {
   /** Typed events of every sequence this manager runs. */
   readonly events: ShotlineEventBus;
   /** The typed storage façade the manager works with. */
   readonly session: ExperimentSession;
-  /** `host:pid:managerId`, recorded on the sequences this manager runs. */
-  readonly owner: string;
-  /** Stale sequences this manager marked CRASHED when it started. */
-  readonly recoveredSequences: readonly SequencePath[];
-  private readonly lock = new ProcedureLock();
+  /**
+   * Who this manager is (host, pid, process start time, a unique id), recorded on the sequences it
+   * runs and on the locks it holds.
+   */
+  readonly owner: RunOwner;
+  /** Stale runs this manager found (and marked CRASHED) when it started. */
+  readonly staleRuns: readonly StaleRun[];
+  private readonly lock: ProcedureLock;
   private closed = false;
   private readonly host: ProcedureHost;
 
   private constructor(
     options: ExperimentManagerOptions,
-    readonly identity: SequenceOwner,
+    owner: RunOwner,
     session: ExperimentSession,
     events: ShotlineEventBus,
-    recovered: SequencePath[],
+    staleRuns: StaleRun[],
   ) {
     this.session = session;
     this.events = events;
-    this.owner = formatSequenceOwner(identity);
-    this.recoveredSequences = recovered;
+    this.owner = owner;
+    this.staleRuns = staleRuns;
+    this.lock = procedureLockOf(options.storage);
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const manager = this;
     this.host = {
       session,
       events,
       pipeline: options.pipeline ?? {},
-      owner: this.owner,
+      owner,
       lock: this.lock,
       get closed() {
         return manager.closed;
@@ -87,51 +102,76 @@ export class ExperimentManager implements AsyncDisposable {
     };
   }
 
-  /** Creates a manager, after recovering the stale sequences it can prove dead. */
+  /** Sequences this manager marked CRASHED when it started because their process was gone. */
+  get recoveredSequences(): readonly SequencePath[] {
+    return this.staleRuns.filter((r) => r.recovered).map((r) => r.path);
+  }
+
+  /** Creates a manager, after recovering the stale runs it can prove dead. */
   static async create(options: ExperimentManagerOptions): Promise<ExperimentManager> {
-    const managerId = options.managerId ?? randomUUID();
-    if (managerId.includes(':') || managerId.length === 0) {
-      throw new InvalidValueError(
-        `a manager id must be non-empty, without ":", got "${managerId}"`,
-      );
+    const managerId = options.managerId;
+    if (managerId !== undefined && managerId.length === 0) {
+      throw new InvalidValueError('a manager id must be non-empty');
     }
-    const identity = currentOwner(managerId);
+    const label =
+      options.label ?? (managerId !== undefined ? `manager ${managerId}` : 'experiment manager');
+    const owner = currentRunOwner(label);
     const events = options.events ?? new ShotlineEventBus();
     if (!options.registry.container.isRegistered(EVENT_BUS_TOKEN, true)) {
       options.registry.container.registerInstance(EVENT_BUS_TOKEN, events);
     }
     const session = new ExperimentSession(options.storage, options.registry);
-    const recovered: SequencePath[] = [];
-    for (const stale of await session.activeSequences()) {
-      if (!isOwnerGone(stale.owner, identity)) {
+    const stale = await options.storage.recoverStaleRuns();
+    for (const run of stale) {
+      if (run.recovered) {
+        events.emit({
+          type: 'sequence-state',
+          sequence: run.path.toString(),
+          state: 'crashed',
+          time: new Date(),
+          storedShots: 0,
+          expectedShots: null,
+          error: run.error,
+        });
+      } else {
         events.emit({
           type: 'log',
           level: 'warn',
-          sequence: stale.path.toString(),
-          message:
-            `sequence is ${stale.state.toUpperCase()} under ${stale.owner ?? 'an unknown owner'}, ` +
-            `which may still be running; left as is`,
+          sequence: run.path.toString(),
+          message: `${run.error.message}; it could not be marked CRASHED: ${run.failure?.message ?? 'unknown reason'}`,
         });
-        continue;
       }
-      const error = new StaleSequenceError(
-        `the sequence was still ${stale.state.toUpperCase()} when manager ${formatSequenceOwner(identity)} ` +
-          `started; its manager ${stale.owner ?? ''} is gone`,
-        { location: { sequence: stale.path.toString() } },
-      );
-      await session.markCrashed(stale.path, summarizeError(error, { stack: false }), new Date());
-      recovered.push(stale.path);
-      events.emit({
-        type: 'sequence-state',
-        sequence: stale.path.toString(),
-        state: 'crashed',
-        time: new Date(),
-        storedShots: 0,
-        expectedShots: null,
-        error: summarizeError(error, { stack: false }),
-      });
     }
-    return new ExperimentManager(options, identity, session, events, recovered);
+    return new ExperimentManager(options, owner, session, events, stale);
+  }
+
+  /**
+   * Locks the whole lab for this manager until the returned locks are released: no other process
+   * (a `shotline run`, another server) can run anything on it meanwhile, while this manager's own
+   * runs go ahead. What an experiment server holds for its lifetime. Refused with a
+   * `ResourceBusyError` naming the holder when a run or another server holds any lock.
+   */
+  async lockLab(options: { leaseMs?: number } = {}): Promise<HeldLocks> {
+    const result = await this.session.storage.acquireLocks({
+      resources: [LAB_RESOURCE],
+      holder: this.owner,
+      ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+    });
+    return result.unwrap();
+  }
+
+  /**
+   * Connects to the lab's server (`shotline serve`): the returned manager's procedures behave as
+   * local ones, but the engine, the devices and the storage stay in the server process. Needs a
+   * token (`shotline token create <user>`); on Node.js 20, the `ws` package too.
+   *
+   * ```ts
+   * await using manager = await ExperimentManager.connect('http://127.0.0.1:8765', { token });
+   * await manager.createProcedure('scan').run((p) => p.runSequence('\\mot\\scan'));
+   * ```
+   */
+  static connect(url: string | URL, options: ConnectOptions): Promise<RemoteExperimentManager> {
+    return RemoteExperimentManager.connect(url, options);
   }
 
   /**

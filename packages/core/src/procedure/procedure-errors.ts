@@ -45,11 +45,3 @@ export class ProcedureActivationTimeoutError extends ShotlineError {
 export class ExperimentManagerClosedError extends ShotlineError {
   static override readonly code: string = 'EXPERIMENT_MANAGER_CLOSED';
 }
-
-/**
- * Stored on a sequence found PREPARING or RUNNING when a manager started, whose own manager is
- * provably gone (same host and a dead process, or the same manager id).
- */
-export class StaleSequenceError extends ShotlineError {
-  static override readonly code: string = 'STALE_SEQUENCE';
-}

@@ -1,3 +1,4 @@
+import type { SessionStorage } from '../storage/index.js';
 import { ProcedureActivationTimeoutError } from './procedure-errors.js';
 
 interface Waiter {
@@ -8,8 +9,9 @@ interface Waiter {
 }
 
 /**
- * The one-active-procedure rule of a manager: a fair (first come, first served) lock with an optional
- * acquisition timeout.
+ * The one-active-procedure rule: a fair (first come, first served) lock with an optional
+ * acquisition timeout. There is one per storage ({@link procedureLockOf}), shared by every manager
+ * on it.
  */
 export class ProcedureLock {
   private holder: { holder: object; name: string } | undefined;
@@ -59,4 +61,21 @@ export class ProcedureLock {
     this.holder = { holder: next.holder, name: next.name };
     next.resolve();
   }
+}
+
+/**
+ * The procedure lock of a storage: every manager created on the same storage object shares it, so
+ * one procedure at a time is active per storage, not per manager. (Runs of other processes are kept
+ * apart by the storage's resource locks.) Keyed weakly: it goes away with the storage.
+ */
+const LOCKS = new WeakMap<SessionStorage, ProcedureLock>();
+
+/** The procedure lock shared by the managers of a storage. */
+export function procedureLockOf(storage: SessionStorage): ProcedureLock {
+  let lock = LOCKS.get(storage);
+  if (lock === undefined) {
+    lock = new ProcedureLock();
+    LOCKS.set(storage, lock);
+  }
+  return lock;
 }

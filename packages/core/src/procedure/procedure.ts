@@ -3,12 +3,15 @@ import type { ShotlineEventBus } from '../events/index.js';
 import type { ParameterNamespace } from '../parameters/index.js';
 import { SequencePath } from '../path/index.js';
 import type { DeviceConfiguration, ExperimentSession, SequencePathLike } from '../session/index.js';
+import type { RunOwner } from '../storage/index.js';
 import {
   ExperimentManagerClosedError,
   ProcedureAlreadyActiveError,
   ProcedureNotActiveError,
   SequenceAlreadyRunningError,
 } from './procedure-errors.js';
+import type { ProcedureContract } from './procedure-contract.js';
+import { disposeProcedure, runInProcedure, runSequenceToEnd } from './internal/procedure-exits.js';
 import type { ProcedureLock } from './procedure-lock.js';
 
 /** Options of {@link Procedure.startSequence} and {@link Procedure.runSequence}. */
@@ -24,7 +27,7 @@ export interface ProcedureHost {
   readonly session: ExperimentSession;
   readonly events: ShotlineEventBus;
   readonly pipeline: ShotPipelineOptions;
-  readonly owner: string;
+  readonly owner: RunOwner;
   readonly lock: ProcedureLock;
   readonly closed: boolean;
 }
@@ -40,24 +43,29 @@ interface RunningSequence {
  * sequence then some analysis, a scan repeated with new parameters, several sequences that belong
  * together). Created by {@link ExperimentManager.createProcedure}.
  *
- * A procedure must be active to run sequences, and no two procedures of a manager are active at the
- * same time: activating waits until the active one is left (or fails after `acquisitionTimeout`).
+ * A procedure must be active to run sequences, and no two procedures on one storage are active at
+ * the same time: activating waits until the active one is left (or fails after
+ * `acquisitionTimeout`).
  *
- * ```ts
- * await using procedure = await manager.createProcedure('my procedure').activate();
- * await procedure.runSequence('\\my sequence');
- * // do analysis, overwrite parameters, etc...
- * await procedure.runSequence('\\another sequence');
+ * With a callback (JavaScript and TypeScript):
+ *
+ * ```js
+ * await manager.createProcedure('my procedure').run(async (procedure) => {
+ *   await procedure.runSequence('\\my sequence');
+ *   // do analysis, overwrite parameters, etc...
+ *   await procedure.runSequence('\\another sequence');
+ * });
  * ```
  *
- * or, with a callback: `await manager.createProcedure('x').run(async (procedure) => { ... })`.
+ * or in TypeScript (compiled; Node 20 itself does not parse `await using`):
+ * `await using procedure = await manager.createProcedure('x').activate();`.
  *
- * Leaving: the callback form waits for a sequence still running when the callback returns, and
- * interrupts it when the callback throws. `await using` cannot tell why its block is left (the
- * language gives disposers no error), so it always interrupts a sequence still running, then waits
- * for it to end; await `procedure.exception()` inside the block to let a sequence finish.
+ * Leaving, as in the seed: a normal exit waits for a sequence still running; an error interrupts
+ * it, then waits. `run(callback)` knows which happened. An `await using` block cannot: the language
+ * gives disposers no error, so leaving one always waits like a normal exit; interrupt in a `catch`
+ * (or use `run`) to stop the sequence when the block fails.
  */
-export class Procedure implements AsyncDisposable {
+export class Procedure implements ProcedureContract {
   private active = false;
   private activating = false;
   private running: RunningSequence | undefined;
@@ -111,28 +119,21 @@ export class Procedure implements AsyncDisposable {
     }
   }
 
-  /** `await using`: interrupts a sequence still running, waits for it, and deactivates. */
+  /**
+   * `await using`: waits for a sequence still running (the seed's normal exit), then deactivates.
+   * A disposer is never told whether its block threw, so it cannot interrupt on an error: interrupt
+   * in a `catch`, or use {@link run}, which does.
+   */
   async [Symbol.asyncDispose](): Promise<void> {
-    this.interruptSequence();
-    await this.deactivate();
+    await disposeProcedure(this);
   }
 
   /**
    * Activates the procedure, runs `body`, and leaves: after waiting for a sequence still running when
    * `body` returns, or after interrupting it when `body` throws (the error is re-thrown).
    */
-  async run<T>(body: (procedure: this) => Promise<T>): Promise<T> {
-    await this.activate();
-    let result: T;
-    try {
-      result = await body(this);
-    } catch (e) {
-      this.interruptSequence();
-      await this.deactivate();
-      throw e;
-    }
-    await this.deactivate();
-    return result;
+  run<T>(body: (procedure: this) => Promise<T>): Promise<T> {
+    return runInProcedure(this, body);
   }
 
   /** True while this procedure is active (not: while any procedure of the manager is). */
@@ -143,6 +144,14 @@ export class Procedure implements AsyncDisposable {
   /** True while a sequence started by this procedure is running. */
   isRunningSequence(): boolean {
     return this.running !== undefined;
+  }
+
+  /**
+   * Waits until the running sequence (if any) has ended, however it ended; never throws (its error
+   * is {@link exception}). What the seed says to call after {@link interruptSequence}.
+   */
+  async waitUntilSequenceFinished(): Promise<void> {
+    await this.running?.done;
   }
 
   /**
@@ -201,8 +210,8 @@ export class Procedure implements AsyncDisposable {
 
   /**
    * Asks the running sequence to stop: the shot in progress finishes, nothing after it runs, and the
-   * sequence ends INTERRUPTED. Does not wait (see {@link exception}). Returns false when no sequence
-   * is running.
+   * sequence ends INTERRUPTED. Does not wait: call {@link waitUntilSequenceFinished} (or
+   * {@link exception}) for that. Returns false when no sequence is running.
    */
   interruptSequence(): boolean {
     if (!this.running) return false;
@@ -217,10 +226,8 @@ export class Procedure implements AsyncDisposable {
    * @throws {ProcedureNotActiveError} if the procedure is not active.
    * @throws {SequenceAlreadyRunningError} if a sequence is already running.
    */
-  async runSequence(sequence: SequencePathLike, options: StartSequenceOptions = {}): Promise<void> {
-    this.startSequence(sequence, options);
-    const error = await this.exception();
-    if (error) throw error;
+  runSequence(sequence: SequencePathLike, options: StartSequenceOptions = {}): Promise<void> {
+    return runSequenceToEnd(this, sequence, options);
   }
 
   /** The sequences started since the procedure was activated, in order; a running one is last. */

@@ -6,6 +6,15 @@ import type { Table as ArrowTable } from 'apache-arrow';
 import type { ArrowModule, ArrowTableOptions } from './arrow-shots.js';
 import { type ShotColumn, shotColumns } from './shot-columns.js';
 
+/**
+ * What a {@link SequenceReader} reads from: a {@link SessionStorage}, or anything that answers these
+ * reads the same way (the command line reads through a lab's server with it).
+ */
+export type StoredShots = Pick<
+  SessionStorage,
+  'shotIndices' | 'getShot' | 'getShotData' | 'getAllShotData' | 'readShotTable'
+>;
+
 /** One stored shot with its data, as {@link SequenceReader.shots} yields it. */
 export interface SequenceShot {
   index: number;
@@ -51,7 +60,7 @@ export class SequenceReader {
   readonly path: SequencePath;
 
   constructor(
-    private readonly storage: SessionStorage,
+    private readonly storage: StoredShots,
     path: SequencePath | string,
   ) {
     this.path = typeof path === 'string' ? SequencePath.parse(path) : path;
@@ -177,6 +186,6 @@ async function loadArrow(): Promise<ArrowModule> {
  * Opens a stored sequence for reading: `for await (const shot of openSequence(storage, path).shots())`,
  * or `.toArrowTable()`. Nothing is read until a method is called.
  */
-export function openSequence(storage: SessionStorage, path: SequencePath | string): SequenceReader {
+export function openSequence(storage: StoredShots, path: SequencePath | string): SequenceReader {
   return new SequenceReader(storage, path);
 }

@@ -6,6 +6,7 @@ import type { DeviceRegistry } from '../plugins/index.js';
 import type { SequenceState } from '../sequence/index.js';
 import type {
   JsonValue,
+  RunOwner,
   SessionStorage,
   ShotRecord,
   StoredDeviceConfiguration,
@@ -38,8 +39,8 @@ export interface SequenceInfo {
   readonly deviceConfigurations: readonly StoredDeviceConfiguration[] | null;
   /** The error summary of a CRASHED sequence. */
   readonly error: ErrorSummary | null;
-  /** Who ran it (`host:pid:managerId`); null in DRAFT. */
-  readonly owner: string | null;
+  /** Who runs or ran it (host, pid, process start time); null in DRAFT. */
+  readonly owner: RunOwner | null;
 }
 
 /** A stored shot, with its parameters as {@link Parameters}. */
@@ -62,14 +63,29 @@ export interface PreparedSequence {
   readonly deviceConfigurations: readonly StoredDeviceConfiguration[];
 }
 
-/** Options of {@link ExperimentSession.prepareSequence}. */
-export interface PrepareSequenceOptions {
+/** Options of {@link ExperimentSession.planRun}. */
+export interface PlanRunOptions {
   /** Globals for this run; default: the session's current globals. */
   readonly globals?: ParameterNamespace;
   /** Device configurations for this run; default: the session's default configurations. */
   readonly deviceConfigurations?: readonly DeviceConfiguration[];
-  /** `host:pid:managerId` of the manager that runs it. */
-  readonly owner: string;
+}
+
+/** Options of {@link ExperimentSession.prepareSequence}. */
+export interface PrepareSequenceOptions extends PlanRunOptions {
+  /** Who runs it. */
+  readonly owner: RunOwner;
+}
+
+/**
+ * What a run of a DRAFT will use, read and checked but not written yet (see
+ * {@link ExperimentSession.planRun}).
+ */
+export interface RunPlan extends PreparedSequence {
+  /** The shot count with this run's globals (null when unknown before running). */
+  readonly expectedShots: number | null;
+  /** The shot count stored with the draft. */
+  readonly storedExpectedShots: number | null;
 }
 
 /**
@@ -242,15 +258,12 @@ export class ExperimentSession {
   // ---- used by the engine ----------------------------------------------------------------------
 
   /**
-   * DRAFT -> PREPARING for a run, snapshotting the globals and device configurations. Everything is
-   * checked before the state changes: the sequence must exist and be a DRAFT (else
-   * {@link SequenceNotDraftError}), every device configuration must be valid and its plugin loaded.
-   * The state change itself is a compare-and-set, so two managers can never both start it.
+   * Reads and checks what a run of a sequence will use, writing nothing: the sequence must exist
+   * and be a DRAFT (else {@link SequenceNotDraftError}), every device configuration must be valid
+   * and its plugin loaded; the globals default to the current ones, the configurations to the
+   * defaults. Then {@link markPreparing} starts the run.
    */
-  async prepareSequence(
-    path: SequencePathLike,
-    options: PrepareSequenceOptions,
-  ): Promise<PreparedSequence> {
+  async planRun(path: SequencePathLike, options: PlanRunOptions = {}): Promise<RunPlan> {
     const p = SequencePath.from(path);
     const record = (await this.storage.getSequence(p)).unwrap();
     if (record.state !== 'draft') {
@@ -266,27 +279,45 @@ export class ExperimentSession {
       : (await this.storage.listDeviceConfigurations()).map((s) =>
           storedDeviceConfiguration(this.registry, s),
         );
-    const globalsJson = globals.toJSON() as JsonValue;
-    // The shot count stored with the draft was computed with the globals of that time; storage
-    // refuses shot indices beyond it, so recount with this run's globals while still a DRAFT.
-    const expected = this.countShots(IterationConfiguration.fromJSON(record.iteration), globals);
-    if (expected !== record.expectedShots) {
-      (await this.storage.setIteration(p, record.iteration, expected)).unwrap();
-    }
-    (
-      await this.storage.setPreparing(p, {
-        globals: globalsJson,
-        deviceConfigurations: configurations,
-        owner: options.owner,
-      })
-    ).unwrap();
     return {
       path: p,
-      globals: globalsJson,
+      globals: globals.toJSON() as JsonValue,
       iteration: record.iteration,
       timeLanes: record.timeLanes,
       deviceConfigurations: configurations,
+      expectedShots: this.countShots(IterationConfiguration.fromJSON(record.iteration), globals),
+      storedExpectedShots: record.expectedShots,
     };
+  }
+
+  /**
+   * DRAFT -> PREPARING for a planned run, snapshotting its globals and device configurations and
+   * recording who runs it. The state change is a compare-and-set, so two managers can never both
+   * start it.
+   */
+  async markPreparing(plan: RunPlan, owner: RunOwner): Promise<void> {
+    // The shot count stored with the draft was computed with the globals of that time; storage
+    // refuses shot indices beyond it, so recount with this run's globals while still a DRAFT.
+    if (plan.expectedShots !== plan.storedExpectedShots) {
+      (await this.storage.setIteration(plan.path, plan.iteration, plan.expectedShots)).unwrap();
+    }
+    (
+      await this.storage.setPreparing(plan.path, {
+        globals: plan.globals,
+        deviceConfigurations: [...plan.deviceConfigurations],
+        owner,
+      })
+    ).unwrap();
+  }
+
+  /** {@link planRun} then {@link markPreparing}: DRAFT -> PREPARING for a run. */
+  async prepareSequence(
+    path: SequencePathLike,
+    options: PrepareSequenceOptions,
+  ): Promise<PreparedSequence> {
+    const plan = await this.planRun(path, options);
+    await this.markPreparing(plan, options.owner);
+    return plan;
   }
 
   /** PREPARING -> RUNNING. */
@@ -309,11 +340,11 @@ export class ExperimentSession {
     this.checkState(path, 'CRASHED', await this.storage.setCrashed(path, error, time));
   }
 
-  /** Sequences in PREPARING or RUNNING, with their owner (for stale-run recovery). */
+  /** Sequences in PREPARING or RUNNING, with who runs them. */
   async activeSequences(): Promise<
-    { path: SequencePath; state: SequenceState; owner: string | null }[]
+    { path: SequencePath; state: SequenceState; owner: RunOwner | null }[]
   > {
-    const out: { path: SequencePath; state: SequenceState; owner: string | null }[] = [];
+    const out: { path: SequencePath; state: SequenceState; owner: RunOwner | null }[] = [];
     for (const state of ['preparing', 'running'] as const) {
       for (const path of await this.storage.sequencesInState(state)) {
         const record = await this.storage.getSequence(path);

@@ -148,7 +148,13 @@ async function copySequence(
     await destination.setPreparing(path, {
       globals: record.globals ?? [],
       deviceConfigurations: record.deviceConfigurations ?? [],
-      owner: record.owner ?? 'unknown',
+      owner: record.owner ?? {
+        id: 'unknown',
+        host: 'unknown',
+        pid: 0,
+        processStartedAt: null,
+        label: 'unknown',
+      },
     })
   ).unwrap();
   if (record.startTime !== null) {

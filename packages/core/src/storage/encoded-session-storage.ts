@@ -1,6 +1,6 @@
 import type { DataLabel } from '../data/index.js';
 import type { ErrorSummary } from '../errors/index.js';
-import { ContractViolationError } from '../errors/index.js';
+import { ContractViolationError, summarizeError } from '../errors/index.js';
 import { SequencePath } from '../path/index.js';
 import { type Result, err, ok } from '../result/index.js';
 import type { SequenceState } from '../sequence/index.js';
@@ -17,7 +17,11 @@ import type {
 } from './session-storage.js';
 import { ShotTableBuilder } from './shot-table-builder.js';
 import type { StorageBackend } from './storage-backend.js';
-import { DuplicateShotError } from './storage-errors.js';
+import {
+  DuplicateShotError,
+  InvalidStorageDataError,
+  RunProcessGoneError,
+} from './storage-errors.js';
 import { type StorageOutcome, storageFailureToError } from './storage-failure.js';
 import { decodeStorageJson, encodeStorageJson } from './storage-json.js';
 import { sortStoragePaths } from './storage-order.js';
@@ -39,7 +43,28 @@ import {
   encodeSequenceDraft,
   encodeStorageDate,
 } from './storage-validation.js';
+import {
+  type ApiTokenRecord,
+  type NewAuditEntry,
+  type NewQueuedRun,
+  type QueuedRunChange,
+  type QueuedRunState,
+  decodeApiTokenRow,
+  decodeAuditRow,
+  decodeQueuedRunRow,
+} from './lab-records.js';
 import { findRepeatedShotIndex, prepareShot, prepareShots } from './stored-shot.js';
+import { HeldResourceLocks } from './held-resource-locks.js';
+import { isRunOwnerGone } from './process-identity.js';
+import {
+  DEFAULT_LOCK_LEASE_MS,
+  type LockRequest,
+  type ResourceLockRecord,
+  type StaleRun,
+  sequenceResource,
+} from './resource-locks.js';
+import { type RunOwner, decodeRunOwner, describeRunOwner, runOwnerSchema } from './run-owner.js';
+import { type StoredLockRow, storedTimeMs } from './storage-rules.js';
 
 /** The promise a {@link SessionStorage} method returns. */
 type Answer<K extends keyof SessionStorage> = SessionStorage[K] extends (
@@ -64,7 +89,9 @@ export class EncodedSessionStorage implements SessionStorage {
   readonly location: string;
   readonly #backend: StorageBackend;
   readonly #describedAs: string;
+  readonly #held = new Set<HeldResourceLocks>();
   #closing: Promise<void> | undefined;
+  #recoveredAtOpen: readonly StaleRun[] = [];
 
   /**
    * @param kind `sqlite`, `postgres`, `memory`...
@@ -79,9 +106,12 @@ export class EncodedSessionStorage implements SessionStorage {
     this.#describedAs = describedAs;
   }
 
-  /** Closes the backend once; every later call of another method throws. */
+  /** Releases the locks still held, closes the backend once; every later call of another method throws. */
   close(): Promise<void> {
-    this.#closing ??= this.#backend.close();
+    this.#closing ??= (async () => {
+      await Promise.allSettled([...this.#held].map((locks) => locks.release()));
+      await this.#backend.close();
+    })();
     return this.#closing;
   }
 
@@ -341,8 +371,269 @@ export class EncodedSessionStorage implements SessionStorage {
   async deleteDeviceConfiguration(name: string): Answer<'deleteDeviceConfiguration'> {
     return this.#result(await this.backend.deleteDevice(name));
   }
+
+  // ---- run ownership ---------------------------------------------------------------------------
+
+  async acquireLocks(request: LockRequest): Answer<'acquireLocks'> {
+    const invalid = (message: string) => err(new InvalidStorageDataError(message));
+    const resources = [...new Set(request.resources)];
+    if (resources.length === 0 || resources.some((r) => typeof r !== 'string' || r.length === 0)) {
+      return invalid('a lock request needs one or more non-empty resource names');
+    }
+    const holder = runOwnerSchema.safeParse(request.holder);
+    if (!holder.success) return invalid('a lock request needs a valid holder (RunOwner)');
+    const leaseMs = request.leaseMs ?? DEFAULT_LOCK_LEASE_MS;
+    if (!(leaseMs >= 1000) || !Number.isFinite(leaseMs)) {
+      return invalid(`a lock lease must be at least 1000 ms, got ${leaseMs}`);
+    }
+    const now = Date.now();
+    const outcome = await this.backend.acquireLocks(
+      {
+        resources,
+        holderId: holder.data.id,
+        holder: JSON.stringify(holder.data),
+        sequence: request.sequence?.toString() ?? null,
+        now,
+        expiresAt: now + leaseMs,
+      },
+      lockHolderGone,
+    );
+    if (!outcome.ok) return this.#result(outcome);
+    const held = new HeldResourceLocks(
+      this.backend,
+      holder.data,
+      resources,
+      leaseMs,
+      request.renew ?? true,
+      (locks) => this.#held.delete(locks),
+    );
+    this.#held.add(held);
+    return ok(held);
+  }
+
+  async listLocks(): Answer<'listLocks'> {
+    return (await this.backend.listLocks())
+      .map((row) => decodeLockRow(row))
+      .sort((a, b) => (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0));
+  }
+
+  /** The stale runs {@link recoverAtOpen} found when the storage was opened. */
+  get recoveredAtOpen(): readonly StaleRun[] {
+    return this.#recoveredAtOpen;
+  }
+
+  /**
+   * What a backend's open function calls: {@link recoverStaleRuns}, keeping what it found in
+   * {@link recoveredAtOpen}. Never throws: a storage that cannot be written (read-only, full)
+   * still opens, and its stale runs are recovered by the next opener that can write.
+   */
+  async recoverAtOpen(): Promise<readonly StaleRun[]> {
+    try {
+      this.#recoveredAtOpen = await this.recoverStaleRuns();
+    } catch {
+      this.#recoveredAtOpen = [];
+    }
+    return this.#recoveredAtOpen;
+  }
+
+  async recoverStaleRuns(): Answer<'recoverStaleRuns'> {
+    const backend = this.backend;
+    const locks = await backend.listLocks();
+    const found: StaleRun[] = [];
+    for (const state of ['preparing', 'running'] as const) {
+      for (const text of await backend.sequencesInState(state)) {
+        const path = SequencePath.parse(text);
+        const record = await this.getSequence(path);
+        if (!record.ok) continue;
+        const resource = sequenceResource(path);
+        const row = locks.find((r) => r.resource === resource);
+        const verdict = await runVerdict(backend, resource, row, record.value.owner);
+        if (!verdict.gone) continue;
+        const owner = record.value.owner;
+        const lastSeen = row ? new Date(storedTimeMs(row.renewed_at)) : null;
+        const ran = row ? holderOf(row) : owner;
+        const who = ran ? describeRunOwner(ran) : 'an unknown process';
+        const error = new RunProcessGoneError(
+          `the process that ran it stopped (${who}${lastSeen ? `, last seen ${lastSeen.toISOString()}` : ''}): ${verdict.why}`,
+          { location: { sequence: text } },
+        );
+        const summary = summarizeError(error, { stack: false });
+        let failure: Error | undefined;
+        try {
+          const crashed = await this.setCrashed(path, summary, new Date());
+          // Another process recovered it first: the state is no longer active.
+          if (!crashed.ok && crashed.error.code !== 'INVALID_STATE_TRANSITION') {
+            failure = crashed.error;
+          }
+          if (row) await backend.releaseLocks(row.holder_id, 'all');
+        } catch (e) {
+          failure = e instanceof Error ? e : new Error(String(e));
+        }
+        found.push({
+          path,
+          state: record.value.state,
+          owner,
+          lastSeen,
+          error: summary,
+          recovered: failure === undefined,
+          ...(failure ? { failure } : {}),
+        });
+      }
+    }
+    return found;
+  }
+
+  // ---- the lab server's queue, audit log and tokens ---------------------------------------
+
+  async enqueueRun(run: NewQueuedRun): Answer<'enqueueRun'> {
+    const options = encodeStorageJson(run.options, 'queued run options', {
+      sequence: run.sequence,
+    });
+    if (!options.ok) return options;
+    const outcome = await this.backend.insertQueuedRun({
+      id: run.id,
+      sequence: run.sequence,
+      submitted_by: run.submittedBy,
+      submitted_at: millis(run.submittedAt, 'submission time'),
+      options: options.value,
+      state: 'queued',
+      started_at: null,
+      ended_at: null,
+      error: null,
+    });
+    return this.#result(outcome, decodeQueuedRunRow);
+  }
+
+  async listQueuedRuns(states?: readonly QueuedRunState[]): Answer<'listQueuedRuns'> {
+    return (await this.backend.listQueuedRuns(states ?? null)).map(decodeQueuedRunRow);
+  }
+
+  async updateQueuedRun(id: string, change: QueuedRunChange): Answer<'updateQueuedRun'> {
+    let error: string | null = null;
+    if (change.error) {
+      const encoded = encodeStorageJson(change.error, 'queued run error');
+      if (!encoded.ok) return encoded;
+      error = encoded.value;
+    }
+    const outcome = await this.backend.updateQueuedRun(
+      id,
+      change.state,
+      change.startedAt ? millis(change.startedAt, 'start time') : null,
+      change.endedAt ? millis(change.endedAt, 'end time') : null,
+      error,
+    );
+    return this.#result(outcome, decodeQueuedRunRow);
+  }
+
+  async reorderQueuedRuns(ids: readonly string[]): Answer<'reorderQueuedRuns'> {
+    return this.#result(await this.backend.setQueuedRunPositions([...ids]));
+  }
+
+  async appendAuditEntry(entry: NewAuditEntry): Answer<'appendAuditEntry'> {
+    const details = encodeStorageJson(entry.details, 'audit details');
+    if (!details.ok) return details;
+    const outcome = await this.backend.insertAuditEntry({
+      time: millis(entry.time, 'audit time'),
+      actor: entry.actor,
+      action: entry.action,
+      target: entry.target,
+      details: details.value,
+    });
+    return this.#result(outcome, decodeAuditRow);
+  }
+
+  async readAuditLog(options: { afterId?: number; limit?: number } = {}): Answer<'readAuditLog'> {
+    const rows = await this.backend.auditEntries(options.afterId ?? 0, options.limit ?? 1000);
+    return rows.map(decodeAuditRow);
+  }
+
+  async saveApiToken(token: ApiTokenRecord): Answer<'saveApiToken'> {
+    const outcome = await this.backend.putApiToken({
+      id: token.id,
+      user_name: token.user,
+      scopes: JSON.stringify(token.scopes),
+      salt: token.salt,
+      hash: token.hash,
+      created_at: millis(token.createdAt, 'token creation time'),
+    });
+    if (!outcome.ok) throw storageFailureToError(outcome.failure);
+  }
+
+  async listApiTokens(): Answer<'listApiTokens'> {
+    return (await this.backend.listApiTokens()).map(decodeApiTokenRow);
+  }
+
+  async deleteApiToken(id: string): Answer<'deleteApiToken'> {
+    const outcome = await this.backend.deleteApiToken(id);
+    if (!outcome.ok) throw storageFailureToError(outcome.failure);
+    return outcome.value;
+  }
+}
+
+/** Milliseconds of a date given to storage; an invalid date is a programmer error here. */
+function millis(date: Date, what: string): number {
+  const encoded = encodeStorageDate(date, what);
+  if (!encoded.ok) throw encoded.error;
+  return encoded.value;
 }
 
 function parsePaths(paths: string[]): SequencePath[] {
   return sortStoragePaths(paths.map((p) => SequencePath.parse(p)));
+}
+
+/** The holder of a lock row; null when it cannot be read. */
+function holderOf(row: StoredLockRow): RunOwner | null {
+  try {
+    return decodeRunOwner(row.holder);
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the holder of a lock row is provably gone (a process of this machine that died). */
+function lockHolderGone(row: StoredLockRow): boolean {
+  const holder = holderOf(row);
+  return holder !== null && isRunOwnerGone(holder);
+}
+
+function decodeLockRow(row: StoredLockRow): ResourceLockRecord {
+  const at = { resource: row.resource };
+  return {
+    resource: row.resource,
+    holder: decodeRunOwner(row.holder, at),
+    sequence: row.sequence,
+    acquiredAt: new Date(storedTimeMs(row.acquired_at)),
+    renewedAt: new Date(storedTimeMs(row.renewed_at)),
+    expiresAt: new Date(storedTimeMs(row.expires_at)),
+  };
+}
+
+/**
+ * Whether the run of an active sequence is gone, and why: the operating system's lock when the
+ * backend has one (authoritative), else its lock row (expired, or its process is gone), else, for a
+ * run recorded without a lock, its owner (a process of this machine that is gone).
+ */
+async function runVerdict(
+  backend: StorageBackend,
+  resource: string,
+  row: StoredLockRow | undefined,
+  owner: RunOwner | null,
+): Promise<{ gone: boolean; why: string }> {
+  const held = await backend.probeLock(resource);
+  if (held !== undefined) {
+    return { gone: !held, why: 'its lock was released by the operating system' };
+  }
+  if (row) {
+    if (storedTimeMs(row.expires_at) <= Date.now()) {
+      return {
+        gone: true,
+        why: `its lease expired at ${new Date(storedTimeMs(row.expires_at)).toISOString()}`,
+      };
+    }
+    return { gone: lockHolderGone(row), why: 'no process of this machine has its pid any more' };
+  }
+  return {
+    gone: owner !== null && isRunOwnerGone(owner),
+    why: 'no process of this machine has its pid any more',
+  };
 }

@@ -21,3 +21,8 @@ export * from './storage-rows.js';
 export * from './storage-backend.js';
 export * from './encoded-session-storage.js';
 export * from './storage-migrations.js';
+export * from './lab-records.js';
+export * from './run-owner.js';
+export * from './process-identity.js';
+export * from './resource-locks.js';
+export * from './active-run.js';

@@ -1,3 +1,12 @@
+import type {
+  ApiTokenRecord,
+  AuditEntry,
+  NewAuditEntry,
+  NewQueuedRun,
+  QueuedRun,
+  QueuedRunChange,
+  QueuedRunState,
+} from './lab-records.js';
 import type { DataLabel, DataValue, StructuredData } from '../data/index.js';
 import type { ErrorSummary } from '../errors/index.js';
 import type { SequencePath } from '../path/index.js';
@@ -15,6 +24,7 @@ import type {
   PathIsRootError,
   PathIsSequenceError,
   PathNotFoundError,
+  QueuedRunNotFoundError,
   RecursivePathMoveError,
   SequenceNotCrashedError,
   SequenceNotEditableError,
@@ -23,7 +33,10 @@ import type {
   SequenceRunningError,
   ShotIndexError,
   ShotNotFoundError,
+  ResourceBusyError,
 } from './storage-errors.js';
+import type { RunOwner } from './run-owner.js';
+import type { HeldLocks, LockRequest, ResourceLockRecord, StaleRun } from './resource-locks.js';
 
 /** Any JSON value. Storage keeps domain objects (iteration, time lanes, globals...) in this form. */
 export type JsonValue = StructuredData;
@@ -50,10 +63,10 @@ export interface PreparingSnapshot {
   globals: JsonValue;
   deviceConfigurations: StoredDeviceConfiguration[];
   /**
-   * Who runs the sequence (e.g. `host:pid:managerId`), so a manager that restarts crashes only its
-   * own stale sequences, never those of another PC sharing the database.
+   * Who runs the sequence (host, pid, process start time), so that whoever opens the lab later can
+   * tell a live run from one whose process is gone, and say who runs it.
    */
-  owner: string;
+  owner: RunOwner;
 }
 
 /** Progress and times of a sequence. */
@@ -78,8 +91,8 @@ export interface SequenceRecord extends SequenceStats {
   deviceConfigurations: StoredDeviceConfiguration[] | null;
   /** Present only when CRASHED. */
   error: ErrorSummary | null;
-  /** Set at PREPARING; null in DRAFT. */
-  owner: string | null;
+  /** Who runs (or ran) it, set at PREPARING; null in DRAFT. */
+  owner: RunOwner | null;
 }
 
 /** A shot to store. Parameters are the flat `{ "dotted.name": value }` JSON of core's encoding. */
@@ -404,4 +417,48 @@ export interface SessionStorage {
     configuration: StoredDeviceConfiguration,
   ): Promise<Result<void, InvalidStorageDataError>>;
   deleteDeviceConfiguration(name: string): Promise<Result<void, DeviceConfigurationNotFoundError>>;
+
+  // ---- the lab server's queue, audit log and tokens ---------------------------------------
+
+  /** Appends a run to the queue (last position, state `queued`). */
+  enqueueRun(run: NewQueuedRun): Promise<Result<QueuedRun, InvalidStorageDataError>>;
+  /** The queued runs in queue order; only those in `states` when given. */
+  listQueuedRuns(states?: readonly QueuedRunState[]): Promise<QueuedRun[]>;
+  /** Changes the state of a queued run (and its start/end time, error). */
+  updateQueuedRun(
+    id: string,
+    change: QueuedRunChange,
+  ): Promise<Result<QueuedRun, QueuedRunNotFoundError | InvalidStorageDataError>>;
+  /** Gives the listed runs the positions 0, 1, 2... in this order (others keep theirs). */
+  reorderQueuedRuns(ids: readonly string[]): Promise<Result<void, QueuedRunNotFoundError>>;
+  /** Appends an entry to the audit log; returns it with its number. */
+  appendAuditEntry(entry: NewAuditEntry): Promise<Result<AuditEntry, InvalidStorageDataError>>;
+  /** Audit entries after number `afterId` (default: from the start), oldest first, at most `limit`. */
+  readAuditLog(options?: { afterId?: number; limit?: number }): Promise<AuditEntry[]>;
+  /** Adds or replaces an API token record. */
+  saveApiToken(token: ApiTokenRecord): Promise<void>;
+  listApiTokens(): Promise<ApiTokenRecord[]>;
+  /** Deletes a token; false when there was none with this id. */
+  deleteApiToken(id: string): Promise<boolean>;
+  // ---- run ownership ---------------------------------------------------------------------------
+
+  /**
+   * Locks resources (devices, a sequence, the whole lab) for a holder, all or none, before it opens
+   * anything: refused with a {@link ResourceBusyError} naming the holder when another live holder
+   * has one of them (or the lab). The locks are renewed in the background until released; they
+   * lapse when the holder's process dies (SQLite: at once, the operating system releases them;
+   * PostgreSQL: at once for a process of the same machine, else when the lease expires).
+   */
+  acquireLocks(
+    request: LockRequest,
+  ): Promise<Result<HeldLocks, ResourceBusyError | InvalidStorageDataError>>;
+  /** The locks held now (live or lapsed), sorted by resource. */
+  listLocks(): Promise<ResourceLockRecord[]>;
+  /**
+   * Marks CRASHED every PREPARING or RUNNING sequence whose process is provably gone, storing "the
+   * process that ran it stopped (host, pid, last seen)"; returns what it found. Sequences run by a
+   * live process (here or on another machine with a valid lease) are left alone. Opening a storage
+   * does this already (unless told not to).
+   */
+  recoverStaleRuns(): Promise<StaleRun[]>;
 }

@@ -1,4 +1,5 @@
 import type { SequencePath } from '../path/index.js';
+import type { StoredApiTokenRow, StoredAuditRow, StoredQueuedRunRow } from './lab-records.js';
 import type { SequenceState } from '../sequence/index.js';
 import type { StorageOutcome } from './storage-failure.js';
 import type {
@@ -11,6 +12,7 @@ import type {
   StoredSnapshotRow,
   StoredTime,
 } from './storage-rows.js';
+import type { StoredLockRow } from './storage-rules.js';
 import type { EncodedPreparingSnapshot, EncodedSequenceDraft } from './storage-validation.js';
 import type { PreparedShot } from './stored-shot.js';
 
@@ -95,4 +97,65 @@ export interface StorageBackend {
   getDevice(name: string): StorageAnswer<StoredDeviceRow>;
   setDevice(name: string, type: string, content: string): StorageAnswer<void>;
   deleteDevice(name: string): StorageAnswer<void>;
+
+  // ---- the lab server's queue, audit log and tokens (lab-records.ts) -----------------------
+
+  /** Inserts a run at the last position (after every other run). */
+  insertQueuedRun(row: Omit<StoredQueuedRunRow, 'position'>): StorageAnswer<StoredQueuedRunRow>;
+  /** Runs in position order; only those in `states` when given. */
+  listQueuedRuns(states: readonly string[] | null): Promise<StoredQueuedRunRow[]>;
+  /** Sets the state, and the times and error that are given (`queuedRunNotFound` otherwise). */
+  updateQueuedRun(
+    id: string,
+    state: string,
+    startedAt: number | null,
+    endedAt: number | null,
+    error: string | null,
+  ): StorageAnswer<StoredQueuedRunRow>;
+  /** Positions 0, 1, 2... for these ids, in one transaction (`queuedRunNotFound` if one is missing). */
+  setQueuedRunPositions(ids: readonly string[]): StorageAnswer<void>;
+  insertAuditEntry(row: Omit<StoredAuditRow, 'id'>): StorageAnswer<StoredAuditRow>;
+  auditEntries(afterId: number, limit: number): Promise<StoredAuditRow[]>;
+  putApiToken(row: StoredApiTokenRow): StorageAnswer<void>;
+  listApiTokens(): Promise<StoredApiTokenRow[]>;
+  deleteApiToken(id: string): StorageAnswer<boolean>;
+  // ---- run ownership ---------------------------------------------------------------------------
+
+  /**
+   * Takes the locks of a request, all or none (`resourceBusy` names the first lock in the way).
+   * Backends that decide with lease rows use `lockConflict` of the storage rules with `isGone`
+   * (the holder's process is provably dead); a backend with operating-system locks decides with
+   * those and only records the rows.
+   */
+  acquireLocks(
+    request: EncodedLockRequest,
+    isGone: (row: StoredLockRow) => boolean,
+  ): StorageAnswer<void>;
+  /** Extends the holder's locks to `expiresAt`; `lockLost` when one is no longer the holder's. */
+  renewLocks(
+    holderId: string,
+    resources: readonly string[],
+    now: number,
+    expiresAt: number,
+  ): StorageAnswer<void>;
+  /** Removes the holder's locks on these resources (`'all'`: every lock of the holder). */
+  releaseLocks(holderId: string, resources: readonly string[] | 'all'): Promise<void>;
+  /** Every lock row. */
+  listLocks(): Promise<StoredLockRow[]>;
+  /**
+   * Operating-system evidence about a resource: true if some live process holds its lock, false
+   * if nobody does; undefined for backends that only have lease rows.
+   */
+  probeLock(resource: string): Promise<boolean | undefined>;
+}
+
+/** A lock request as a backend takes it: the holder as JSON, times in milliseconds. */
+export interface EncodedLockRequest {
+  resources: string[];
+  holderId: string;
+  /** JSON of the holder's RunOwner. */
+  holder: string;
+  sequence: string | null;
+  now: number;
+  expiresAt: number;
 }

@@ -1,6 +1,8 @@
-import { ShotlineError, type ShotlineErrorOptions } from '../errors/index.js';
+import { type ErrorLocation, ShotlineError, type ShotlineErrorOptions } from '../errors/index.js';
 import type { SequencePath } from '../path/index.js';
 import type { SequenceState } from '../sequence/index.js';
+import { LAB_RESOURCE } from './storage-rules.js';
+import { describeRunOwner, type RunOwner } from './run-owner.js';
 
 /** Base of every expected storage failure. Recoverable: it reports a user's request that cannot be done. */
 export class StorageError extends ShotlineError {
@@ -226,6 +228,14 @@ export class DeviceConfigurationNotFoundError extends StorageError {
   }
 }
 
+/** No queued run has this id. */
+export class QueuedRunNotFoundError extends StorageError {
+  static override readonly code: string = 'QUEUED_RUN_NOT_FOUND';
+  constructor(readonly runId: string) {
+    super(`no queued run with id "${runId}" (list them with GET /api/queue)`);
+  }
+}
+
 /** Input that cannot be stored (not JSON, wrong shape...) or stored content that cannot be read. */
 export class InvalidStorageDataError extends StorageError {
   static override readonly code: string = 'INVALID_STORAGE_DATA';
@@ -237,4 +247,102 @@ export class InvalidStorageDataError extends StorageError {
  */
 export class StorageSchemaError extends ShotlineError {
   static override readonly code: string = 'STORAGE_SCHEMA';
+}
+
+/**
+ * A resource a run needs (a device, the sequence, the whole lab) is held by another live run or
+ * server. Raised before anything is opened; names the resource, the sequence that holds it, the
+ * host and the pid.
+ */
+export class ResourceBusyError extends StorageError {
+  static override readonly code: string = 'RESOURCE_BUSY';
+  constructor(
+    /** The resource asked for (`device:camera`, `sequence:\a`, `lab`). */
+    readonly resource: string,
+    /** Who holds it, when known. */
+    readonly holder: RunOwner | null,
+    /** The sequence the holder runs, if any. */
+    readonly heldFor: string | null,
+    readonly since: Date | null,
+    readonly lastSeen: Date | null,
+    options: ShotlineErrorOptions = {},
+  ) {
+    const what = describeResource(resource);
+    const who = holder
+      ? `${heldFor ? `sequence ${heldFor}, run by ` : ''}${describeRunOwner(holder)}`
+      : 'another process (it has not recorded who it is yet)';
+    const when = since ? ` since ${since.toISOString()}` : '';
+    const seen = lastSeen ? `, last seen ${lastSeen.toISOString()}` : '';
+    const fix = holder
+      ? `; wait until it ends, or interrupt it (Ctrl-C where it runs, or kill -INT ${holder.pid} on ${holder.host})`
+      : '; wait until it ends';
+    super(`${what} is in use by ${who}${when}${seen}${fix}`, {
+      ...options,
+      location: { ...resourceLocation(resource), ...(options.location ?? {}) },
+    });
+  }
+}
+
+/** A lock a run held was taken over by someone else (its lease expired while it could not renew). */
+export class LockLostError extends StorageError {
+  static override readonly code: string = 'LOCK_LOST';
+  constructor(
+    readonly resource: string,
+    options: ShotlineErrorOptions = {},
+  ) {
+    super(
+      `the lock on ${describeResource(resource)} was lost: its lease expired while the storage could not be reached, and another process may now use it`,
+      { ...options, location: { ...resourceLocation(resource), ...(options.location ?? {}) } },
+    );
+  }
+}
+
+/**
+ * The storage could not be reached (connection refused, lost, server restarting) for longer than
+ * its reconnection window. Thrown, not returned: the request may be tried again later.
+ */
+export class StorageUnavailableError extends ShotlineError {
+  static override readonly code: string = 'STORAGE_UNAVAILABLE';
+  static override readonly recoverable: boolean = true;
+}
+
+/**
+ * The storage failed to read or write its files: disk full (`SQLITE_FULL`, `ENOSPC`), an I/O error,
+ * a read-only or corrupted file. `driverCode` is the driver's own code (`SQLITE_FULL`...).
+ */
+export class StorageIOError extends ShotlineError {
+  static override readonly code: string = 'STORAGE_IO';
+  static override readonly recoverable: boolean = true;
+  constructor(
+    message: string,
+    readonly driverCode: string | undefined,
+    options: ShotlineErrorOptions = {},
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * Stored on a sequence found PREPARING or RUNNING whose process is provably gone (killed, crashed,
+ * or its lease expired): "the process that ran it stopped".
+ */
+export class RunProcessGoneError extends ShotlineError {
+  static override readonly code: string = 'RUN_PROCESS_GONE';
+}
+
+/** `device "camera"`, `sequence \a`, `the lab`, for messages. */
+export function describeResource(resource: string): string {
+  if (resource === LAB_RESOURCE) return 'the lab';
+  const colon = resource.indexOf(':');
+  const kind = resource.slice(0, colon);
+  const name = resource.slice(colon + 1);
+  if (kind === 'device') return `device "${name}"`;
+  if (kind === 'sequence') return `sequence ${name}`;
+  return `"${resource}"`;
+}
+
+function resourceLocation(resource: string): ErrorLocation {
+  if (resource.startsWith('device:')) return { device: resource.slice('device:'.length) };
+  if (resource.startsWith('sequence:')) return { sequence: resource.slice('sequence:'.length) };
+  return {};
 }

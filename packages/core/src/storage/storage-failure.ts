@@ -4,6 +4,7 @@ import {
   DataNotFoundError,
   DeviceConfigurationNotFoundError,
   DuplicateShotError,
+  QueuedRunNotFoundError,
   InvalidStateTransitionError,
   PathExistsError,
   PathHasChildrenError,
@@ -20,8 +21,12 @@ import {
   ShotIndexError,
   ShotNotFoundError,
   type StorageError,
+  LockLostError,
+  ResourceBusyError,
 } from './storage-errors.js';
 import { pathContainsSequencesError, pathCrossesSequenceError } from './storage-refusals.js';
+import { type StoredLockRow, storedTimeMs } from './storage-rules.js';
+import { type RunOwner, decodeRunOwner } from './run-owner.js';
 import { decodeStoredState } from './storage-validation.js';
 
 /** One expected failure of a storage operation. */
@@ -45,7 +50,10 @@ export type StorageFailure =
   | { kind: 'duplicateShot'; path: string; index: number }
   | { kind: 'shotNotFound'; path: string; index: number }
   | { kind: 'dataNotFound'; path: string; index: number; label: string }
-  | { kind: 'deviceNotFound'; name: string };
+  | { kind: 'deviceNotFound'; name: string }
+  | { kind: 'queuedRunNotFound'; id: string }
+  | { kind: 'resourceBusy'; resource: string; row: StoredLockRow | null }
+  | { kind: 'lockLost'; resource: string };
 
 /** The result of a SQL backend's query: a value or an expected failure as data. */
 export type StorageOutcome<T> = { ok: true; value: T } | { ok: false; failure: StorageFailure };
@@ -106,5 +114,29 @@ export function storageFailureToError(f: StorageFailure): StorageError {
       return new DataNotFoundError(at(f.path), f.index, f.label);
     case 'deviceNotFound':
       return new DeviceConfigurationNotFoundError(f.name);
+    case 'queuedRunNotFound':
+      return new QueuedRunNotFoundError(f.id);
+    case 'resourceBusy':
+      return resourceBusyError(f.resource, f.row);
+    case 'lockLost':
+      return new LockLostError(f.resource);
   }
+}
+
+/** The error of a resource held by the lock `row` (null: held, holder not known yet). */
+export function resourceBusyError(resource: string, row: StoredLockRow | null): ResourceBusyError {
+  if (row === null) return new ResourceBusyError(resource, null, null, null, null);
+  let holder: RunOwner | null;
+  try {
+    holder = decodeRunOwner(row.holder);
+  } catch {
+    holder = null;
+  }
+  return new ResourceBusyError(
+    resource,
+    holder,
+    row.sequence,
+    new Date(storedTimeMs(row.acquired_at)),
+    new Date(storedTimeMs(row.renewed_at)),
+  );
 }

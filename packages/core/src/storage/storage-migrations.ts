@@ -16,6 +16,15 @@ export const STORAGE_SCHEMA_STEPS = [
   {
     version: 3,
     description:
+      'resource locks (who runs which sequence on which devices, with renewed leases): one run per device, stale runs recovered',
+  },
+  {
+    version: 4,
+    description: "the server's run queue, audit log and API tokens (hashed)",
+  },
+  {
+    version: 5,
+    description:
       'array chunk references: a backend may keep large arrays in append-only files beside its catalog (SQLite does; PostgreSQL keeps them in the database)',
   },
 ] as const;

@@ -9,6 +9,7 @@ import type {
 } from './session-storage.js';
 import { decodeStorageJson, decodeStorageJsonObject } from './storage-json.js';
 import { decodeStoredArray } from './stored-shot.js';
+import { decodeRunOwner } from './run-owner.js';
 import {
   decodeStorageDate,
   decodeStoredDeviceConfigurations,
@@ -111,7 +112,7 @@ export function decodeSequenceRow(path: SequencePath, row: StoredSequenceRow): S
         ? null
         : decodeStoredDeviceConfigurations(row.device_configurations, at),
     error: row.error === null ? null : decodeStoredErrorSummary(row.error, at),
-    owner: row.owner,
+    owner: row.owner === null ? null : decodeRunOwner(row.owner, at),
   };
 }
 

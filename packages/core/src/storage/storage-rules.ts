@@ -291,3 +291,67 @@ export function launchedRefusal(
     ? { kind: 'notLaunched', path }
     : undefined;
 }
+
+// ---- resource locks --------------------------------------------------------------------------------
+
+/**
+ * The resource of a whole lab: whoever holds it (an experiment server, for its lifetime) excludes
+ * every other holder of any resource, and it cannot be taken while another holder has any.
+ */
+export const LAB_RESOURCE = 'lab';
+
+/** A resource lock as a backend stores it (SQL column names); times in ms or the driver's Date. */
+export interface StoredLockRow {
+  resource: string;
+  /** The holder's id (`RunOwner.id`): locks of one holder never conflict. */
+  holder_id: string;
+  /** JSON of the holder's `RunOwner`. */
+  holder: string;
+  /** The sequence the holder runs with it, if any. */
+  sequence: string | null;
+  acquired_at: number | Date;
+  /** When the holder last renewed it ("last seen"). */
+  renewed_at: number | Date;
+  /** When it lapses unless renewed. */
+  expires_at: number | Date;
+}
+
+/** Milliseconds since the epoch of a stored time. */
+export function storedTimeMs(time: number | Date): number {
+  return typeof time === 'number' ? time : time.getTime();
+}
+
+/**
+ * The resources whose locks decide whether `requested` can be taken: those asked for and the lab's;
+ * every lock (`'all'`) when the lab itself is asked for.
+ */
+export function lockRowsToCheck(requested: readonly string[]): string[] | 'all' {
+  return requested.includes(LAB_RESOURCE) ? 'all' : [...requested, LAB_RESOURCE];
+}
+
+/**
+ * The lock that keeps `holderId` from taking `requested` at `now`, if any: one of another holder,
+ * not expired, whose process is not provably gone (`isGone`), on a requested resource or on the
+ * lab (or on anything, when the lab is requested). Locks asked for first are reported first.
+ */
+export function lockConflict(
+  requested: readonly string[],
+  holderId: string,
+  rows: readonly StoredLockRow[],
+  now: number,
+  isGone: (row: StoredLockRow) => boolean,
+): StoredLockRow | undefined {
+  const wantsLab = requested.includes(LAB_RESOURCE);
+  const blocking = rows.filter(
+    (row) =>
+      row.holder_id !== holderId &&
+      (wantsLab || row.resource === LAB_RESOURCE || requested.includes(row.resource)) &&
+      storedTimeMs(row.expires_at) > now &&
+      !isGone(row),
+  );
+  const rank = (row: StoredLockRow) => {
+    const i = requested.indexOf(row.resource);
+    return i < 0 ? requested.length : i;
+  };
+  return blocking.sort((a, b) => rank(a) - rank(b))[0];
+}

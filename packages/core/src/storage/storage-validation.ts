@@ -8,6 +8,7 @@ import type {
   SequenceDraft,
   StoredDeviceConfiguration,
 } from './session-storage.js';
+import { runOwnerSchema } from './run-owner.js';
 import { InvalidStorageDataError } from './storage-errors.js';
 import { decodeStorageJson, encodeStorageJson } from './storage-json.js';
 
@@ -149,11 +150,12 @@ export function encodeDeviceConfiguration(
   return ok({ name, type, configuration: json.value });
 }
 
-/** A {@link PreparingSnapshot} checked and serialised for a database row. */
+/** A {@link PreparingSnapshot} (owner: {@link RunOwner}) checked and serialised for a database row. */
 export interface EncodedPreparingSnapshot {
   globals: string;
   /** JSON array of {@link StoredDeviceConfiguration}. */
   deviceConfigurations: string;
+  /** JSON of the {@link RunOwner}. */
   owner: string;
 }
 
@@ -197,17 +199,19 @@ export function encodePreparingSnapshot(
       configuration: configuration.configuration,
     });
   }
-  if (typeof snapshot.owner !== 'string' || snapshot.owner.length === 0) {
+  const owner = runOwnerSchema.safeParse(snapshot.owner);
+  if (!owner.success) {
     return err(
-      new InvalidStorageDataError('the snapshot needs a non-empty owner (who runs the sequence)', {
-        location: at,
-      }),
+      new InvalidStorageDataError(
+        `the snapshot needs the owner who runs the sequence (host, pid, process start time): ${z.prettifyError(owner.error)}`,
+        { location: at },
+      ),
     );
   }
   return ok({
     globals: globals.value,
     deviceConfigurations: JSON.stringify(devices),
-    owner: snapshot.owner,
+    owner: JSON.stringify(owner.data),
   });
 }
 

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import {
+  type EncodedLockRequest,
   type EncodedPreparingSnapshot,
   type EncodedSequenceDraft,
   type PreparedShot,
@@ -8,21 +9,36 @@ import {
   type StorageAnswer,
   type StorageBackend,
   type StorageOutcome,
+  type StoredApiTokenRow,
+  type StoredAuditRow,
+  type StoredLockRow,
+  type StoredQueuedRunRow,
   storageSuccess,
 } from '@shotline/core';
+import { LockQueries } from './lock-queries.js';
 import { SessionQueries } from './session-queries.js';
-import { type TransactionMode, transaction } from './transaction.js';
+import {
+  type ConnectionPolicy,
+  type TransactionAttempt,
+  type TransactionMode,
+  transaction,
+} from './transaction.js';
 
 /**
  * The PostgreSQL {@link StorageBackend}: every operation is one transaction on a pooled connection
  * (see transaction.ts), SERIALIZABLE for writes, REPEATABLE READ READ ONLY for reads and READ
- * COMMITTED for shots; times go to the database as Dates.
+ * COMMITTED for shots; times go to the database as Dates. A lost connection is retried within the
+ * policy's window; a state change whose COMMIT answer was lost, and that then finds its sequence
+ * already in the state it asked for, succeeded (it was this very change). Resource locks are lease
+ * rows (lock-queries.ts).
  */
 export class PostgresBackend implements StorageBackend {
   readonly #pool: pg.Pool;
+  readonly #policy: ConnectionPolicy;
 
-  constructor(pool: pg.Pool) {
+  constructor(pool: pg.Pool, policy: ConnectionPolicy) {
     this.#pool = pool;
+    this.#policy = policy;
   }
 
   close(): Promise<void> {
@@ -31,9 +47,32 @@ export class PostgresBackend implements StorageBackend {
 
   #run<T>(
     mode: TransactionMode,
-    fn: (queries: SessionQueries) => Promise<StorageOutcome<T>>,
+    fn: (queries: SessionQueries, attempt: TransactionAttempt) => Promise<StorageOutcome<T>>,
   ): StorageAnswer<T> {
-    return transaction(this.#pool, mode, (client) => fn(new SessionQueries(client)));
+    return transaction(
+      this.#pool,
+      mode,
+      async (client, attempt) => {
+        const outcome = await fn(new SessionQueries(client), attempt);
+        if (
+          attempt.afterUncertainCommit &&
+          !outcome.ok &&
+          outcome.failure.kind === 'invalidTransition' &&
+          outcome.failure.from === outcome.failure.to
+        ) {
+          return storageSuccess(undefined as T);
+        }
+        return outcome;
+      },
+      this.#policy,
+    );
+  }
+
+  #locks<T>(
+    fn: (queries: LockQueries) => Promise<StorageOutcome<T>>,
+    mode: TransactionMode = 'write',
+  ): StorageAnswer<T> {
+    return transaction(this.#pool, mode, (client) => fn(new LockQueries(client)), this.#policy);
   }
 
   async #read<T>(fn: (queries: SessionQueries) => Promise<T>): Promise<T> {
@@ -156,7 +195,9 @@ export class PostgresBackend implements StorageBackend {
   // ---- shots -----------------------------------------------------------------------------------
 
   createShots(path: SequencePath, shots: PreparedShot[]): StorageAnswer<void> {
-    return this.#run('shots', (q) => q.createShots(path.toString(), shots));
+    return this.#run('shots', (q, attempt) =>
+      q.createShots(path.toString(), shots, attempt.afterUncertainCommit),
+    );
   }
 
   shotIndices(path: SequencePath): StorageAnswer<number[]> {
@@ -203,5 +244,80 @@ export class PostgresBackend implements StorageBackend {
 
   deleteDevice(name: string): StorageAnswer<void> {
     return this.#run('write', (q) => q.deleteDevice(name));
+  }
+
+  // ---- run ownership ---------------------------------------------------------------------------
+
+  acquireLocks(
+    request: EncodedLockRequest,
+    isGone: (row: StoredLockRow) => boolean,
+  ): StorageAnswer<void> {
+    return this.#locks((q) => q.acquire(request, isGone));
+  }
+
+  renewLocks(
+    holderId: string,
+    resources: readonly string[],
+    now: number,
+    expiresAt: number,
+  ): StorageAnswer<void> {
+    return this.#locks((q) => q.renew(holderId, resources, now, expiresAt));
+  }
+
+  async releaseLocks(holderId: string, resources: readonly string[] | 'all'): Promise<void> {
+    await this.#locks((q) => q.release(holderId, resources));
+  }
+
+  async listLocks(): Promise<StoredLockRow[]> {
+    const outcome = await this.#locks(async (q) => storageSuccess(await q.rows('all')), 'read');
+    return (outcome as { value: StoredLockRow[] }).value;
+  }
+
+  async probeLock(): Promise<boolean | undefined> {
+    return undefined;
+  }
+
+  // ---- the lab server's queue, audit log and tokens ---------------------------------------
+
+  insertQueuedRun(row: Omit<StoredQueuedRunRow, 'position'>): StorageAnswer<StoredQueuedRunRow> {
+    return this.#run('write', (q, attempt) => q.insertQueuedRun(row, attempt.afterUncertainCommit));
+  }
+
+  listQueuedRuns(states: readonly string[] | null) {
+    return this.#read((q) => q.listQueuedRuns(states));
+  }
+
+  updateQueuedRun(
+    id: string,
+    state: string,
+    startedAt: number | null,
+    endedAt: number | null,
+    error: string | null,
+  ): StorageAnswer<StoredQueuedRunRow> {
+    return this.#run('write', (q) => q.updateQueuedRun(id, state, startedAt, endedAt, error));
+  }
+
+  setQueuedRunPositions(ids: readonly string[]): StorageAnswer<void> {
+    return this.#run('write', (q) => q.setQueuedRunPositions(ids));
+  }
+
+  insertAuditEntry(row: Omit<StoredAuditRow, 'id'>): StorageAnswer<StoredAuditRow> {
+    return this.#run('write', (q) => q.insertAuditEntry(row));
+  }
+
+  auditEntries(afterId: number, limit: number) {
+    return this.#read((q) => q.auditEntries(afterId, limit));
+  }
+
+  putApiToken(row: StoredApiTokenRow): StorageAnswer<void> {
+    return this.#run('write', (q) => q.putApiToken(row));
+  }
+
+  listApiTokens() {
+    return this.#read((q) => q.listApiTokens());
+  }
+
+  deleteApiToken(id: string): StorageAnswer<boolean> {
+    return this.#run('write', (q) => q.deleteApiToken(id));
   }
 }

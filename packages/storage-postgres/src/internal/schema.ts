@@ -73,8 +73,51 @@ export const MIGRATIONS: readonly StorageMigration[] = storageMigrations({
       ALTER TABLE sequences ADD COLUMN owner text;
       ALTER TABLE shots ADD COLUMN timing json NOT NULL DEFAULT 'null';
     `,
+  3: `
+      CREATE TABLE resource_locks (
+        resource text COLLATE "C" PRIMARY KEY,
+        holder_id text NOT NULL,
+        holder json NOT NULL,
+        sequence text,
+        acquired_at timestamptz NOT NULL,
+        renewed_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX resource_locks_holder_id ON resource_locks(holder_id);
+    `,
+  4: `
+      CREATE TABLE queued_runs (
+        id text PRIMARY KEY,
+        position integer NOT NULL,
+        sequence text NOT NULL,
+        submitted_by text NOT NULL,
+        submitted_at timestamptz NOT NULL,
+        options json NOT NULL,
+        state text NOT NULL,
+        started_at timestamptz,
+        ended_at timestamptz,
+        error json
+      );
+      CREATE INDEX queued_runs_position ON queued_runs(position);
+      CREATE TABLE audit_log (
+        id bigserial PRIMARY KEY,
+        time timestamptz NOT NULL,
+        actor text NOT NULL,
+        action text NOT NULL,
+        target text,
+        details json NOT NULL
+      );
+      CREATE TABLE api_tokens (
+        id text PRIMARY KEY,
+        user_name text NOT NULL,
+        scopes json NOT NULL,
+        salt text NOT NULL,
+        hash text NOT NULL,
+        created_at timestamptz NOT NULL
+      );
+    `,
   // PostgreSQL keeps every array in the database (bytea): nothing to add.
-  3: `SELECT 1;`,
+  5: `SELECT 1;`,
 });
 
 /** The version this build writes and reads. */

@@ -29,6 +29,8 @@ export class BackgroundCheckpointer {
   #worker: Worker | undefined;
   #exited: Promise<unknown> = Promise.resolve();
   #failed = false;
+  #diskFull = false;
+  readonly #writer: Database.Database;
   /** Frames copied when the writer last stopped waiting because checkpoints made no progress. */
   #stalledAt: number | undefined;
 
@@ -39,6 +41,7 @@ export class BackgroundCheckpointer {
     policy: CheckpointPolicy,
   ) {
     this.#index = new WalIndex(file);
+    this.#writer = writer;
     this.#walLimitBytes = policy.walLimitBytes;
     // After a restart the writer overwrites the WAL from its beginning: keeping the file (up to the
     // limit) reuses its pages instead of truncating and growing it again on every cycle. The
@@ -48,13 +51,17 @@ export class BackgroundCheckpointer {
     const fail = () => {
       if (this.#failed) return;
       this.#failed = true;
-      if (writer.open) writer.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
+      if (writer.open && !this.#diskFull) {
+        writer.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
+      }
     };
     this.#start = () => {
       const script = fileURLToPath(new URL('./checkpoint-worker.js', import.meta.url));
       const worker = new Worker(script, { workerData: init });
       worker.unref();
-      this.#exited = once(worker, 'exit');
+      // Never rejects: a failed checkpointer ends with an 'error' event (handled by `fail`), and
+      // `once` would otherwise reject with it, unobserved until close.
+      this.#exited = once(worker, 'exit').catch(() => undefined);
       worker.on('error', fail);
       worker.on('exit', () => {
         if (!this.#signals.closing()) fail();
@@ -116,6 +123,22 @@ export class BackgroundCheckpointer {
       this.#signals.setWriterWaiting(false);
       this.#signals.recordWriterWait(performance.now() - started);
     }
+  }
+
+  /**
+   * The disk is full: stops checkpointing for good (the checkpointer ends without its last copy,
+   * and the writer never checkpoints either), so that no copy into the database file takes the
+   * space freed to record how the run ended. The WAL keeps every commit; the next opener, once
+   * there is room, copies it.
+   */
+  haltForDiskFull(): void {
+    if (this.#diskFull) return;
+    this.#diskFull = true;
+    this.#failed = true;
+    if (this.#writer.open) this.#writer.pragma('wal_autocheckpoint = 0');
+    if (this.#worker === undefined) return;
+    this.#signals.requestAbandon();
+    this.#signals.waitForEnd(10_000);
   }
 
   /** What the checkpointing did so far. */

@@ -11,7 +11,8 @@ const CHECKPOINT_MS = 5; // time spent in those checkpoints
 const WRITER_WAITS = 6; // times the writer was held back
 const WRITER_WAITED_MS = 7; // time the writer was held back
 const ENDED = 8; // 1 once the checkpointer has stopped (closed, or failed)
-const SLOTS = 9;
+const ABANDON = 9; // 1: end without the last checkpoint (the disk is full)
+const SLOTS = 10;
 
 /** What the checkpointing did since the storage opened (for benchmarks and diagnostics). */
 export interface CheckpointStats {
@@ -53,6 +54,26 @@ export class CheckpointSignals {
   requestClose(): void {
     Atomics.store(this.#slots, CLOSING, 1);
     this.wake();
+  }
+
+  /**
+   * Asks the checkpointer to end at once, without copying what is left (the disk is full: copying
+   * would grow the database file into the space kept for recording how the run ended).
+   */
+  requestAbandon(): void {
+    Atomics.store(this.#slots, ABANDON, 1);
+    this.requestClose();
+  }
+
+  /** Sleeps until the checkpointer has ended, at most `timeoutMs`; returns whether it has. */
+  waitForEnd(timeoutMs: number): boolean {
+    const deadline = performance.now() + timeoutMs;
+    while (!this.ended()) {
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      Atomics.wait(this.#slots, PASSES, this.passes(), Math.min(left, 100));
+    }
+    return true;
   }
 
   /** Sleeps until a checkpoint ends after `passes`, at most `timeoutMs`. */
@@ -111,6 +132,10 @@ export class CheckpointSignals {
 
   closing(): boolean {
     return Atomics.load(this.#slots, CLOSING) === 1;
+  }
+
+  abandoned(): boolean {
+    return Atomics.load(this.#slots, ABANDON) === 1;
   }
 
   stats(): CheckpointStats {

@@ -81,7 +81,7 @@ export function runCheckpointer(
     const pending = wal === undefined ? 0 : wal.frames - wal.backfilled;
     const t = now();
     if (closing) {
-      if (pending > 0) checkpoint('PASSIVE');
+      if (pending > 0 && !signals.abandoned()) checkpoint('PASSIVE');
       return;
     }
     if (pending > 0 && t >= blockedUntil) {

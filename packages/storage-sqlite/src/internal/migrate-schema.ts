@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { StorageSchemaError } from '@shotline/core';
+import { StorageSchemaError, processExists } from '@shotline/core';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 
 /** What opening did to the schema. */
@@ -19,9 +20,55 @@ function backupFileFor(file: string, version: number): string {
   return `${file}.bak-v${version}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
 }
 
+/** `<backup>.partial-<pid>`: where a backup is written before it gets its name. */
+const PARTIAL = /^(.*\.bak-v\d+.*)\.partial-(\d+)(-journal|-wal|-shm)?$/;
+
+/**
+ * Removes the partial backups left by a process that was killed while writing one (its pid is
+ * gone); a partial backup of a live process (migrating the same file right now) is left alone.
+ */
+export function removeAbandonedBackups(file: string): string[] {
+  const dir = dirname(file);
+  const prefix = `${basename(file)}.bak-v`;
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const match = PARTIAL.exec(name);
+    if (!match || processExists(Number(match[2]))) continue;
+    rmSync(join(dir, name), { force: true });
+    removed.push(join(dir, name));
+  }
+  return removed;
+}
+
+/**
+ * Copies the database to `<file>.bak-v<N>` (or a name with a timestamp if that exists): written
+ * under a temporary name first (`.partial-<pid>`) and renamed once complete, so a backup with its
+ * final name is always whole, whatever kills the process meanwhile.
+ */
+function backUp(db: Database.Database, file: string, version: number): string {
+  const backup = backupFileFor(file, version);
+  const partial = `${backup}.partial-${process.pid}`;
+  try {
+    db.prepare('VACUUM INTO ?').run(partial);
+    renameSync(partial, backup);
+  } catch (e) {
+    for (const suffix of ['', '-journal']) rmSync(`${partial}${suffix}`, { force: true });
+    throw e;
+  }
+  return backup;
+}
+
 /**
  * Brings a database to {@link SCHEMA_VERSION}: creates the tables in a new file, migrates an older
- * shotline database after a `VACUUM INTO` backup (`<file>.bak-v<N>`), and refuses a newer one or a
+ * shotline database after a `VACUUM INTO` backup (`<file>.bak-v<N>`, written under a temporary name
+ * and renamed when complete), and refuses a newer one or a
  * file that is not a shotline database with a {@link StorageSchemaError}. The migration runs in one
  * `BEGIN IMMEDIATE` transaction that re-reads the version, so two processes opening the same old file
  * migrate it once.
@@ -58,10 +105,7 @@ export function migrateSchema(
     );
   }
   let backup: string | null = null;
-  if (version > 0 && file !== ':memory:') {
-    backup = backupFileFor(file, version);
-    db.prepare('VACUUM INTO ?').run(backup);
-  }
+  if (version > 0 && file !== ':memory:') backup = backUp(db, file, version);
   db.transaction(() => {
     const current = db.pragma('user_version', { simple: true }) as number;
     for (const migration of MIGRATIONS) {

@@ -70,9 +70,52 @@ export const MIGRATIONS: readonly StorageMigration[] = storageMigrations({
       ALTER TABLE sequences ADD COLUMN owner TEXT;
       ALTER TABLE shots ADD COLUMN timing TEXT NOT NULL DEFAULT 'null';
     `,
+  3: `
+      CREATE TABLE resource_locks (
+        resource TEXT PRIMARY KEY,
+        holder_id TEXT NOT NULL,
+        holder TEXT NOT NULL,
+        sequence TEXT,
+        acquired_at INTEGER NOT NULL,
+        renewed_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX resource_locks_holder_id ON resource_locks(holder_id);
+    `,
+  4: `
+      CREATE TABLE queued_runs (
+        id TEXT PRIMARY KEY,
+        position INTEGER NOT NULL,
+        sequence TEXT NOT NULL,
+        submitted_by TEXT NOT NULL,
+        submitted_at INTEGER NOT NULL,
+        options TEXT NOT NULL,
+        state TEXT NOT NULL,
+        started_at INTEGER,
+        ended_at INTEGER,
+        error TEXT
+      );
+      CREATE INDEX queued_runs_position ON queued_runs(position);
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        time INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT,
+        details TEXT NOT NULL
+      );
+      CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        user_name TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        salt TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+    `,
   // Large arrays live in append-only chunk files beside the database (internal/chunks/): their row in
   // shot_array_data keeps dtype and shape with empty bytes, and this table says where the bytes are.
-  3: `
+  5: `
       CREATE TABLE shot_array_chunks (
         array_id INTEGER PRIMARY KEY REFERENCES shot_array_data(id) ON DELETE CASCADE,
         chunk_file TEXT NOT NULL,

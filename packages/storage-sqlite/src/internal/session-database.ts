@@ -2,17 +2,22 @@ import type Database from 'better-sqlite3';
 // Types only from the core barrel: this file also runs in the writer worker, which must not load all
 // of @shotline/core; the refusal rules come from its dependency-free `storage-rules` entry.
 import type {
+  EncodedLockRequest,
   EncodedPreparingSnapshot,
   EncodedSequenceDraft,
   PreparedShot,
   StorageOutcome,
+  StoredApiTokenRow,
+  StoredAuditRow,
   StoredDataRow,
   StoredDeviceRow,
+  StoredQueuedRunRow,
   StoredSequenceRow,
   StoredSequenceStatsRow,
   StoredShotRow,
   StoredShotTableRows,
   StoredSnapshotRow,
+  StoredLockRow,
 } from '@shotline/core';
 import {
   STORAGE_ROOT_PATH as ROOT,
@@ -44,6 +49,9 @@ import type { ChunkedArrayData } from './chunks/chunk-writer.js';
 import type { ChunkReader } from './chunks/chunk-reader.js';
 
 type Outcome<T> = StorageOutcome<T>;
+
+const QUEUED_RUN_COLUMNS =
+  'id, position, sequence, submitted_by, submitted_at, options, state, started_at, ended_at, error';
 
 interface NodeRow {
   id: number;
@@ -709,6 +717,190 @@ export class SessionDatabase {
       return info.changes === 0 ? failure({ kind: 'deviceNotFound', name }) : success(undefined);
     });
   }
+
+  // ---- the lab server's queue, audit log and tokens ---------------------------------------
+
+  insertQueuedRun(row: Omit<StoredQueuedRunRow, 'position'>): Outcome<StoredQueuedRunRow> {
+    return this.write(() => {
+      const position = this.stmt('SELECT COALESCE(MAX(position), -1) + 1 FROM queued_runs')
+        .pluck()
+        .get() as number;
+      this.stmt(
+        `INSERT INTO queued_runs (${QUEUED_RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        row.id,
+        position,
+        row.sequence,
+        row.submitted_by,
+        row.submitted_at,
+        row.options,
+        row.state,
+        row.started_at,
+        row.ended_at,
+        row.error,
+      );
+      return success({ ...row, position });
+    });
+  }
+
+  listQueuedRuns(states: readonly string[] | null): StoredQueuedRunRow[] {
+    return (
+      states === null
+        ? this.stmt(`SELECT ${QUEUED_RUN_COLUMNS} FROM queued_runs ORDER BY position`).all()
+        : this.stmt(
+            `SELECT ${QUEUED_RUN_COLUMNS} FROM queued_runs
+             WHERE state IN (SELECT value FROM json_each(?)) ORDER BY position`,
+          ).all(JSON.stringify(states))
+    ) as StoredQueuedRunRow[];
+  }
+
+  updateQueuedRun(
+    id: string,
+    state: string,
+    startedAt: number | null,
+    endedAt: number | null,
+    error: string | null,
+  ): Outcome<StoredQueuedRunRow> {
+    return this.write(() => {
+      const info = this.stmt(
+        `UPDATE queued_runs SET state = ?, started_at = COALESCE(?, started_at),
+           ended_at = COALESCE(?, ended_at), error = COALESCE(?, error) WHERE id = ?`,
+      ).run(state, startedAt, endedAt, error, id);
+      if (info.changes === 0) return failure({ kind: 'queuedRunNotFound', id });
+      return success(
+        this.stmt(`SELECT ${QUEUED_RUN_COLUMNS} FROM queued_runs WHERE id = ?`).get(
+          id,
+        ) as StoredQueuedRunRow,
+      );
+    });
+  }
+
+  setQueuedRunPositions(ids: readonly string[]): Outcome<void> {
+    return this.write(() => {
+      const update = this.stmt('UPDATE queued_runs SET position = ? WHERE id = ?');
+      for (const [position, id] of ids.entries()) {
+        if (update.run(position, id).changes === 0) {
+          return failure({ kind: 'queuedRunNotFound', id });
+        }
+      }
+      return success(undefined);
+    });
+  }
+
+  insertAuditEntry(row: Omit<StoredAuditRow, 'id'>): Outcome<StoredAuditRow> {
+    return this.write(() => {
+      const info = this.stmt(
+        'INSERT INTO audit_log (time, actor, action, target, details) VALUES (?, ?, ?, ?, ?)',
+      ).run(row.time, row.actor, row.action, row.target, row.details);
+      return success({ ...row, id: Number(info.lastInsertRowid) });
+    });
+  }
+
+  auditEntries(afterId: number, limit: number): StoredAuditRow[] {
+    return this.stmt(
+      'SELECT id, time, actor, action, target, details FROM audit_log WHERE id > ? ORDER BY id LIMIT ?',
+    ).all(afterId, limit) as StoredAuditRow[];
+  }
+
+  putApiToken(row: StoredApiTokenRow): Outcome<void> {
+    return this.write(() => {
+      this.stmt(
+        `INSERT INTO api_tokens (id, user_name, scopes, salt, hash, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET user_name = excluded.user_name, scopes = excluded.scopes,
+           salt = excluded.salt, hash = excluded.hash, created_at = excluded.created_at`,
+      ).run(row.id, row.user_name, row.scopes, row.salt, row.hash, row.created_at);
+      return success(undefined);
+    });
+  }
+
+  listApiTokens(): StoredApiTokenRow[] {
+    return this.stmt(
+      'SELECT id, user_name, scopes, salt, hash, created_at FROM api_tokens ORDER BY user_name, id',
+    ).all() as StoredApiTokenRow[];
+  }
+
+  deleteApiToken(id: string): Outcome<boolean> {
+    return this.write(() =>
+      success(this.stmt('DELETE FROM api_tokens WHERE id = ?').run(id).changes > 0),
+    );
+  }
+
+  // ---- run ownership ---------------------------------------------------------------------------
+
+  /** The lock rows of these resources (`'all'`: every row). */
+  lockRows(resources: readonly string[] | 'all'): StoredLockRow[] {
+    if (resources === 'all') {
+      return this.stmt('SELECT * FROM resource_locks ORDER BY resource').all() as StoredLockRow[];
+    }
+    return this.stmt(
+      'SELECT * FROM resource_locks WHERE resource IN (SELECT value FROM json_each(?)) ORDER BY resource',
+    ).all(JSON.stringify(resources)) as StoredLockRow[];
+  }
+
+  /**
+   * Records the locks of a request, replacing the rows of their resources: the caller holds the
+   * operating-system locks, so any other row for them is stale.
+   */
+  writeLocks(request: EncodedLockRequest): Outcome<void> {
+    return this.write(() => {
+      const upsert = this.stmt(
+        `INSERT INTO resource_locks
+           (resource, holder_id, holder, sequence, acquired_at, renewed_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (resource) DO UPDATE SET holder_id = excluded.holder_id,
+           holder = excluded.holder, sequence = excluded.sequence,
+           acquired_at = excluded.acquired_at, renewed_at = excluded.renewed_at,
+           expires_at = excluded.expires_at`,
+      );
+      for (const resource of request.resources) {
+        upsert.run(
+          resource,
+          request.holderId,
+          request.holder,
+          request.sequence,
+          request.now,
+          request.now,
+          request.expiresAt,
+        );
+      }
+      return success(undefined);
+    });
+  }
+
+  /** Extends the holder's locks; `lockLost` names one that is no longer the holder's. */
+  renewLocks(
+    holderId: string,
+    resources: readonly string[],
+    now: number,
+    expiresAt: number,
+  ): Outcome<void> {
+    return this.write(() => {
+      const renew = this.stmt(
+        'UPDATE resource_locks SET renewed_at = ?, expires_at = ? WHERE resource = ? AND holder_id = ?',
+      );
+      for (const resource of resources) {
+        if (renew.run(now, expiresAt, resource, holderId).changes === 0) {
+          return failure({ kind: 'lockLost', resource });
+        }
+      }
+      return success(undefined);
+    });
+  }
+
+  /** Removes the holder's lock rows on these resources (`'all'`: all of them). */
+  releaseLocks(holderId: string, resources: readonly string[] | 'all'): Outcome<void> {
+    return this.write(() => {
+      if (resources === 'all') {
+        this.stmt('DELETE FROM resource_locks WHERE holder_id = ?').run(holderId);
+      } else {
+        this.stmt(
+          'DELETE FROM resource_locks WHERE holder_id = ? AND resource IN (SELECT value FROM json_each(?))',
+        ).run(holderId, JSON.stringify(resources));
+      }
+      return success(undefined);
+    });
+  }
 }
 
 /** The operations that write, which the writer worker runs (names of {@link SessionDatabase} methods). */
@@ -730,6 +922,15 @@ export const WRITE_OPERATIONS = [
   'setSetting',
   'setDevice',
   'deleteDevice',
+  'insertQueuedRun',
+  'updateQueuedRun',
+  'setQueuedRunPositions',
+  'insertAuditEntry',
+  'putApiToken',
+  'deleteApiToken',
+  'writeLocks',
+  'renewLocks',
+  'releaseLocks',
 ] as const;
 
 /** A write operation's name. */

@@ -29,6 +29,25 @@ export function rebuildThrown(thrown: ThrownError): Error {
   return error;
 }
 
+/**
+ * An error the worker threw, as an Error: an error thrown in a worker thread arrives as a plain
+ * object when its class cannot be cloned (better-sqlite3's SqliteError), which would print as
+ * `#<Object>` and lose its message and code.
+ */
+function asError(e: unknown): Error {
+  if (e instanceof Error) return e;
+  if (typeof e === 'object' && e !== null) {
+    const { name, message, code, stack } = e as Partial<Record<string, unknown>>;
+    return rebuildThrown({
+      name: typeof name === 'string' ? name : 'Error',
+      message: typeof message === 'string' ? message : JSON.stringify(e),
+      ...(typeof code === 'string' ? { code } : {}),
+      ...(typeof stack === 'string' ? { stack } : {}),
+    });
+  }
+  return new Error(String(e));
+}
+
 /** Most bytes of array buffers kept for reuse. */
 const MAX_SPARE_BYTES = 64 * 2 ** 20;
 
@@ -57,7 +76,7 @@ export class WriterClient {
       if (Array.isArray(reply)) for (const one of reply) this.settle(one);
       else this.settle(reply);
     });
-    worker.on('error', (e) => this.fail(e));
+    worker.on('error', (e: unknown) => this.fail(asError(e)));
     worker.on('exit', (code) => {
       this.fail(new Error(`the SQLite writer worker exited (code ${code})`));
     });
@@ -68,7 +87,7 @@ export class WriterClient {
     const worker = new Worker(workerScript(), { workerData: init });
     const ready = await new Promise<WriterReply>((resolve, reject) => {
       worker.once('message', resolve);
-      worker.once('error', reject);
+      worker.once('error', (e: unknown) => reject(asError(e)));
     });
     if ('thrown' in ready) {
       await worker.terminate();

@@ -17,6 +17,8 @@ import { BackgroundCheckpointer } from './background-checkpointer.js';
 import { withChunkFiles } from './chunks/chunk-aware-write.js';
 import { ChunkWriter } from './chunks/chunk-writer.js';
 import { openConnection } from './connection.js';
+import { DiskReserve } from './disk-reserve.js';
+import { isDiskFull } from './sqlite-codes.js';
 import { SessionDatabase, type WriteOperation } from './session-database.js';
 import {
   type WriterInit,
@@ -71,6 +73,17 @@ function arrayBuffers(request: WriterRequest): ArrayBuffer[] {
   return shots.flatMap((shot) => shot.arrays.map((a) => a.bytes.buffer as ArrayBuffer));
 }
 
+const reserve = new DiskReserve(init.file);
+
+/**
+ * The disk is full: stop all checkpointing (a copy into the database would take the room), then
+ * free the reserve, so that the next small write (how the run ended) finds room in the WAL.
+ */
+function onDiskFull(): void {
+  checkpointer?.haltForDiskFull();
+  reserve.release();
+}
+
 const outbox: WriterReply[] = [];
 const outboxBuffers: ArrayBuffer[] = [];
 
@@ -79,6 +92,7 @@ const outboxBuffers: ArrayBuffer[] = [];
  * wait in the outbox until {@link flush}, so a group commit is answered in one message.
  */
 function send(request: WriterRequest, result: Outcome<unknown> | { thrown: unknown }): void {
+  if ('thrown' in result && isDiskFull(result.thrown)) onDiskFull();
   const recycled = arrayBuffers(request);
   const answer =
     'thrown' in result

@@ -4,7 +4,9 @@ import {
   ExperimentManager,
   type ErrorSummary,
   type Procedure,
+  type SequenceHaltingEvent,
   type ShotlineError,
+  type ShotlineEvent,
   type ShotPipelineOptions,
 } from '@shotline/core';
 import { describe, expect, it } from 'vitest';
@@ -37,38 +39,83 @@ async function storedError(lab: SimulatedLab, path: string): Promise<ErrorSummar
   return info.error!;
 }
 
+/** What a run did, in event order: when it halted and which shots started, finished and were stored. */
+function timeline(events: ShotlineEvent[]) {
+  const halting = events.findIndex((e) => e.type === 'sequence-halting');
+  const indices = (type: ShotlineEvent['type'], from = 0, to = events.length) =>
+    events
+      .slice(from, to)
+      .filter((e) => e.type === type)
+      .map((e) => (e as { index: number }).index);
+  return {
+    halting: halting < 0 ? undefined : (events[halting] as SequenceHaltingEvent),
+    started: indices('shot-started'),
+    startedAfterHalting: halting < 0 ? [] : indices('shot-started', halting),
+    /** Shots started but not finished when the run halted. */
+    running:
+      halting < 0
+        ? []
+        : indices('shot-started', 0, halting).filter(
+            (i) => !indices('shot-finished', 0, halting).includes(i),
+          ),
+    finished: indices('shot-finished'),
+    stored: indices('shot-stored'),
+  };
+}
+
 describe.each([
-  { threads: 'a compile worker', compileWorkers: 1 },
-  { threads: 'the main thread', compileWorkers: 0 },
-])('sequence errors, compiling in $threads', ({ compileWorkers }) => {
-  it('a compile error at shot 7 lets earlier shots run, stores none from 7, and ends CRASHED naming shot and device', async () => {
+  { threads: 'a compile worker', compileWorkers: 1, lookAhead: 8 },
+  { threads: 'a compile worker', compileWorkers: 1, lookAhead: 1 },
+  { threads: 'the main thread', compileWorkers: 0, lookAhead: 8 },
+  { threads: 'the main thread', compileWorkers: 0, lookAhead: 1 },
+])('the compile-error rule, compiling in $threads with look-ahead $lookAhead', (pipeline) => {
+  it('a compile error at shot 5 starts nothing more: the running shot finishes and is stored, shots compiled ahead are dropped, CRASHED names shot and device', async () => {
     const lab = await createSimulatedLab({
       devices: [
-        device.slow('slow', { shotMs: 2 }),
-        device.failing('broken', { phase: 'compile', atShot: 7 }),
+        device.slow('slow', { shotMs: 100 }),
+        device.failing('broken', { phase: 'compile', atShot: 5 }),
         device.producer('camera'),
       ],
     });
     await lab.session.createSequence('\\scan', scan(20));
     const events = collectEvents(lab.events);
-    const { error } = await run(lab, '\\scan', { compileWorkers });
+    const { error } = await run(lab, '\\scan', pipeline);
+    const t = timeline(events);
     const compiled = events.filter((e) => e.type === 'shot-compiled');
-    expect(new Set(compiled.map((e) => e.thread))).toEqual(new Set([compileWorkers ? 0 : 'main']));
-    const shots = await lab.session.shotIndices('\\scan');
-    expect(shots.slice(0, 6)).toEqual([0, 1, 2, 3, 4, 5]);
-    expect(shots.every((i) => i < 7)).toBe(true);
-    const summary = await storedError(lab, '\\scan');
-    expect(summary.location).toMatchObject({ sequence: '\\scan', shot: 7, device: 'broken' });
-    expect(summary.message).toMatch(
-      /device "broken" could not compile the shot: simulated compile failure/,
+    expect(new Set(compiled.map((e) => e.thread))).toEqual(
+      new Set([pipeline.compileWorkers ? 0 : 'main']),
     );
-    expect(summary.message).toMatch(/shot 7/);
-    // quirk 2 fixed: the procedure reports the failure
+    expect(t.halting).toMatchObject({ reason: 'compile', error: { location: { shot: 5 } } });
+    expect(t.startedAfterHalting).toEqual([]);
+    // The shot running when the error was seen finished and is stored, like every shot before.
+    expect(t.running.length).toBeLessThanOrEqual(1);
+    for (const index of t.running) expect(t.finished).toContain(index);
+    expect(await lab.session.shotIndices('\\scan')).toEqual(t.started);
+    expect(t.stored).toEqual(t.started);
+    if (pipeline.lookAhead === 1) {
+      // Shot 5 is compiled while shot 4 runs.
+      expect(t.started).toEqual([0, 1, 2, 3, 4]);
+    } else {
+      // Shots 0-7 compile at once: the error is seen while shot 0 runs, and the shots compiled
+      // ahead of it never start.
+      expect(t.started).not.toContain(4);
+    }
+    const summary = await storedError(lab, '\\scan');
+    expect(summary.code).toBe('DEVICE_COMPILATION');
+    expect(summary.location).toMatchObject({ sequence: '\\scan', shot: 5, device: 'broken' });
+    expect(summary.message).toMatch(
+      /^device "broken" could not compile the shot: simulated compile failure of device "broken" at shot 5/,
+    );
     expect(error?.message).toBe(summary.message);
     expect((error as ShotlineError).code).toBe('DEVICE_COMPILATION');
     expect(lab.recorder.closedDevices()).toEqual(['broken', 'camera', 'slow']);
-  });
+  }, 60_000);
+});
 
+describe.each([
+  { threads: 'a compile worker', compileWorkers: 1 },
+  { threads: 'the main thread', compileWorkers: 0 },
+])('sequence errors, compiling in $threads', ({ compileWorkers }) => {
   it('a runShot error at shot 7 aborts the other controllers at once and ends CRASHED', async () => {
     const lab = await createSimulatedLab({
       devices: [
@@ -177,6 +224,24 @@ describe('sequence errors while preparing', () => {
     expect(summary.message).toMatch(/device "bad" could not create its compiler/);
     expect(lab.recorder.devicesAskedToOpen()).toEqual([]);
   });
+
+  it("an error in a device's initialization step crashes the sequence before any device opens, naming it", async () => {
+    const lab = await createSimulatedLab({
+      devices: [device.noop('ok'), device.failing('bad', { phase: 'initialize' })],
+    });
+    await lab.session.createSequence('\\scan', scan(5));
+    const { error } = await run(lab, '\\scan');
+    const summary = await storedError(lab, '\\scan');
+    expect(summary.code).toBe('DEVICE_COMPILATION');
+    expect(summary.message).toMatch(
+      /^device "bad" could not compute its initialization parameters: simulated initialize failure/,
+    );
+    expect(summary.location).toMatchObject({ sequence: '\\scan', device: 'bad' });
+    expect(error?.message).toBe(summary.message);
+    expect(lab.recorder.devicesAskedToOpen()).toEqual([]);
+    expect(await lab.session.shotIndices('\\scan')).toEqual([]);
+    expect(await lab.storage.listLocks()).toEqual([]);
+  }, 60_000);
 
   it('a device failing to close crashes a sequence whose shots were all stored', async () => {
     const lab = await createSimulatedLab({

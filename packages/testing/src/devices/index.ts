@@ -7,4 +7,7 @@ export * from './data-producer-device.js';
 export * from './data-waiter-device.js';
 export * from './simulated-extensions.js';
 export * from './simulated-lab.js';
+export * from './simulated-device-configurations.js';
+export * from './collect-events.js';
+export * from './counting-scan.js';
 export { testingPlugin } from '../plugin.js';

@@ -9,12 +9,17 @@ import {
   type SequenceState,
   type SequenceTransitionChanges,
   type SessionStorage,
+  type EncodedLockRequest,
   type StorageAnswer,
   type StorageBackend,
+  type StoredLockRow,
   type StorageFailure,
   type StorageOutcome,
   type StoredDataRow,
+  type StoredApiTokenRow,
+  type StoredAuditRow,
   type StoredDeviceRow,
+  type StoredQueuedRunRow,
   type StoredNodeKind,
   type StoredSequenceRow,
   type StoredSequenceState,
@@ -38,6 +43,8 @@ import {
   storageStatePolicy,
   storageSuccess as success,
   transitionRefusal,
+  lockConflict,
+  lockRowsToCheck,
 } from '@shotline/core';
 
 /** A sequence as the memory backend keeps it: the columns of a database row, and its shots. */
@@ -60,6 +67,11 @@ interface MemoryDatabase {
   nodes: Map<string, MemoryNode>;
   settings: Map<string, string>;
   devices: Map<string, { type: string; content: string }>;
+  queue: Map<string, StoredQueuedRunRow>;
+  audit: StoredAuditRow[];
+  tokens: Map<string, StoredApiTokenRow>;
+  /** Resource locks by resource: lease rows, as PostgreSQL keeps them. */
+  locks: Map<string, StoredLockRow>;
 }
 
 /** Options of {@link MemorySessionStorage}. */
@@ -466,6 +478,136 @@ class MemoryBackend implements StorageBackend {
       ? success(undefined)
       : failure({ kind: 'deviceNotFound', name });
   }
+
+  // ---- run ownership ---------------------------------------------------------------------------
+
+  async acquireLocks(
+    request: EncodedLockRequest,
+    isGone: (row: StoredLockRow) => boolean,
+  ): StorageAnswer<void> {
+    const check = lockRowsToCheck(request.resources);
+    const rows = [...this.db.locks.values()].filter(
+      (row) => check === 'all' || check.includes(row.resource),
+    );
+    const conflict = lockConflict(request.resources, request.holderId, rows, request.now, isGone);
+    if (conflict) {
+      return failure({ kind: 'resourceBusy', resource: conflict.resource, row: { ...conflict } });
+    }
+    for (const resource of request.resources) {
+      this.db.locks.set(resource, {
+        resource,
+        holder_id: request.holderId,
+        holder: request.holder,
+        sequence: request.sequence,
+        acquired_at: request.now,
+        renewed_at: request.now,
+        expires_at: request.expiresAt,
+      });
+    }
+    return success(undefined);
+  }
+
+  async renewLocks(
+    holderId: string,
+    resources: readonly string[],
+    now: number,
+    expiresAt: number,
+  ): StorageAnswer<void> {
+    const lost = resources.find((r) => this.db.locks.get(r)?.holder_id !== holderId);
+    if (lost !== undefined) return failure({ kind: 'lockLost', resource: lost });
+    for (const resource of resources) {
+      const row = this.db.locks.get(resource)!;
+      row.renewed_at = now;
+      row.expires_at = expiresAt;
+    }
+    return success(undefined);
+  }
+
+  async releaseLocks(holderId: string, resources: readonly string[] | 'all'): Promise<void> {
+    for (const [resource, row] of this.db.locks) {
+      if (row.holder_id === holderId && (resources === 'all' || resources.includes(resource))) {
+        this.db.locks.delete(resource);
+      }
+    }
+  }
+
+  async listLocks(): Promise<StoredLockRow[]> {
+    return [...this.db.locks.values()].map((row) => ({ ...row }));
+  }
+
+  async probeLock(): Promise<boolean | undefined> {
+    return undefined;
+  }
+
+  // ---- the lab server's queue, audit log and tokens ---------------------------------------
+
+  async insertQueuedRun(
+    row: Omit<StoredQueuedRunRow, 'position'>,
+  ): StorageAnswer<StoredQueuedRunRow> {
+    let last = -1;
+    for (const r of this.db.queue.values()) last = Math.max(last, r.position);
+    const stored = { ...row, position: last + 1 };
+    this.db.queue.set(row.id, stored);
+    return success({ ...stored });
+  }
+
+  async listQueuedRuns(states: readonly string[] | null): Promise<StoredQueuedRunRow[]> {
+    return [...this.db.queue.values()]
+      .filter((r) => states === null || states.includes(r.state))
+      .sort((a, b) => a.position - b.position)
+      .map((r) => ({ ...r }));
+  }
+
+  async updateQueuedRun(
+    id: string,
+    state: string,
+    startedAt: number | null,
+    endedAt: number | null,
+    error: string | null,
+  ): StorageAnswer<StoredQueuedRunRow> {
+    const row = this.db.queue.get(id);
+    if (!row) return failure({ kind: 'queuedRunNotFound', id });
+    row.state = state;
+    if (startedAt !== null) row.started_at = startedAt;
+    if (endedAt !== null) row.ended_at = endedAt;
+    if (error !== null) row.error = error;
+    return success({ ...row });
+  }
+
+  async setQueuedRunPositions(ids: readonly string[]): StorageAnswer<void> {
+    const missing = ids.find((id) => !this.db.queue.has(id));
+    if (missing !== undefined) return failure({ kind: 'queuedRunNotFound', id: missing });
+    ids.forEach((id, position) => {
+      this.db.queue.get(id)!.position = position;
+    });
+    return success(undefined);
+  }
+
+  async insertAuditEntry(row: Omit<StoredAuditRow, 'id'>): StorageAnswer<StoredAuditRow> {
+    const stored = { ...row, id: this.db.audit.length + 1 };
+    this.db.audit.push(stored);
+    return success({ ...stored });
+  }
+
+  async auditEntries(afterId: number, limit: number): Promise<StoredAuditRow[]> {
+    return this.db.audit
+      .filter((r) => r.id > afterId)
+      .slice(0, limit)
+      .map((r) => ({ ...r }));
+  }
+
+  async putApiToken(row: StoredApiTokenRow): StorageAnswer<void> {
+    this.db.tokens.set(row.id, { ...row });
+    return success(undefined);
+  }
+
+  async listApiTokens(): Promise<StoredApiTokenRow[]> {
+    return [...this.db.tokens.values()].map((r) => ({ ...r }));
+  }
+
+  async deleteApiToken(id: string): StorageAnswer<boolean> {
+    return success(this.db.tokens.delete(id));
+  }
 }
 
 /** The data of a stored shot as rows; arrays are copies. */
@@ -488,7 +630,15 @@ export class MemorySessionStorage extends EncodedSessionStorage implements Sessi
   constructor(options: MemorySessionStorageOptions = {}) {
     const database = options.shareWith
       ? databases.get(options.shareWith)!
-      : { nodes: new Map(), settings: new Map(), devices: new Map() };
+      : {
+          nodes: new Map(),
+          settings: new Map(),
+          devices: new Map(),
+          queue: new Map(),
+          audit: [],
+          tokens: new Map(),
+          locks: new Map(),
+        };
     super('memory', 'memory', new MemoryBackend(database), 'memory storage');
     databases.set(this, database);
   }

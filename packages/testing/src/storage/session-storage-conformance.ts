@@ -16,6 +16,7 @@ import {
   PathNotFoundError,
   RecursivePathMoveError,
   type Result,
+  type RunOwner,
   SEQUENCE_STATES,
   SequenceNotCrashedError,
   SequenceNotEditableError,
@@ -33,6 +34,7 @@ import {
   isTransitionAllowed,
 } from '@shotline/core';
 import type * as Vitest from 'vitest';
+import { describeRunOwnership } from './run-ownership-conformance.js';
 
 // vitest is an optional peer dependency: it is loaded here, not imported statically, so the rest of
 // @shotline/testing (memory storage, simulated devices) works in programs that do not install it.
@@ -65,6 +67,12 @@ export interface SessionStorageFixture {
   /** Called once after the suite (delete files, drop schemas). */
   dispose?(): Promise<void>;
   /**
+   * How the backend knows that the holder of a lock is gone: `lease` rows (default; an expired
+   * lease, or a dead process of this machine) or `os` locks that the operating system releases when
+   * the holder's process dies.
+   */
+  locks?: 'lease' | 'os';
+  /**
    * When set, the suite is skipped and this reason is printed (e.g. `SHOTLINE_PG_URL is not set`).
    */
   skipReason?: string;
@@ -94,6 +102,11 @@ const DEVICES: StoredDeviceConfiguration[] = [
   { name: 'cam', type: 'simulated-camera', configuration: { exposure: 0.001, roi: [0, 0, 4, 4] } },
   { name: 'seq', type: 'simulated-sequencer', configuration: { timeStep: 2500 } },
 ];
+/** A run owner on another machine (so no liveness check applies to it here). */
+function owner(id: string, host = 'pc1', pid = 1): RunOwner {
+  return { id, host, pid, processStartedAt: 1_700_000_000_000, label: `manager ${id}` };
+}
+
 const SUMMARY: ErrorSummary = {
   type: 'DeviceTimeoutError',
   code: 'DEVICE_TIMEOUT',
@@ -134,7 +147,7 @@ async function running(
     await storage.setPreparing(path, {
       globals: GLOBALS,
       deviceConfigurations: DEVICES,
-      owner: 'pc1:1',
+      owner: owner('m1', 'pc1', 1),
     })
   ).unwrap();
   (await storage.setRunning(path, new Date(Date.UTC(2024, 4, 6, 7, 8, 0, 5)))).unwrap();
@@ -148,7 +161,7 @@ async function bringTo(storage: SessionStorage, path: SequencePath, state: Seque
     await storage.setPreparing(path, {
       globals: GLOBALS,
       deviceConfigurations: DEVICES,
-      owner: 'pc1:1',
+      owner: owner('m1', 'pc1', 1),
     })
   ).unwrap();
   if (state === 'preparing') return;
@@ -167,7 +180,11 @@ const TRANSITIONS: {
   {
     to: 'preparing',
     apply: (s, path) =>
-      s.setPreparing(path, { globals: GLOBALS, deviceConfigurations: DEVICES, owner: 'pc2:7' }),
+      s.setPreparing(path, {
+        globals: GLOBALS,
+        deviceConfigurations: DEVICES,
+        owner: owner('m2', 'pc2', 7),
+      }),
   },
   { to: 'running', apply: (s, path) => s.setRunning(path, new Date()) },
   { to: 'finished', apply: (s, path) => s.setFinished(path, new Date()) },
@@ -691,7 +708,7 @@ export function describeSessionStorage(name: string, fixture: SessionStorageFixt
           await storage.setPreparing(p('\\s'), {
             globals: GLOBALS,
             deviceConfigurations: DEVICES,
-            owner: 'lab-pc:4242:m1',
+            owner: owner('m1', 'lab-pc', 4242),
           })
         ).unwrap();
         expect((await storage.getSnapshot(p('\\s'))).unwrap()).toEqual({
@@ -709,7 +726,7 @@ export function describeSessionStorage(name: string, fixture: SessionStorageFixt
           stopTime: stop,
           globals: GLOBALS,
           deviceConfigurations: DEVICES,
-          owner: 'lab-pc:4242:m1',
+          owner: owner('m1', 'lab-pc', 4242),
           error: null,
         });
       });
@@ -717,19 +734,24 @@ export function describeSessionStorage(name: string, fixture: SessionStorageFixt
       it('refuses a bad snapshot or time, changing nothing', async () => {
         (await storage.createSequence(p('\\s'), draft())).unwrap();
         const bad = [
-          { globals: [NaN], deviceConfigurations: DEVICES, owner: 'pc' },
-          { globals: GLOBALS, deviceConfigurations: [DEVICES[0]!, DEVICES[0]!], owner: 'pc' },
+          { globals: [NaN], deviceConfigurations: DEVICES, owner: owner('m1') },
+          {
+            globals: GLOBALS,
+            deviceConfigurations: [DEVICES[0]!, DEVICES[0]!],
+            owner: owner('m1'),
+          },
           {
             globals: GLOBALS,
             deviceConfigurations: [{ name: '', type: 't', configuration: 1 }],
-            owner: 'pc',
+            owner: owner('m1'),
           },
           {
             globals: GLOBALS,
             deviceConfigurations: [{ name: 'd', type: 't', configuration: { f: Symbol('x') } }],
-            owner: 'pc',
+            owner: owner('m1'),
           },
-          { globals: GLOBALS, deviceConfigurations: DEVICES, owner: '' },
+          { globals: GLOBALS, deviceConfigurations: DEVICES, owner: { ...owner('m1'), pid: -1 } },
+          { globals: GLOBALS, deviceConfigurations: DEVICES, owner: 'pc' },
         ];
         for (const snapshot of bad) {
           expectStorageError(
@@ -742,7 +764,7 @@ export function describeSessionStorage(name: string, fixture: SessionStorageFixt
           await storage.setPreparing(p('\\s'), {
             globals: GLOBALS,
             deviceConfigurations: [],
-            owner: 'pc',
+            owner: owner('m1'),
           })
         ).unwrap();
         expectStorageError(
@@ -778,7 +800,7 @@ export function describeSessionStorage(name: string, fixture: SessionStorageFixt
           await storage.setPreparing(p('\\s'), {
             globals: [],
             deviceConfigurations: [],
-            owner: 'pc',
+            owner: owner('m1'),
           })
         ).unwrap();
         const second: ErrorSummary = {
@@ -827,7 +849,7 @@ export function describeSessionStorage(name: string, fixture: SessionStorageFixt
             await storage.setPreparing(p('\\s'), {
               globals: [],
               deviceConfigurations: [],
-              owner: 'pc',
+              owner: owner('m1'),
             })
           ).unwrap();
           (await storage.setRunning(p('\\s'), new Date())).unwrap();
@@ -884,8 +906,12 @@ export function describeSessionStorage(name: string, fixture: SessionStorageFixt
         const paths = Array.from({ length: 12 }, (_, i) => p(`\\race\\s${i}`));
         for (const path of paths) (await storage.createSequence(path, draft())).unwrap();
         const attempts = paths.flatMap((path, i) => {
-          const first = (s: SessionStorage, owner: string) =>
-            s.setPreparing(path, { globals: GLOBALS, deviceConfigurations: DEVICES, owner });
+          const first = (s: SessionStorage, id: string) =>
+            s.setPreparing(path, {
+              globals: GLOBALS,
+              deviceConfigurations: DEVICES,
+              owner: owner(id),
+            });
           return i % 2 === 0
             ? [first(storage, 'manager-1'), first(other, 'manager-2')]
             : [first(other, 'manager-2'), first(storage, 'manager-1')];
@@ -900,8 +926,8 @@ export function describeSessionStorage(name: string, fixture: SessionStorageFixt
           const loser = pair.find((r) => !r.ok)!;
           const refused = expectStorageError(loser, InvalidStateTransitionError);
           expect(refused.from).toBe('preparing');
-          const owner = (await other.getSequence(paths[i]!)).unwrap().owner;
-          expect(['manager-1', 'manager-2']).toContain(owner);
+          const winner = (await other.getSequence(paths[i]!)).unwrap().owner;
+          expect(['manager-1', 'manager-2']).toContain(winner?.id);
         }
       });
 
@@ -1343,6 +1369,13 @@ export function describeSessionStorage(name: string, fixture: SessionStorageFixt
       });
     });
 
+    describeRunOwnership({
+      api: testApi(),
+      locks: fixture.locks ?? 'lease',
+      storage: () => storage,
+      another: (of?: SessionStorage) => another(of),
+    });
+
     describe('copyPath', () => {
       async function populate(source: SessionStorage) {
         const old = new Date('2019-05-06T07:08:09.010Z');
@@ -1448,6 +1481,115 @@ export function describeSessionStorage(name: string, fixture: SessionStorageFixt
         const other = await fresh();
         (await other.createPath(p('\\s\\child'))).unwrap();
         expectStorageError(await copyPath(storage, other, p('\\s')), PathHasChildrenError);
+      });
+    });
+
+    describe("the lab server's queue, audit log and tokens", () => {
+      const submitted = new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678));
+      const run = (id: string, sequence = '\\s') => ({
+        id,
+        sequence,
+        submittedBy: 'alice',
+        submittedAt: submitted,
+        options: { reset: false, note: 'scan' },
+      });
+
+      it('queues runs last, in submission order, and keeps what was submitted', async () => {
+        const first = (await storage.enqueueRun(run('a'))).unwrap();
+        (await storage.enqueueRun(run('b', '\\t'))).unwrap();
+        expect(first).toMatchObject({ id: 'a', state: 'queued', startedAt: null, error: null });
+        const listed = await storage.listQueuedRuns();
+        expect(listed.map((r) => r.id)).toEqual(['a', 'b']);
+        expect(listed[1]).toMatchObject({
+          sequence: '\\t',
+          submittedBy: 'alice',
+          submittedAt: submitted,
+          options: { reset: false, note: 'scan' },
+        });
+        expect(listed[0]!.position).toBeLessThan(listed[1]!.position);
+      });
+
+      it('changes states with times and errors, and filters by state', async () => {
+        (await storage.enqueueRun(run('a'))).unwrap();
+        (await storage.enqueueRun(run('b'))).unwrap();
+        const started = new Date(submitted.getTime() + 1000);
+        const ended = new Date(submitted.getTime() + 2000);
+        (await storage.updateQueuedRun('a', { state: 'running', startedAt: started })).unwrap();
+        const crashed = (
+          await storage.updateQueuedRun('a', {
+            state: 'crashed',
+            endedAt: ended,
+            error: { type: 'X', message: 'boom', recoverable: true, code: 'X' },
+          })
+        ).unwrap();
+        expect(crashed).toMatchObject({ state: 'crashed', startedAt: started, endedAt: ended });
+        expect(crashed.error).toMatchObject({ message: 'boom', code: 'X' });
+        expect((await storage.listQueuedRuns(['queued'])).map((r) => r.id)).toEqual(['b']);
+        expect((await storage.listQueuedRuns(['crashed', 'queued'])).length).toBe(2);
+        expect((await storage.updateQueuedRun('missing', { state: 'cancelled' })).ok).toBe(false);
+      });
+
+      it('reorders runs, all or nothing', async () => {
+        for (const id of ['a', 'b', 'c']) (await storage.enqueueRun(run(id))).unwrap();
+        (await storage.reorderQueuedRuns(['c', 'a', 'b'])).unwrap();
+        expect((await storage.listQueuedRuns()).map((r) => r.id)).toEqual(['c', 'a', 'b']);
+        const refused = await storage.reorderQueuedRuns(['b', 'nope', 'a']);
+        expect(refused.ok).toBe(false);
+        expect((await storage.listQueuedRuns()).map((r) => r.id)).toEqual(['c', 'a', 'b']);
+        (await storage.enqueueRun(run('d'))).unwrap();
+        expect((await storage.listQueuedRuns()).map((r) => r.id)).toEqual(['c', 'a', 'b', 'd']);
+      });
+
+      it('keeps the queue for the next handle on the same database', async () => {
+        (await storage.enqueueRun(run('a'))).unwrap();
+        const other = await another();
+        expect((await other.listQueuedRuns()).map((r) => r.id)).toEqual(['a']);
+      });
+
+      it('appends to the audit log in order and reads it in pages', async () => {
+        for (const action of ['queue.submit', 'globals.set', 'queue.cancel']) {
+          (
+            await storage.appendAuditEntry({
+              time: submitted,
+              actor: 'bob',
+              action,
+              target: action === 'globals.set' ? null : 'run-1',
+              details: { n: 1 },
+            })
+          ).unwrap();
+        }
+        const all = await storage.readAuditLog();
+        expect(all.map((e) => e.action)).toEqual(['queue.submit', 'globals.set', 'queue.cancel']);
+        expect(all[1]).toMatchObject({
+          actor: 'bob',
+          target: null,
+          details: { n: 1 },
+          time: submitted,
+        });
+        const page = await storage.readAuditLog({ afterId: all[0]!.id, limit: 1 });
+        expect(page.map((e) => e.action)).toEqual(['globals.set']);
+      });
+
+      it('stores token records, replaces them by id and deletes them', async () => {
+        const token = {
+          id: 'k1',
+          user: 'alice',
+          scopes: ['read', 'run'],
+          salt: '00ff',
+          hash: 'abcd',
+          createdAt: submitted,
+        };
+        await storage.saveApiToken(token);
+        await storage.saveApiToken({ ...token, id: 'k2', user: 'bob' });
+        await storage.saveApiToken({ ...token, scopes: ['read'] });
+        const listed = await storage.listApiTokens();
+        expect(listed).toEqual([
+          { ...token, scopes: ['read'] },
+          { ...token, id: 'k2', user: 'bob' },
+        ]);
+        expect(await storage.deleteApiToken('k1')).toBe(true);
+        expect(await storage.deleteApiToken('k1')).toBe(false);
+        expect((await storage.listApiTokens()).map((t) => t.id)).toEqual(['k2']);
       });
     });
   });

@@ -11,12 +11,20 @@ import { ShotWriter } from './shot-writer.js';
 function fakeStorage(
   fail: (indices: number[]) => Error | undefined,
   log: number[][],
+  /** Throw this after "committing" the failing batch (its answer lost with the connection). */
+  commitThenThrow?: Error,
 ): SessionStorage {
+  const stored: number[] = [];
   const write = async (shots: ShotInput[]) => {
     await new Promise((r) => setTimeout(r, 1));
     const indices = shots.map((s) => s.index);
     log.push(indices);
     const error = fail(indices);
+    if (error && commitThenThrow) {
+      stored.push(...indices);
+      throw commitThenThrow;
+    }
+    if (!error) stored.push(...indices);
     return error ? err(error) : ok();
   };
   return {
@@ -24,6 +32,7 @@ function fakeStorage(
     location: 'here',
     createShot: (_p: SequencePath, shot: ShotInput) => write([shot]),
     createShots: (_p: SequencePath, shots: ShotInput[]) => write(shots),
+    shotIndices: async () => ok([...stored]),
   } as unknown as SessionStorage;
 }
 
@@ -80,4 +89,45 @@ describe('the shot writer', () => {
     await expect(writer.flush()).rejects.toBe(error);
     expect(writer.stored).toBe(1);
   });
+
+  it('signals the first failure at once, and then names the shots stored and those not', async () => {
+    const writer = new ShotWriter(
+      fakeStorage((indices) => (indices.includes(2) ? new Error('disk full') : undefined), []),
+      SequencePath.parse('\\s'),
+      { capacity: 8, batchMax: 1, events: new ShotlineEventBus(), expectedShots: null },
+    );
+    const failed = new Promise((resolve) => writer.failed.addEventListener('abort', resolve));
+    for (const i of [0, 1, 2, 3]) await writer.push(shot(i));
+    await failed;
+    expect(writer.failed.reason).toBe(writer.error);
+    await expect(writer.push(shot(4))).rejects.toBe(writer.error);
+    await expect(writer.flush()).rejects.toBe(writer.error);
+    expect(writer.failureWithOutcome()?.message).toBe(
+      'could not store shot 2 in fake storage here: disk full; shots 2-4 ran but are not stored; ' +
+        '2 shots (0-1) are stored (sequence \\s, shot 2)',
+    );
+  }, 30_000);
+
+  it('counts a batch that was committed although its write threw, as the storage shows', async () => {
+    const events = new ShotlineEventBus();
+    const stored: number[] = [];
+    events.on('shot-stored', (e) => stored.push(e.index));
+    const writer = new ShotWriter(
+      fakeStorage(
+        (indices) => (indices.includes(1) ? new Error('lost') : undefined),
+        [],
+        new Error('connection lost after the commit'),
+      ),
+      SequencePath.parse('\\s'),
+      { capacity: 8, batchMax: 1, events, expectedShots: null },
+    );
+    await writer.push(shot(0));
+    await writer.push(shot(1));
+    await expect(writer.flush()).rejects.toThrow(/connection lost after the commit/);
+    expect(stored).toEqual([0, 1]);
+    expect(writer.stored).toBe(2);
+    expect(writer.failureWithOutcome()?.message).toMatch(
+      /connection lost after the commit; every shot that ran is stored: 2 shots \(0-1\) are stored/,
+    );
+  }, 30_000);
 });
