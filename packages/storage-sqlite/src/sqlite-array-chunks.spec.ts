@@ -14,6 +14,7 @@ import {
   type ShotInput,
   copyPath,
   currentRunOwner,
+  sequenceResource,
 } from '@shotline/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -57,14 +58,11 @@ async function running(
   path = p('\\scan'),
   expectedShots: number | null = null,
 ) {
+  // The run lock, held until `storage` closes: other storages opening the file see a live run.
+  const owner = currentRunOwner('test');
+  (await storage.acquireLocks({ resources: [sequenceResource(path)], holder: owner })).unwrap();
   (await storage.createSequence(path, { iteration: [], timeLanes: {}, expectedShots })).unwrap();
-  (
-    await storage.setPreparing(path, {
-      globals: [],
-      deviceConfigurations: [],
-      owner: currentRunOwner('test'),
-    })
-  ).unwrap();
+  (await storage.setPreparing(path, { globals: [], deviceConfigurations: [], owner })).unwrap();
   (await storage.setRunning(path, new Date())).unwrap();
   return path;
 }
@@ -151,9 +149,8 @@ describe('SQLite array chunk files', { timeout: 120_000 }, () => {
   it('keeps every array in the database with arrayChunks: false, and still reads chunk files', async () => {
     const file = files.next();
     const first = await openSqliteStorage(file);
-    const path = await running(first);
+    const path = await running(first); // `first` holds the run lock until the end
     (await first.createShot(path, shot(0))).unwrap();
-    await first.close();
     const storage = await openSqliteStorage(file, { arrayChunks: false });
     try {
       (await storage.createShot(path, shot(1))).unwrap();
@@ -163,6 +160,7 @@ describe('SQLite array chunk files', { timeout: 120_000 }, () => {
       expect(chunkFiles(storage)).toHaveLength(1);
     } finally {
       await storage.close();
+      await first.close();
     }
     await expect(openSqliteStorage(file, { arrayChunks: { minBytes: -1 } })).rejects.toThrow(
       /arrayChunks.minBytes must be a non-negative integer/,
