@@ -215,8 +215,7 @@ describe('the queue', () => {
       const lab = await createSimulatedLab({
         devices: [simulatedDevice.slow('slow', { shotMs: 5 })],
       });
-      for (const name of ['a', 'b'])
-        await lab.session.createSequence(`\\${name}`, countingScan(3));
+      for (const name of ['a', 'b']) await lab.session.createSequence(`\\${name}`, countingScan(3));
       const first = await serve(lab);
       const script = await ExperimentManager.connect(first.url, { token: first.token });
       const holding = await script.createProcedure('holding').activate();

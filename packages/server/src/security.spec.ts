@@ -277,7 +277,6 @@ describe('request bodies', () => {
       }
     },
   );
-
 });
 
 /**
@@ -343,9 +342,11 @@ describe('the lab lock (real SQLite file locks, a real second process)', () => {
       const served = await startTestServer(lab, { labLockRetryMs: 100 });
       cleanups.push(() => served.close());
       const health = async () =>
-        ((await (await request(served, 'GET', '/health', { token: null })).json()) as {
-          labLock: string;
-        }).labLock;
+        (
+          (await (await request(served, 'GET', '/health', { token: null })).json()) as {
+            labLock: string;
+          }
+        ).labLock;
       expect(await health()).toBe('waiting');
       const refused = await request(served, 'POST', '/api/queue', {
         body: JSON.stringify({ sequence: '\\a' }),

@@ -6,7 +6,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SHOTLINE_BIN, tempDir, tempLab, type TempDir, type TempLab } from '../cli.test-helper.js';
 
-const TIMEOUT = 120_000;
+const TIMEOUT = 300_000;
 
 function scan(shots: number): string {
   return `iteration:\n  - arange: i\n    start: 0\n    stop: ${shots}\n    step: 1\nsteps:\n  - expose: 1 ms\nlanes: {}\n`;

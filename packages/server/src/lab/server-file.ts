@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
@@ -19,7 +19,10 @@ export const serverFileSchema = z.object({
 /** The content of a server file. */
 export type ServerFile = z.infer<typeof serverFileSchema>;
 
-/** Writes the server file of a lab folder (the command line finds the server through it). */
+/**
+ * Writes the server file of a lab folder (the command line finds the server through it): under a
+ * temporary name, then renamed, so that a reader never finds it half-written.
+ */
 export async function writeServerFile(labDir: string, url: string): Promise<void> {
   const file = serverFilePath(labDir);
   await mkdir(dirname(file), { recursive: true });
@@ -29,7 +32,9 @@ export async function writeServerFile(labDir: string, url: string): Promise<void
     pid: process.pid,
     startedAt: new Date().toISOString(),
   };
-  await writeFile(file, `${JSON.stringify(content, null, 2)}\n`);
+  const partial = `${file}.${process.pid}.partial`;
+  await writeFile(partial, `${JSON.stringify(content, null, 2)}\n`);
+  await rename(partial, file);
 }
 
 /** Removes the server file if it is this process's. */
