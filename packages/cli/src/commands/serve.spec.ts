@@ -60,24 +60,29 @@ describe('shotline serve and the command line as its client', () => {
     config.dispose();
   });
 
+  /** A fresh lab with one device (`device add` arguments) and a scan `name`; the client's env. */
+  async function labWith(
+    device: string[],
+    name: string,
+    shots: number,
+  ): Promise<Record<string, string>> {
+    lab = await tempLab();
+    config = tempDir('shotline-config-');
+    writeFileSync(join(lab.dir, 'scan.yaml'), scan(shots));
+    await lab.json(['device', 'add', ...device]);
+    await lab.json(['seq', 'create', name, '--file', join(lab.dir, 'scan.yaml')]);
+    return { XDG_CONFIG_HOME: config.dir };
+  }
+
   it(
     'runs, lists, edits and exports through the server; refuses without a token; stops on SIGTERM',
     { timeout: TIMEOUT },
     async () => {
-      lab = await tempLab();
-      config = tempDir('shotline-config-');
-      writeFileSync(join(lab.dir, 'scan.yaml'), scan(30));
-      await lab.json([
-        'device',
-        'add',
-        'slow',
-        '--type',
-        'shotline.testing.slow',
-        '--set',
-        'shotMs=2',
-      ]);
-      await lab.json(['seq', 'create', 'scan', '--file', join(lab.dir, 'scan.yaml')]);
-      const env = { XDG_CONFIG_HOME: config.dir };
+      const env = await labWith(
+        ['slow', '--type', 'shotline.testing.slow', '--set', 'shotMs=2'],
+        'scan',
+        30,
+      );
       const token = await lab.run(['token', 'create', 'alice', '--save'], { env });
       expect(token.code).toBe(0);
       expect(token.stdout).toMatch(/^slt_[0-9a-f]{16}\.\S+\n/);
@@ -158,22 +163,8 @@ describe('shotline serve and the command line as its client', () => {
     'exports pictures kept in chunk files through the server, as stored',
     { timeout: TIMEOUT },
     async () => {
-      lab = await tempLab();
-      config = tempDir('shotline-config-');
-      writeFileSync(join(lab.dir, 'scan.yaml'), scan(5));
-      await lab.json([
-        'device',
-        'add',
-        'camera',
-        '--type',
-        'shotline.testing.data-producer',
-        '--set',
-        'width=256',
-        '--set',
-        'height=256',
-      ]);
-      await lab.json(['seq', 'create', 'scan', '--file', join(lab.dir, 'scan.yaml')]);
-      const env = { XDG_CONFIG_HOME: config.dir };
+      const camera = ['--type', 'shotline.testing.data-producer', '--set', 'width=256'];
+      const env = await labWith(['camera', ...camera, '--set', 'height=256'], 'scan', 5);
       expect((await lab.run(['token', 'create', 'alice', '--save'], { env })).code).toBe(0);
       const served = await serve(lab, env);
       children.push(served.child);
@@ -207,20 +198,11 @@ describe('shotline serve and the command line as its client', () => {
     'Ctrl-C on a run through the server asks the server to interrupt it',
     { timeout: TIMEOUT },
     async () => {
-      lab = await tempLab();
-      config = tempDir('shotline-config-');
-      writeFileSync(join(lab.dir, 'scan.yaml'), scan(2000));
-      await lab.json([
-        'device',
-        'add',
-        'slow',
-        '--type',
-        'shotline.testing.slow',
-        '--set',
-        'shotMs=20',
-      ]);
-      await lab.json(['seq', 'create', 'long', '--file', join(lab.dir, 'scan.yaml')]);
-      const env = { XDG_CONFIG_HOME: config.dir };
+      const env = await labWith(
+        ['slow', '--type', 'shotline.testing.slow', '--set', 'shotMs=20'],
+        'long',
+        2000,
+      );
       expect((await lab.run(['token', 'create', 'alice', '--save'], { env })).code).toBe(0);
       const served = await serve(lab, env);
       children.push(served.child);
