@@ -13,7 +13,9 @@ const available = readdirSync(here)
   .sort();
 const [name, ...args] = process.argv.slice(2);
 if (!name || !available.includes(name)) {
-  console.error(`usage: npm run bench -- <name>\navailable: ${available.join(', ') || '(none yet)'}`);
+  console.error(
+    `usage: npm run bench -- <name>\navailable: ${available.join(', ') || '(none yet)'}`,
+  );
   process.exit(name ? 1 : 0);
 }
 const root = join(here, '..', '..');
@@ -27,5 +29,8 @@ if (process.env.SHOTLINE_BENCH_NO_BUILD !== '1') {
 }
 const script = join(here, `${name}.bench.mjs`);
 if (!existsSync(script)) process.exit(1);
-const r = spawnSync(process.execPath, ['--expose-gc', script, ...args], { cwd: root, stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--expose-gc', script, ...args], {
+  cwd: root,
+  stdio: 'inherit',
+});
 process.exit(r.status ?? 1);

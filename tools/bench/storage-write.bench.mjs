@@ -1,41 +1,41 @@
 // storage-write: shots of 20 parameters + one 512x512 uint16 image (0.5 MiB) stored on SQLite, as the
-// engine stores them (asynchronously, up to 8 writes in flight), in a fresh file per run.
-//   shots_per_s, mib_per_s           default settings: durability "normal", writer worker, SHOTS shots
-//                                     (a burst the WAL absorbs: the checkpointer copies it meanwhile)
-//   *_sustained                       the same for SUSTAINED shots (5 GB by default): far more than
-//                                     the WAL holds, so the disk sets the pace (each byte is written
-//                                     twice, to the WAL and to the database)
-//   *_off, *_full                     durability "off" (no fsync) and "full" (fsync every commit)
-//   *_sequential                      awaiting each write before the next (no queueing)
-//   *_inline                          writes on the main thread (writer: "inline"; SQLite checkpoints
-//                                     inside commits)
-//   writer_wait_ms[_sustained]        time the writer waited for room in the WAL (checkpointStats)
-//   close_ms                          closing after the burst: the checkpointer copies what is left
-//   blocked_p99_ms_*                  p99 of the time one createShot call blocks the main thread
-//   loop_delay_max_ms_*               worst event-loop stall of the main thread while writing: what a
-//                                     running shot's timing would suffer (the reason for the worker)
-//   disk_direct_mib_per_s             context: the device's own write speed (dd oflag=direct, 1 GiB);
-//                                     ceiling_shots_per_s_sustained is half of it in images, the most
-//                                     WAL mode could sustain (it writes every byte twice)
-//   disk_buffered_mib_per_s           one stream through the page cache with an fdatasync every 64 MiB
-//                                     (what `dd conv=fdatasync` shows; SQLite's writer and checkpointer
-//                                     are two such streams at once)
-//   load_avg_start, load_avg_end      1-minute load average around the run (a shared machine skews it)
-//   *_postgres                        PostgreSQL (SHOTLINE_PG_URL), when set
-// Median of RUNS runs each. Usage: npm run bench -- storage-write [shots] [runs] [sustained shots]
+// engine stores them (asynchronously, up to 8 writes in flight), in a fresh file per run. Images go
+// to chunk files beside the database (written once, flushed before their rows commit).
+//   disk_mib_per_s                   this disk's write speed, measured in the same run before each
+//                                     configuration (one stream through the page cache, fdatasync
+//                                     every 64 MiB, as `dd conv=fdatasync`); the median of the probes
+//   shots_per_s, mib_per_s, disk_ratio   default settings (durability "normal", writer worker), SHOTS
+//                                     shots; disk_ratio = mib_per_s / disk_mib_per_s (the ratio to
+//                                     the disk is what compares across machines; each configuration's
+//                                     line also shows the ratio to its own probe)
+//   *_full                           durability "full" (fsync of every commit)
+//   *_sustained, *_full_sustained    the same over SUSTAINED shots (5 GB by default): what the disk
+//                                     sustains, far past any cache
+//   *_in_database                    images inside the database (arrayChunks: false): every byte is
+//                                     written twice (WAL, then database); the design before chunks
+//   *_off, *_sequential, *_inline    durability "off"; one write at a time; writes on the main thread
+//   writer_wait_ms                   time the writer waited for room in the WAL (checkpointStats)
+//   close_ms                         closing after the burst
+//   blocked_p99_ms_*                 p99 of the time one createShot call blocks the main thread
+//   loop_delay_max_ms_*              worst event-loop stall of the main thread while writing
+//   disk_direct_mib_per_s            context: the device with O_DIRECT (dd oflag=direct, 1 GiB)
+//   load_avg_start, load_avg_end     1-minute load average around the run (a shared machine skews it)
+//   *_postgres                       PostgreSQL (SHOTLINE_PG_URL), when set
+// Median of RUNS runs each. Usage:
+//   npm run bench -- storage-write [shots] [runs] [sustained shots] [sustained runs]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { NDArray, SequencePath, currentRunOwner } from '../../packages/core/dist/index.js';
 import { openSqliteStorage } from '../../packages/storage-sqlite/dist/index.js';
-import { median, report, round } from './lib.mjs';
+import { diskWriteSpeed, median, report, round } from './lib.mjs';
 
 const SHOTS = Number(process.argv[2] ?? 2000);
 const RUNS = Number(process.argv[3] ?? 5);
 const SUSTAINED = Number(process.argv[4] ?? 10_000);
+const SUSTAINED_RUNS = Number(process.argv[5] ?? RUNS);
 const WINDOW = 8;
 const IMAGE_BYTES = 512 * 512 * 2;
 const path = SequencePath.parse('\\bench\\write');
@@ -107,13 +107,24 @@ async function writeAll(storage, window, shots) {
   };
 }
 
-async function measure(label, open, { window = WINDOW, shots = SHOTS } = {}) {
+/** The disk probes of this run (MiB/s). */
+const probes = [];
+
+async function measure(label, open, { window = WINDOW, shots = SHOTS, runs = RUNS } = {}) {
+  const probeDir = mkdtempSync(join(tmpdir(), 'shotline-bench-disk-'));
+  let disk;
+  try {
+    disk = await diskWriteSpeed(probeDir);
+  } finally {
+    rmSync(probeDir, { recursive: true, force: true });
+  }
+  probes.push(disk);
   const rates = [];
   const stalls = [];
   const blocking = [];
   const waits = [];
   const closing = [];
-  for (let run = 0; run < RUNS; run++) {
+  for (let run = 0; run < runs; run++) {
     const { storage, cleanup } = await open();
     try {
       await prepare(storage, shots);
@@ -133,9 +144,12 @@ async function measure(label, open, { window = WINDOW, shots = SHOTS } = {}) {
     }
   }
   const shotsPerS = median(rates);
+  const mibPerS = (shotsPerS * IMAGE_BYTES) / 2 ** 20;
   const figures = {
     shots_per_s: round(shotsPerS, 0),
-    mib_per_s: round((shotsPerS * IMAGE_BYTES) / 2 ** 20, 0),
+    mib_per_s: round(mibPerS, 0),
+    disk_mib_per_s: round(disk, 0),
+    disk_ratio: round(mibPerS / disk, 2),
     loop_delay_max_ms: round(median(stalls), 1),
     blocked_p99_ms: round(median(blocking), 3),
     close_ms: round(median(closing), 0),
@@ -147,33 +161,17 @@ async function measure(label, open, { window = WINDOW, shots = SHOTS } = {}) {
   return figures;
 }
 
-/**
- * This disk's write speed (MiB/s), 1 GiB in 4 MiB writes each way: `direct` bypasses the page cache
- * (O_DIRECT, with `dd` where it exists: Node cannot align its buffers), the device's own speed;
- * `buffered` goes through the page cache with an fdatasync every 64 MiB, as SQLite writes.
- */
-async function diskWriteSpeed(dir) {
+/** The device's own write speed with O_DIRECT (dd), for context; undefined without dd. */
+function directWriteSpeed(dir) {
   const target = join(dir, 'direct');
   const dd = spawnSync(
     'dd',
     ['if=/dev/zero', `of=${target}`, 'bs=4M', 'count=256', 'oflag=direct', 'conv=fdatasync'],
     { encoding: 'utf8' },
   );
-  const seconds = /copied, ([\d.]+) s/.exec(dd.stderr ?? '')?.[1];
-  const direct = dd.status === 0 && seconds !== undefined ? 1024 / Number(seconds) : undefined;
   rmSync(target, { force: true });
-  const block = Buffer.alloc(4 * 2 ** 20, 0x5a);
-  const file = await open(join(dir, 'buffered'), 'w');
-  try {
-    const t0 = performance.now();
-    for (let written = 1; written <= 256; written++) {
-      await file.write(block);
-      if (written % 16 === 0) await file.datasync();
-    }
-    return { direct, buffered: 1024 / ((performance.now() - t0) / 1000) };
-  } finally {
-    await file.close();
-  }
+  const seconds = /copied, ([\d.]+) s/.exec(dd.stderr ?? '')?.[1];
+  return dd.status === 0 && seconds !== undefined ? 1024 / Number(seconds) : undefined;
 }
 
 function sqlite(options) {
@@ -187,8 +185,12 @@ function sqlite(options) {
 console.log(`storage-write: ${SHOTS} shots of 20 parameters + 512x512 uint16, ${RUNS} runs each`);
 const loadStart = loadavg()[0];
 const normal = await measure('sqlite normal (worker)', sqlite({ durability: 'normal' }));
-const off = await measure('sqlite off (worker)', sqlite({ durability: 'off' }));
 const full = await measure('sqlite full (worker)', sqlite({ durability: 'full' }));
+const inDatabase = await measure(
+  'sqlite normal, images in the database',
+  sqlite({ durability: 'normal', arrayChunks: false }),
+);
+const off = await measure('sqlite off (worker)', sqlite({ durability: 'off' }));
 const sequential = await measure('sqlite normal, one at a time', sqlite({ durability: 'normal' }), {
   window: 1,
 });
@@ -197,55 +199,64 @@ const inline = await measure(
   sqlite({ durability: 'normal', writer: 'inline' }),
 );
 
-// The sustained run writes SUSTAINED images (5 GB by default) per run: check the room first.
+// The sustained runs write SUSTAINED images (5 GB by default) per run: check the room first.
 const scratch = mkdtempSync(join(tmpdir(), 'shotline-bench-disk-'));
-let disk;
+let direct;
 let sustained;
+let fullSustained;
 try {
   const { bavail, bsize } = statfsSync(scratch);
-  const needed = 2.2 * SUSTAINED * IMAGE_BYTES;
-  disk = await diskWriteSpeed(scratch);
-  console.log(
-    `disk: ${disk.direct?.toFixed(0) ?? '(no O_DIRECT)'} MiB/s direct, ${disk.buffered.toFixed(0)} MiB/s through the page cache with fdatasync every 64 MiB`,
-  );
+  const needed = 1.2 * SUSTAINED * IMAGE_BYTES + 2 ** 30;
+  direct = directWriteSpeed(scratch);
   if (bavail * bsize < needed) {
     console.log(
-      `sustained run skipped: ${tmpdir()} has less than ${(needed / 2 ** 30).toFixed(1)} GiB free`,
+      `sustained runs skipped: ${tmpdir()} has less than ${(needed / 2 ** 30).toFixed(1)} GiB free`,
     );
   } else {
+    const options = { shots: SUSTAINED, runs: SUSTAINED_RUNS };
     sustained = await measure(
       `sqlite normal, ${SUSTAINED} shots`,
       sqlite({ durability: 'normal' }),
-      {
-        shots: SUSTAINED,
-      },
+      options,
+    );
+    fullSustained = await measure(
+      `sqlite full, ${SUSTAINED} shots`,
+      sqlite({ durability: 'full' }),
+      options,
     );
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
 
+// Each ratio against the median of this run's probes: one probe alone varies with the machine's load.
+const disk = median(probes);
+const ratio = (mibPerS) => round(mibPerS / disk, 2);
 const figures = {
+  disk_mib_per_s: round(disk, 0),
   shots_per_s: normal.shots_per_s,
   mib_per_s: normal.mib_per_s,
+  disk_ratio: ratio(normal.mib_per_s),
+  shots_per_s_full: full.shots_per_s,
+  mib_per_s_full: full.mib_per_s,
+  disk_ratio_full: ratio(full.mib_per_s),
   ...(sustained === undefined
     ? {}
     : {
         shots_per_s_sustained: sustained.shots_per_s,
         mib_per_s_sustained: sustained.mib_per_s,
-        writer_wait_ms_sustained: sustained.writer_wait_ms,
+        disk_ratio_sustained: ratio(sustained.mib_per_s),
+        shots_per_s_full_sustained: fullSustained.shots_per_s,
+        mib_per_s_full_sustained: fullSustained.mib_per_s,
+        disk_ratio_full_sustained: ratio(fullSustained.mib_per_s),
       }),
-  ...(disk.direct === undefined
-    ? {}
-    : {
-        disk_direct_mib_per_s: round(disk.direct, 0),
-        ceiling_shots_per_s_sustained: round(disk.direct / 2 / (IMAGE_BYTES / 2 ** 20), 0),
-      }),
-  disk_buffered_mib_per_s: round(disk.buffered, 0),
+  shots_per_s_in_database: inDatabase.shots_per_s,
+  mib_per_s_in_database: inDatabase.mib_per_s,
+  disk_ratio_in_database: ratio(inDatabase.mib_per_s),
+  disk_probes_mib_per_s: probes.map((p) => round(p, 0)),
+  ...(direct === undefined ? {} : { disk_direct_mib_per_s: round(direct, 0) }),
   shots_per_s_off: off.shots_per_s,
   mib_per_s_off: off.mib_per_s,
-  shots_per_s_full: full.shots_per_s,
-  mib_per_s_full: full.mib_per_s,
   shots_per_s_sequential: sequential.shots_per_s,
   shots_per_s_inline: inline.shots_per_s,
   writer_wait_ms: normal.writer_wait_ms,

@@ -13,12 +13,13 @@ import {
 import { devicesCommand } from './commands/devices.js';
 import { deviceServerCommand } from './remote/device-server-command.js';
 import { remoteDevicesCommand } from './remote/remote-devices-command.js';
-import { exportCommand } from './commands/export.js';
+import { type ExportOptions, exportCommand } from './commands/export.js';
 import { globalsGetCommand, globalsSetCommand } from './commands/globals.js';
 import { initCommand } from './commands/init.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { tokenCreateCommand } from './commands/token.js';
+import { storageCheckCommand } from './commands/storage.js';
 import {
   seqCreateCommand,
   seqDeleteCommand,
@@ -232,13 +233,30 @@ function buildProgram(streams: OutputStreams, state: { context?: CommandContext 
 
   program
     .command('export')
-    .description('write the shots of a sequence as rows (parameters and scalar data as columns)')
+    .description(
+      'write the shots of a sequence as rows: parameters and scalar data as columns, arrays (pictures) inline or as .npy files',
+    )
     .argument('<path>')
-    .option('--format <format>', 'csv or arrow', 'csv')
-    .option('--out <file>', 'output file (default: stdout)')
-    .action(
-      act((c, path: string, o: { format?: string; out?: string }) => exportCommand(c, path, o)),
-    );
+    .option('--format <format>', 'csv, arrow, parquet or hdf5', 'csv')
+    .option(
+      '--arrays <mode>',
+      'none, inline (in the file; default for arrow, parquet, hdf5) or files (.npy files beside it); csv: none or files',
+    )
+    .option('--out <file>', 'output file (default: stdout; hdf5 and --arrays files need one)')
+    .option('--force', 'replace an existing output file')
+    .option(
+      '--parquet-arrays <encoding>',
+      'parquet: arrays as list (default: numbers) or bytes (raw little-endian bytes per shot: faster, smaller)',
+    )
+    .action(act((c, path: string, o: ExportOptions) => exportCommand(c, path, o)));
+
+  const storage = program.command('storage').description("the lab's storage");
+  storage
+    .command('check')
+    .description(
+      'verify every stored array (SQLite: the database, and every chunk file reference and checksum); exits 1 if something is damaged',
+    )
+    .action(act((c) => storageCheckCommand(c)));
 
   program
     .command('serve')

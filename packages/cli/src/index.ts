@@ -13,7 +13,19 @@ export {
   type SequenceDefinition,
 } from './sequence-file/sequence-file.js';
 export { parseGlobalsFile, formatGlobalsFile, globalsToFileValue } from './globals/globals-file.js';
-export { shotColumns, type ExportColumn, type ColumnKind } from './export/shot-columns.js';
-export { toCsv } from './export/csv-export.js';
-export { toArrowIpc } from './export/arrow-export.js';
+export {
+  EXPORT_FORMATS,
+  ARRAY_MODES,
+  exportSettings,
+  type ExportFormat,
+  type ArrayMode,
+  type ExportSettings,
+} from './export/export-format.js';
+export {
+  exportSequence,
+  arraysFolderOf,
+  type ExportDestination,
+  type ExportSummary,
+} from './export/sequence-export.js';
+export { HDF5_LAYOUT } from './export/hdf5-export.js';
 export { runSequence, type RunSummary, type RunSequenceOptions } from './run/run-sequence.js';

@@ -15,6 +15,7 @@ export * from './time-lanes/index.js';
 export * from './instructions/index.js';
 export * from './lane-compilation/index.js';
 export * from './storage/index.js';
+export * from './reading/index.js';
 export * from './device/index.js';
 export * from './plugins/index.js';
 export * from './events/index.js';

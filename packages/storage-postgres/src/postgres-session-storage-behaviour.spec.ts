@@ -112,7 +112,7 @@ describe.skipIf(PG_SKIP_REASON !== undefined)('PostgresSessionStorage', () => {
       expect([...pic.data]).toEqual([1, 2, 3]);
     });
 
-    it.each([2, 3] as const)(
+    it.each([2, 3, 4] as const)(
       'migrates a version %i schema to the current version, keeping its data and locks',
       async (version) => {
         const schema = schemas.next();
@@ -143,6 +143,16 @@ describe.skipIf(PG_SKIP_REASON !== undefined)('PostgresSessionStorage', () => {
               `INSERT INTO resource_locks VALUES ('device:cam', 'run-1', $1, '\\old',
                  '2020-09-13T12:26:41Z', '2020-09-13T12:26:41.5Z', '2100-01-01T00:00:00Z')`,
               [JSON.stringify(owner)],
+            );
+          }
+          if (version >= 4) {
+            await c.query(
+              `INSERT INTO shot_array_data (shot_id, label, dtype, shape, bytes)
+               VALUES (1, 'cam\\pic', 'uint8', '[3]', '\\x010203')`,
+            );
+            await c.query(
+              `INSERT INTO api_tokens VALUES ('token-of-v4', 'bob', '["read"]', 'aa', 'bb',
+                 '2020-09-13T12:26:43Z')`,
             );
           }
         });
@@ -177,9 +187,16 @@ describe.skipIf(PG_SKIP_REASON !== undefined)('PostgresSessionStorage', () => {
           ['run-after-migration', 0, 'queued'],
         ]);
         expect(used.audit.map((e) => [e.id, e.action])).toEqual([[1, 'queue.submit']]);
-        expect(used.tokens.map((t) => [t.id, t.user, t.scopes])).toEqual([
-          ['token-after-migration', 'alice', ['read']],
-        ]);
+        expect(used.tokens.map((t) => [t.id, t.user, t.scopes]).sort()).toEqual(
+          [
+            ['token-after-migration', 'alice', ['read']],
+            ...(version >= 4 ? [['token-of-v4', 'bob', ['read']]] : []),
+          ].sort(),
+        );
+        if (version >= 4) {
+          const pic = (await storage.getShotData(p('\\old'), 0, 'cam\\pic')).unwrap() as NDArray;
+          expect([...pic.data]).toEqual([1, 2, 3]);
+        }
       },
     );
 

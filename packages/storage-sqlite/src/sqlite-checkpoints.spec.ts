@@ -7,7 +7,7 @@ import { WalIndex } from './internal/wal-index.js';
 import { openSqliteStorage } from './sqlite-session-storage.js';
 import { temporaryDatabases } from './sqlite-test-files.test-helper.js';
 
-// The writer worker never checkpoints; its checkpointer worker copies the WAL into the database
+// With arrays inside the database (`arrayChunks: false`), the writer worker never checkpoints; its checkpointer worker copies the WAL into the database
 // while the writer goes on, and the WAL stays within its limit.
 
 const files = temporaryDatabases('checkpoints');
@@ -28,7 +28,11 @@ function shot(index: number): ShotInput {
 }
 
 async function runningStorage(file: string, walLimitMiB?: number) {
-  const storage = await openSqliteStorage(file, walLimitMiB === undefined ? {} : { walLimitMiB });
+  // Images inside the database (no chunk files), so that they go through the WAL.
+  const storage = await openSqliteStorage(file, {
+    arrayChunks: false,
+    ...(walLimitMiB === undefined ? {} : { walLimitMiB }),
+  });
   (
     await storage.createSequence(path, { iteration: [], timeLanes: {}, expectedShots: null })
   ).unwrap();

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { SequencePath, StorageSchemaError, currentRunOwner } from '@shotline/core';
+import { type NDArray, SequencePath, StorageSchemaError, currentRunOwner } from '@shotline/core';
 import { useLatestSchema } from '@shotline/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from './internal/schema.js';
@@ -74,11 +74,11 @@ const VERSION_2_OWNER = {
 };
 
 /**
- * A database at an older `version` (2 or 3), as those releases left it: the hand-made version 1,
- * then the released SQL of the steps after it, with an owner on the sequence and, from version 3,
- * a lock held by a run on another PC.
+ * A database at an older `version` (2, 3 or 4), as those releases left it: the hand-made version 1,
+ * then the released SQL of the steps after it, with an owner on the sequence, from version 3 a lock
+ * held by a run on another PC, from version 4 an API token of the server.
  */
-function makeOlderDatabase(file: string, version: 2 | 3): void {
+function makeOlderDatabase(file: string, version: 2 | 3 | 4): void {
   makeVersion1Database(file);
   withRawConnection(file, (db) => {
     for (const step of MIGRATIONS)
@@ -91,6 +91,12 @@ function makeOlderDatabase(file: string, version: 2 | 3): void {
         `INSERT INTO resource_locks (resource, holder_id, holder, sequence, acquired_at, renewed_at, expires_at)
          VALUES ('device:cam', 'run-1', ?, '\\old\\run', 1600000001000, 1600000001500, 4102444800000)`,
       ).run(JSON.stringify(STORED_OWNER));
+    }
+    if (version >= 4) {
+      db.prepare(
+        `INSERT INTO api_tokens (id, user_name, scopes, salt, hash, created_at)
+         VALUES ('token-of-v4', 'bob', '["read"]', 'aa', 'bb', 1600000003000)`,
+      ).run();
     }
     db.pragma(`user_version = ${version}`);
   });
@@ -155,7 +161,7 @@ describe('SQLite schema versions', () => {
     await again.close();
   });
 
-  it.each([2, 3] as const)(
+  it.each([2, 3, 4] as const)(
     'migrates a version %i database to the current version, keeping its data and locks',
     async (version) => {
       const file = files.next(`v${version}-to-latest`);
@@ -199,9 +205,18 @@ describe('SQLite schema versions', () => {
           ['run-after-migration', 0, 'queued'],
         ]);
         expect(used.audit.map((e) => [e.id, e.action])).toEqual([[1, 'queue.submit']]);
-        expect(used.tokens.map((t) => [t.id, t.user, t.scopes])).toEqual([
-          ['token-after-migration', 'alice', ['read']],
-        ]);
+        expect(used.tokens.map((t) => [t.id, t.user, t.scopes]).sort()).toEqual(
+          [
+            ['token-after-migration', 'alice', ['read']],
+            ...(version >= 4 ? [['token-of-v4', 'bob', ['read']]] : []),
+          ].sort(),
+        );
+        // The arrays stay where they were (inside the database) and read back; the chunk-file
+        // table is there and every reference checks out.
+        const picture = (await storage.getShotData(path, 0, 'cam\\picture')).unwrap() as NDArray;
+        expect([...picture.data]).toEqual([1, 2]);
+        const check = await storage.checkIntegrity();
+        expect(check).toMatchObject({ ok: true, problems: [], arrays: 1, chunkedArrays: 0 });
       } finally {
         await storage.close();
       }

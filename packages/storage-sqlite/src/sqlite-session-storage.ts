@@ -9,6 +9,15 @@ import {
 import type { CheckpointStats } from './internal/checkpoint-signals.js';
 import { DEFAULT_CHECKPOINT_POLICY } from './internal/checkpointer.js';
 import {
+  type IntegrityProblem,
+  type IntegrityReport,
+  checkIntegrity,
+} from './internal/chunks/check-integrity.js';
+import { type ChunkGarbageReport, collectChunkGarbage } from './internal/chunks/chunk-garbage.js';
+import { type ChunkSettings, chunkDirectoryOf } from './internal/chunks/chunk-layout.js';
+import { ChunkReader } from './internal/chunks/chunk-reader.js';
+import { ChunkWriter } from './internal/chunks/chunk-writer.js';
+import {
   type ConnectionSettings,
   type SqliteDurability,
   openConnection,
@@ -26,7 +35,29 @@ import { SqliteBackend, type SqliteBackendParts } from './internal/sqlite-backen
 import { sqliteStorageError } from './internal/sqlite-errors.js';
 import { WriterClient } from './internal/writer-client.js';
 
-export type { SqliteDurability, SchemaMigrationReport, CheckpointStats };
+export type {
+  SqliteDurability,
+  SchemaMigrationReport,
+  CheckpointStats,
+  ChunkGarbageReport,
+  IntegrityProblem,
+  IntegrityReport,
+};
+
+/** Default of {@link SqliteArrayChunkOptions.minBytes}: arrays of 64 KiB or more go to chunk files. */
+export const DEFAULT_CHUNK_MIN_BYTES = 64 * 1024;
+
+/**
+ * Where large arrays go: append-only chunk files in the folder `<file>-chunks/` beside the database.
+ * Each array's bytes are written once, to a chunk file, and flushed before the shot's row commits;
+ * the row keeps dtype, shape, file, offset and a CRC-32.
+ */
+export interface SqliteArrayChunkOptions {
+  /** Arrays of at least this many bytes go to chunk files. Default 65 536 (64 KiB). */
+  minBytes?: number;
+  /** A chunk file grows to at most about this size (MiB) before the next one starts. Default 1024. */
+  maxFileMiB?: number;
+}
 
 /** The schema version this build of `@shotline/storage-sqlite` reads and writes. */
 export const SQLITE_SCHEMA_VERSION: number = SCHEMA_VERSION;
@@ -66,10 +97,42 @@ export interface SqliteStorageOptions {
    */
   migrate?: boolean;
   /**
+   * Large arrays in chunk files beside the database (default, see {@link SqliteArrayChunkOptions}),
+   * or `false` to keep every array inside the database file. Arrays already in chunk files are read
+   * either way. An in-memory database keeps every array inside.
+   */
+  arrayChunks?: SqliteArrayChunkOptions | false;
+  /**
    * Mark CRASHED, on opening, the sequences left PREPARING or RUNNING by a process that is gone
    * (killed, crashed): see `SessionStorage.recoverStaleRuns`. Default true.
    */
   recoverStaleRuns?: boolean;
+}
+
+function chunkSettings(
+  path: string,
+  options: SqliteArrayChunkOptions | false | undefined,
+  durability: SqliteDurability,
+): ChunkSettings | undefined {
+  if (path === ':memory:' || options === false) return undefined;
+  const minBytes = options?.minBytes ?? DEFAULT_CHUNK_MIN_BYTES;
+  const maxFileMiB = options?.maxFileMiB ?? 1024;
+  if (!(Number.isSafeInteger(minBytes) && minBytes >= 0)) {
+    throw new ContractViolationError(
+      `arrayChunks.minBytes must be a non-negative integer, got ${String(minBytes)}`,
+    );
+  }
+  if (!(typeof maxFileMiB === 'number' && maxFileMiB > 0 && Number.isFinite(maxFileMiB))) {
+    throw new ContractViolationError(
+      `arrayChunks.maxFileMiB must be a positive number of MiB, got ${String(maxFileMiB)}`,
+    );
+  }
+  return {
+    directory: chunkDirectoryOf(path),
+    minBytes,
+    maxFileBytes: maxFileMiB * 2 ** 20,
+    sync: durability !== 'off',
+  };
 }
 
 /** The usual file of a lab's SQLite storage: `shotline.sqlite` next to the lab configuration file. */
@@ -103,7 +166,9 @@ export async function openSqliteStorage(
   }
   const path = file === ':memory:' ? file : resolve(file);
   const useWorker = (options.writer ?? 'worker') === 'worker' && path !== ':memory:';
+  const chunks = chunkSettings(path, options.arrayChunks, settings.durability);
   let connection: Database.Database;
+  let inlineChunks: ChunkWriter | undefined;
   try {
     connection = openConnection(path, settings);
   } catch (e) {
@@ -112,6 +177,11 @@ export async function openSqliteStorage(
   try {
     if (path !== ':memory:') removeAbandonedBackups(path);
     const migration = migrateSchema(connection, path, options.migrate ?? true);
+    const chunkDirectory = path === ':memory:' ? undefined : chunkDirectoryOf(path);
+    const garbage =
+      chunkDirectory === undefined
+        ? { removedFiles: [], trimmedFiles: [] }
+        : collectChunkGarbage(connection, chunkDirectory);
     const policy = storageStatePolicy();
     let writer: WriterClient | undefined;
     if (useWorker) {
@@ -122,25 +192,31 @@ export async function openSqliteStorage(
         policy,
         maxGroup: 64,
         checkpoints: { ...DEFAULT_CHECKPOINT_POLICY, walLimitBytes: walLimitMiB * 2 ** 20 },
+        ...(chunks === undefined ? {} : { chunks }),
       });
+    } else if (chunks !== undefined) {
+      inlineChunks = new ChunkWriter(connection, chunks);
     }
     const reserve = path === ':memory:' ? undefined : new DiskReserve(path);
     reserve?.ensure();
+    const reader = chunkDirectory === undefined ? undefined : new ChunkReader(chunkDirectory);
     const storage = new SqliteSessionStorage(
       {
         file: path,
         connection,
-        database: new SessionDatabase(connection, policy),
+        database: new SessionDatabase(connection, policy, reader),
         writer,
+        chunks: inlineChunks,
         locks: path === ':memory:' ? undefined : new OsResourceLocks(path),
         reserve,
       },
       migration,
-      settings.durability,
+      { durability: settings.durability, chunkDirectory, garbage },
     );
     if (options.recoverStaleRuns ?? true) await storage.recoverAtOpen();
     return storage;
   } catch (e) {
+    inlineChunks?.close();
     connection.close();
     throw sqliteStorageError(e, path);
   }
@@ -159,18 +235,43 @@ export class SqliteSessionStorage extends EncodedSessionStorage implements Sessi
   readonly migration: SchemaMigrationReport;
   /** The durability setting of the connections. */
   readonly durability: SqliteDurability;
+  /** The folder of the chunk files (`<file>-chunks`); undefined for an in-memory database. */
+  readonly chunkDirectory: string | undefined;
+  /** What opening cleaned up in the chunk folder (bytes and files a stopped process left). */
+  readonly chunkGarbage: ChunkGarbageReport;
   readonly #writer: WriterClient | undefined;
+  readonly #connection: Database.Database;
 
   /** Use {@link openSqliteStorage}. */
   constructor(
     parts: SqliteBackendParts,
     migration: SchemaMigrationReport,
-    durability: SqliteDurability,
+    setup: {
+      durability: SqliteDurability;
+      chunkDirectory: string | undefined;
+      garbage: ChunkGarbageReport;
+    },
   ) {
     super('sqlite', parts.file, new SqliteBackend(parts), `SQLite storage "${parts.file}"`);
     this.#writer = parts.writer;
+    this.#connection = parts.connection;
     this.migration = migration;
-    this.durability = durability;
+    this.durability = setup.durability;
+    this.chunkDirectory = setup.chunkDirectory;
+    this.chunkGarbage = setup.garbage;
+  }
+
+  /**
+   * Checks the whole storage (`shotline storage check`): SQLite's integrity and foreign-key checks,
+   * and every array: byte count against dtype and shape and, in chunk files, presence, length and
+   * CRC-32. Each problem names the sequence, shot and label. Reads only; committed writes of other
+   * processes that land meanwhile may or may not be seen.
+   */
+  async checkIntegrity(
+    options: { onProgress?: (done: number, total: number) => void } = {},
+  ): Promise<IntegrityReport> {
+    void this.backend; // throws once closed
+    return checkIntegrity(this.#connection, this.chunkDirectory, options.onProgress);
   }
 
   /** Whether writes run in a worker thread. */

@@ -1,11 +1,12 @@
 // `shotline serve` and the command line as its client, with the real binary and real sockets.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SHOTLINE_BIN, tempDir, tempLab, type TempDir, type TempLab } from '../cli.test-helper.js';
 
-const TIMEOUT = 120_000;
+const TIMEOUT = 300_000;
 
 function scan(shots: number): string {
   return `iteration:\n  - arange: i\n    start: 0\n    stop: ${shots}\n    step: 1\nsteps:\n  - expose: 1 ms\nlanes: {}\n`;
@@ -59,24 +60,29 @@ describe('shotline serve and the command line as its client', () => {
     config.dispose();
   });
 
+  /** A fresh lab with one device (`device add` arguments) and a scan `name`; the client's env. */
+  async function labWith(
+    device: string[],
+    name: string,
+    shots: number,
+  ): Promise<Record<string, string>> {
+    lab = await tempLab();
+    config = tempDir('shotline-config-');
+    writeFileSync(join(lab.dir, 'scan.yaml'), scan(shots));
+    await lab.json(['device', 'add', ...device]);
+    await lab.json(['seq', 'create', name, '--file', join(lab.dir, 'scan.yaml')]);
+    return { XDG_CONFIG_HOME: config.dir };
+  }
+
   it(
     'runs, lists, edits and exports through the server; refuses without a token; stops on SIGTERM',
     { timeout: TIMEOUT },
     async () => {
-      lab = await tempLab();
-      config = tempDir('shotline-config-');
-      writeFileSync(join(lab.dir, 'scan.yaml'), scan(30));
-      await lab.json([
-        'device',
-        'add',
-        'slow',
-        '--type',
-        'shotline.testing.slow',
-        '--set',
-        'shotMs=2',
-      ]);
-      await lab.json(['seq', 'create', 'scan', '--file', join(lab.dir, 'scan.yaml')]);
-      const env = { XDG_CONFIG_HOME: config.dir };
+      const env = await labWith(
+        ['slow', '--type', 'shotline.testing.slow', '--set', 'shotMs=2'],
+        'scan',
+        30,
+      );
       const token = await lab.run(['token', 'create', 'alice', '--save'], { env });
       expect(token.code).toBe(0);
       expect(token.stdout).toMatch(/^slt_[0-9a-f]{16}\.\S+\n/);
@@ -154,23 +160,49 @@ describe('shotline serve and the command line as its client', () => {
   );
 
   it(
+    'exports pictures kept in chunk files through the server, as stored',
+    { timeout: TIMEOUT },
+    async () => {
+      const camera = ['--type', 'shotline.testing.data-producer', '--set', 'width=256'];
+      const env = await labWith(['camera', ...camera, '--set', 'height=256'], 'scan', 5);
+      expect((await lab.run(['token', 'create', 'alice', '--save'], { env })).code).toBe(0);
+      const served = await serve(lab, env);
+      children.push(served.child);
+      const run = await lab.run(['run', 'scan'], { env });
+      expect(run.code, run.stderr).toBe(0);
+
+      // 256×256 uint16 pictures (128 KiB) are above the 64 KiB threshold: in chunk files.
+      expect(
+        readdirSync(join(lab.lab, 'shotline.sqlite-chunks')).some((n) => n.endsWith('.chunk')),
+      ).toBe(true);
+      const out = join(lab.dir, 'scan.arrow');
+      const exported = await lab.run(['export', 'scan', '--format', 'arrow', '--out', out], {
+        env,
+      });
+      expect(exported.code, exported.stderr).toBe(0);
+      const table = tableFromIPC(readFileSync(out));
+      expect(table.numRows).toBe(5);
+      const pictures = table.getChild('camera\\image')!;
+      for (let shot = 0; shot < 5; shot++) {
+        const picture = pictures.get(shot) as { toArray(): Uint16Array };
+        const values = picture.toArray();
+        expect(values.length).toBe(256 * 256);
+        expect(values.every((v) => v === shot)).toBe(true);
+      }
+      served.child.kill('SIGTERM');
+      expect(await served.exited).toBe(0);
+    },
+  );
+
+  it(
     'Ctrl-C on a run through the server asks the server to interrupt it',
     { timeout: TIMEOUT },
     async () => {
-      lab = await tempLab();
-      config = tempDir('shotline-config-');
-      writeFileSync(join(lab.dir, 'scan.yaml'), scan(2000));
-      await lab.json([
-        'device',
-        'add',
-        'slow',
-        '--type',
-        'shotline.testing.slow',
-        '--set',
-        'shotMs=20',
-      ]);
-      await lab.json(['seq', 'create', 'long', '--file', join(lab.dir, 'scan.yaml')]);
-      const env = { XDG_CONFIG_HOME: config.dir };
+      const env = await labWith(
+        ['slow', '--type', 'shotline.testing.slow', '--set', 'shotMs=20'],
+        'long',
+        2000,
+      );
       expect((await lab.run(['token', 'create', 'alice', '--save'], { env })).code).toBe(0);
       const served = await serve(lab, env);
       children.push(served.child);

@@ -1,44 +1,56 @@
-import {
-  Bool,
-  Float64,
-  Int64,
-  Table,
-  TimestampMillisecond,
-  Utf8,
-  tableToIPC,
-  vectorFromArray,
-  type Vector,
-} from 'apache-arrow';
-import type { ExportColumn } from './shot-columns.js';
+import * as arrow from 'apache-arrow';
+import { AsyncByteQueue } from 'apache-arrow/io/stream';
+import { type ArrayEncoding, ArrowShotBatches } from '@shotline/core';
+import type { ByteSink } from './byte-sink.js';
+import type { ExportPlan, ShotBatch } from './export-plan.js';
 
-function vectorOf(column: ExportColumn): Vector {
-  const values = column.values;
-  switch (column.kind) {
-    case 'int':
-      return vectorFromArray(
-        values.map((v) => (v === null ? null : BigInt(v as number))),
-        new Int64(),
-      );
-    case 'float':
-      return vectorFromArray(values as (number | null)[], new Float64());
-    case 'bool':
-      return vectorFromArray(values as (boolean | null)[], new Bool());
-    case 'timestamp':
-      return vectorFromArray(
-        values.map((v) => (v === null ? null : new Date(v as number))),
-        new TimestampMillisecond('UTC'),
-      );
-    case 'text':
-      return vectorFromArray(values as (string | null)[], new Utf8());
+/** Collects what the Arrow writer emits, so each batch's bytes can be written (and awaited) at once. */
+class CollectedBytes extends AsyncByteQueue {
+  chunks: Uint8Array[] = [];
+  override write(value: Uint8Array): void {
+    this.chunks.push(value);
+  }
+  take(): Uint8Array[] {
+    const chunks = this.chunks;
+    this.chunks = [];
+    return chunks;
   }
 }
 
+/** The Arrow record batches of an export, with the schema metadata that names the sequence. */
+export function arrowBatches(plan: ExportPlan, encoding: ArrayEncoding = 'list'): ArrowShotBatches {
+  return new ArrowShotBatches(
+    arrow,
+    plan.columns,
+    plan.inline,
+    { 'shotline.sequence': plan.layout.path.toString() },
+    encoding,
+  );
+}
+
 /**
- * The columns as an Arrow IPC file (Feather v2): `polars.read_ipc(path)`,
- * `pandas.read_feather(path)` and `pyarrow.ipc.open_file(path)` read it. Integers are int64,
- * quantities and floats float64, times timestamp[ms, UTC].
+ * Writes an Arrow IPC file (Feather v2), one record batch per shot batch: `polars.scan_ipc`,
+ * `pyarrow.ipc.open_file`, `apache-arrow`'s `tableFromIPC` read it. Scalars are int64, float64,
+ * bool, utf8 or timestamp[ms, UTC]; arrays `FixedSizeList<dtype>` with `shotline.dtype` and
+ * `shotline.shape` in the field metadata. A sequence without shots gives the schema and no rows.
  */
-export function toArrowIpc(columns: readonly ExportColumn[]): Uint8Array {
-  const table = new Table(Object.fromEntries(columns.map((c) => [c.name, vectorOf(c)])));
-  return tableToIPC(table, 'file');
+export async function writeArrow(
+  sink: ByteSink,
+  plan: ExportPlan,
+  batches: AsyncIterable<ShotBatch>,
+): Promise<void> {
+  const builder = arrowBatches(plan);
+  const bytes = new CollectedBytes();
+  const writer = new arrow.RecordBatchFileWriter();
+  writer.reset(bytes, builder.schema);
+  const drain = async (): Promise<void> => {
+    for (const chunk of bytes.take()) await sink.write(chunk);
+  };
+  await drain();
+  for await (const { start, count, shots } of batches) {
+    writer.write(builder.batch(start, count, shots));
+    await drain();
+  }
+  writer.finish();
+  await drain();
 }

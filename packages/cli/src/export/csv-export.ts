@@ -1,6 +1,8 @@
-import type { ExportColumn } from './shot-columns.js';
+import type { ShotColumn } from '@shotline/core';
+import type { ByteSink } from './byte-sink.js';
+import type { ShotBatch } from './export-plan.js';
 
-function csvField(value: number | boolean | string | null, kind: ExportColumn['kind']): string {
+function csvField(value: number | boolean | string | null, kind: ShotColumn['kind']): string {
   if (value === null) return '';
   if (kind === 'timestamp') return new Date(value as number).toISOString();
   const text = String(value);
@@ -8,14 +10,21 @@ function csvField(value: number | boolean | string | null, kind: ExportColumn['k
 }
 
 /**
- * The columns as CSV (RFC 4180): a header line, then one line per shot; times in ISO 8601 UTC,
- * missing values empty, fields with commas, quotes or line breaks quoted.
+ * Writes the columns as CSV (RFC 4180), batch by batch: a header line, then one line per shot;
+ * times in ISO 8601 UTC, missing values empty, fields with commas, quotes or line breaks quoted.
+ * Arrays appear only as the paths of their .npy files (`--arrays files`).
  */
-export function toCsv(columns: readonly ExportColumn[]): string {
-  const rows = columns[0]?.values.length ?? 0;
-  const lines = [columns.map((c) => csvField(c.name, 'text')).join(',')];
-  for (let r = 0; r < rows; r++) {
-    lines.push(columns.map((c) => csvField(c.values[r] ?? null, c.kind)).join(','));
+export async function writeCsv(
+  sink: ByteSink,
+  columns: readonly ShotColumn[],
+  batches: AsyncIterable<ShotBatch>,
+): Promise<void> {
+  await sink.write(`${columns.map((c) => csvField(c.name, 'text')).join(',')}\r\n`);
+  for await (const { start, count } of batches) {
+    const lines: string[] = [];
+    for (let r = start; r < start + count; r++) {
+      lines.push(columns.map((c) => csvField(c.values[r] ?? null, c.kind)).join(','));
+    }
+    await sink.write(`${lines.join('\r\n')}\r\n`);
   }
-  return `${lines.join('\r\n')}\r\n`;
 }

@@ -22,6 +22,11 @@ export const STORAGE_SCHEMA_STEPS = [
     version: 4,
     description: "the server's run queue, audit log and API tokens (hashed)",
   },
+  {
+    version: 5,
+    description:
+      'array chunk references: a backend may keep large arrays in append-only files beside its catalog (SQLite does; PostgreSQL keeps them in the database)',
+  },
 ] as const;
 
 /** A version of the storage schema. */

@@ -1,5 +1,7 @@
 import {
+  type DataValue,
   EventStream,
+  NDArray,
   PROCEDURE_ROUTES,
   type ParameterNamespaceJson,
   ServerConnection,
@@ -11,12 +13,16 @@ import {
 } from '@shotline/core';
 import { z } from 'zod';
 import {
+  DTYPE_HEADER,
   LAB_ROUTES,
+  SHAPE_HEADER,
   deviceConfigurationSchema,
   deviceTypeSchema,
   globalsSchema,
   sequenceDetailSchema,
   sequenceSummarySchema,
+  shotIndicesSchema,
+  shotSchema,
   shotTableSchema,
 } from '../api/lab-api.js';
 import { QUEUE_ROUTES, type QueuedRunJson, queuedRunSchema } from '../api/queue-api.js';
@@ -26,6 +32,8 @@ import type { QueuedRunOptions } from '../queue/queue-options.js';
 export type SequenceDetail = z.infer<typeof sequenceDetailSchema>;
 /** A sequence in a listing. */
 export type SequenceSummary = z.infer<typeof sequenceSummarySchema>;
+/** A stored shot as the server describes it: parameters, structured data, its arrays' layout. */
+export type ShotJson = z.infer<typeof shotSchema>;
 /** A default device configuration. */
 export type DeviceConfigurationJson = z.infer<typeof deviceConfigurationSchema>;
 
@@ -179,6 +187,46 @@ export class LabClient {
       query: { path, recursive: String(recursive) },
       response: z.object({ deleted: z.string() }),
     });
+  }
+
+  /** The indices of the stored shots of a sequence, ascending. */
+  async shotIndices(path: string): Promise<number[]> {
+    const answer = await this.connection.request({
+      method: 'GET',
+      path: LAB_ROUTES.shots,
+      query: { path },
+      response: shotIndicesSchema,
+    });
+    return answer.indices;
+  }
+
+  /** One stored shot: parameters, structured data, the labels, dtypes and shapes of its arrays. */
+  shot(path: string, index: number): Promise<ShotJson> {
+    return this.connection.request({
+      method: 'GET',
+      path: LAB_ROUTES.shot,
+      query: { path, index },
+      response: shotSchema,
+    });
+  }
+
+  /**
+   * One datum of a stored shot: an array arrives as one binary frame (its bytes, dtype and shape in
+   * headers) and is returned as an NDArray over those bytes; other data as the JSON value.
+   */
+  async shotData(path: string, index: number, label: string): Promise<DataValue> {
+    const { bytes, headers } = await this.connection.requestBytes({
+      method: 'GET',
+      path: LAB_ROUTES.shotData,
+      query: { path, index, label },
+    });
+    const dtype = headers.get(DTYPE_HEADER);
+    const shape = headers.get(SHAPE_HEADER);
+    if (dtype === null || shape === null) {
+      return JSON.parse(new TextDecoder().decode(bytes)) as DataValue;
+    }
+    const dims = z.array(z.number().int().min(0)).parse(JSON.parse(shape));
+    return NDArray.fromBytes(dtype as NDArray['dtype'], dims, bytes);
   }
 
   /** Every shot of a sequence as columns, as `SessionStorage.readShotTable` gives them. */

@@ -20,8 +20,8 @@ export const serverFileSchema = z.object({
 export type ServerFile = z.infer<typeof serverFileSchema>;
 
 /**
- * Writes the server file of a lab folder (the command line finds the server through it). The file
- * is written under a temporary name and renamed, so a reader never sees it half-written.
+ * Writes the server file of a lab folder (the command line finds the server through it): under a
+ * temporary name, then renamed, so that a reader never finds it half-written.
  */
 export async function writeServerFile(labDir: string, url: string): Promise<void> {
   const file = serverFilePath(labDir);
@@ -32,7 +32,7 @@ export async function writeServerFile(labDir: string, url: string): Promise<void
     pid: process.pid,
     startedAt: new Date().toISOString(),
   };
-  const partial = `${file}.partial-${process.pid}`;
+  const partial = `${file}.${process.pid}.partial`;
   await writeFile(partial, `${JSON.stringify(content, null, 2)}\n`);
   await rename(partial, file);
 }

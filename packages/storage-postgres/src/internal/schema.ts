@@ -116,6 +116,8 @@ export const MIGRATIONS: readonly StorageMigration[] = storageMigrations({
         created_at timestamptz NOT NULL
       );
     `,
+  // PostgreSQL keeps every array in the database (bytea): nothing to add.
+  5: `SELECT 1;`,
 });
 
 /** The version this build writes and reads. */

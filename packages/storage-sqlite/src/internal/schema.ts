@@ -113,6 +113,18 @@ export const MIGRATIONS: readonly StorageMigration[] = storageMigrations({
         created_at INTEGER NOT NULL
       );
     `,
+  // Large arrays live in append-only chunk files beside the database (internal/chunks/): their row in
+  // shot_array_data keeps dtype and shape with empty bytes, and this table says where the bytes are.
+  5: `
+      CREATE TABLE shot_array_chunks (
+        array_id INTEGER PRIMARY KEY REFERENCES shot_array_data(id) ON DELETE CASCADE,
+        chunk_file TEXT NOT NULL,
+        chunk_offset INTEGER NOT NULL,
+        byte_length INTEGER NOT NULL,
+        crc32 INTEGER NOT NULL
+      );
+      CREATE INDEX shot_array_chunks_file ON shot_array_chunks(chunk_file);
+    `,
 });
 
 /** The version this build writes and reads. */

@@ -45,6 +45,8 @@ import {
   storedNodeKind as kindOf,
   transitionRefusal,
 } from '@shotline/core/storage-rules';
+import type { ChunkedArrayData } from './chunks/chunk-writer.js';
+import type { ChunkReader } from './chunks/chunk-reader.js';
 
 type Outcome<T> = StorageOutcome<T>;
 
@@ -64,6 +66,26 @@ interface SequenceRef {
   expected_shots: number | null;
 }
 
+/** An array row as read, with where its bytes are when they live in a chunk file. */
+interface ArrayRow {
+  label: string;
+  dtype: string;
+  shape: string;
+  bytes: Uint8Array;
+  chunk_file: string | null;
+  chunk_offset: number;
+  byte_length: number;
+  crc32: number;
+}
+
+const ARRAY_COLUMNS = `a.label AS label, a.dtype AS dtype, a.shape AS shape, a.bytes AS bytes,
+  c.chunk_file AS chunk_file, c.chunk_offset AS chunk_offset, c.byte_length AS byte_length,
+  c.crc32 AS crc32
+  FROM shot_array_data a LEFT JOIN shot_array_chunks c ON c.array_id = a.id`;
+
+/** The bytes of an array kept in a chunk file: an empty blob in its row. */
+const EMPTY_BYTES = new Uint8Array(0);
+
 /** Thrown inside a transaction to roll it back after a failure outcome. */
 class Rollback extends Error {}
 const ROLLBACK = new Rollback('rollback');
@@ -79,10 +101,29 @@ const ROLLBACK = new Rollback('rollback');
 export class SessionDatabase {
   private readonly statements = new Map<string, Database.Statement>();
 
+  /**
+   * @param chunks reads the arrays kept in chunk files (the main thread's database); a writer's
+   *   database never reads arrays
+   */
   constructor(
     readonly db: Database.Database,
     private readonly policy: StorageStatePolicy,
+    private readonly chunks?: ChunkReader,
   ) {}
+
+  /** An array row as stored data, its bytes read from its chunk file when they are there. */
+  private arrayData(row: ArrayRow, sequence: string, shot: number): StoredDataRow {
+    const { label, dtype, shape } = row;
+    if (row.chunk_file === null) return { label, dtype, shape, bytes: row.bytes };
+    if (this.chunks === undefined) throw new Error('this connection does not read chunk files');
+    const reference = {
+      file: row.chunk_file,
+      offset: row.chunk_offset,
+      length: row.byte_length,
+      crc32: row.crc32,
+    };
+    return { label, dtype, shape, bytes: this.chunks.read(reference, { sequence, shot, label }) };
+  }
 
   private stmt(sql: string): Database.Statement {
     let statement = this.statements.get(sql);
@@ -511,6 +552,10 @@ export class SessionDatabase {
       const insertArray = this.stmt(
         'INSERT INTO shot_array_data (shot_id, label, dtype, shape, bytes) VALUES (?, ?, ?, ?, ?)',
       );
+      const insertChunk = this.stmt(
+        `INSERT INTO shot_array_chunks (array_id, chunk_file, chunk_offset, byte_length, crc32)
+         VALUES (?, ?, ?, ?, ?)`,
+      );
       for (const shot of shots) {
         const shotId = insertShot.run(
           id,
@@ -521,7 +566,14 @@ export class SessionDatabase {
           shot.timing,
         ).lastInsertRowid;
         for (const d of shot.structured) insertStructured.run(shotId, d.label, d.content);
-        for (const a of shot.arrays) insertArray.run(shotId, a.label, a.dtype, a.shape, a.bytes);
+        for (const a of shot.arrays as ChunkedArrayData[]) {
+          // Arrays written to a chunk file before this transaction (chunks/chunk-writer.ts).
+          const chunk = a.chunk;
+          const bytes = chunk === undefined ? a.bytes : EMPTY_BYTES;
+          const arrayId = insertArray.run(shotId, a.label, a.dtype, a.shape, bytes).lastInsertRowid;
+          if (chunk === undefined) continue;
+          insertChunk.run(arrayId, chunk.file, chunk.offset, chunk.length, chunk.crc32);
+        }
       }
       return success(undefined);
     });
@@ -564,12 +616,13 @@ export class SessionDatabase {
         'SELECT label, content FROM shot_structured_data WHERE shot_id = ? AND label = ?',
       ).get(shotId.value, label) as StoredDataRow | undefined;
       if (structured !== undefined) return success(structured);
-      const array = this.stmt(
-        'SELECT label, dtype, shape, bytes FROM shot_array_data WHERE shot_id = ? AND label = ?',
-      ).get(shotId.value, label) as StoredDataRow | undefined;
+      const array = this.stmt(`SELECT ${ARRAY_COLUMNS} WHERE a.shot_id = ? AND a.label = ?`).get(
+        shotId.value,
+        label,
+      ) as ArrayRow | undefined;
       return array === undefined
         ? failure({ kind: 'dataNotFound', path, index, label })
-        : success(array);
+        : success(this.arrayData(array, path, index));
     });
   }
 
@@ -580,9 +633,9 @@ export class SessionDatabase {
       const structured = this.stmt(
         'SELECT label, content FROM shot_structured_data WHERE shot_id = ?',
       ).all(shotId.value) as StoredDataRow[];
-      const arrays = this.stmt(
-        'SELECT label, dtype, shape, bytes FROM shot_array_data WHERE shot_id = ?',
-      ).all(shotId.value) as StoredDataRow[];
+      const arrays = (
+        this.stmt(`SELECT ${ARRAY_COLUMNS} WHERE a.shot_id = ?`).all(shotId.value) as ArrayRow[]
+      ).map((row) => this.arrayData(row, path, index));
       return success([...structured, ...arrays]);
     });
   }

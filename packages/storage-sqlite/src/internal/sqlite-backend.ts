@@ -18,6 +18,8 @@ import {
   lockRowsToCheck,
   storageFailure,
 } from '@shotline/core';
+import { withChunkFiles } from './chunks/chunk-aware-write.js';
+import type { ChunkWriter } from './chunks/chunk-writer.js';
 import type { DiskReserve } from './disk-reserve.js';
 import type { OsResourceLocks } from './os-resource-locks.js';
 import type { SessionDatabase, WriteOperation } from './session-database.js';
@@ -31,6 +33,8 @@ export interface SqliteBackendParts {
   readonly connection: Database.Database;
   readonly database: SessionDatabase;
   readonly writer: WriterClient | undefined;
+  /** The chunk files of inline writes; undefined with the writer worker (it has its own). */
+  readonly chunks?: ChunkWriter | undefined;
   /** Operating-system resource locks; undefined for an in-memory database (lease rows then). */
   readonly locks: OsResourceLocks | undefined;
   /** The space kept to record how a run ended on a full disk; released when a write finds it full. */
@@ -51,6 +55,8 @@ export class SqliteBackend implements StorageBackend {
   readonly #writer: WriterClient | undefined;
   readonly #locks: OsResourceLocks | undefined;
   readonly #reserve: DiskReserve | undefined;
+  /** The chunk files of inline writes (the writer worker has its own). */
+  readonly #chunks: ChunkWriter | undefined;
 
   constructor(parts: SqliteBackendParts) {
     this.#file = parts.file;
@@ -59,6 +65,7 @@ export class SqliteBackend implements StorageBackend {
     this.#writer = parts.writer;
     this.#locks = parts.locks;
     this.#reserve = parts.reserve;
+    this.#chunks = parts.chunks;
   }
 
   async close(): Promise<void> {
@@ -66,7 +73,11 @@ export class SqliteBackend implements StorageBackend {
       this.#locks?.close();
       await this.#writer?.close();
     } finally {
-      this.#connection.close();
+      try {
+        this.#chunks?.close();
+      } finally {
+        this.#connection.close();
+      }
     }
   }
 
@@ -84,7 +95,7 @@ export class SqliteBackend implements StorageBackend {
       const method = this.#database[op].bind(this.#database) as (
         ...a: unknown[]
       ) => StorageOutcome<never>;
-      return method(...args);
+      return withChunkFiles(this.#chunks, op, args, () => method(...args));
     } catch (e) {
       // Inline writes: no checkpoint may grow the database any more, and the next write (how the
       // run ended) gets the room the reserve kept. (The writer worker does the same by itself.)

@@ -19,14 +19,35 @@ const HINTS: readonly [prefix: string, hint: string][] = [
   ['SQLITE_NOMEM', 'the machine is out of memory'],
 ];
 
+/** What a file-system error of the array chunk files means, and what to do about it. */
+const FILE_HINTS: readonly [code: string, hint: string][] = [
+  [
+    'ENOSPC',
+    "the disk holding the lab's database and its array chunk files is full: free space on it; the lab opens and works again once there is room",
+  ],
+  ['EDQUOT', "the user's disk quota is used up: free space or raise the quota"],
+  ['EIO', 'the disk reported an I/O error (removed, or failing)'],
+  ['EROFS', 'the disk is mounted read-only'],
+  ['EACCES', 'the chunk folder or file is not writable for this user'],
+  ['EPERM', 'the chunk folder or file is not writable for this user'],
+];
+
+/** The file-system code of an error (`ENOSPC`...) that {@link FILE_HINTS} explains. */
+function fileCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && FILE_HINTS.some(([c]) => c === code) ? code : undefined;
+}
+
 /**
- * An error of SQLite as a {@link StorageIOError} naming the file, the code and what to do; other
- * errors (bugs, contract violations) are returned as they are.
+ * An error of SQLite, or of the file system under the array chunk files (`ENOSPC`...), as a
+ * {@link StorageIOError} naming the file, the code and what to do; other errors (bugs, contract
+ * violations) are returned as they are.
  */
 export function sqliteStorageError(error: unknown, file: string): unknown {
-  const code = sqliteCode(error);
-  if (code === undefined || error instanceof StorageIOError) return error;
-  const hint = HINTS.find(([prefix]) => code.startsWith(prefix))?.[1];
+  if (error instanceof StorageIOError) return error;
+  const code = sqliteCode(error) ?? fileCode(error);
+  if (code === undefined) return error;
+  const hint = [...HINTS, ...FILE_HINTS].find(([prefix]) => code.startsWith(prefix))?.[1];
   const message = (error as Error).message;
   return new StorageIOError(`${message} (${code})${hint ? `: ${hint}` : ''}`, code, {
     cause: error,

@@ -1,6 +1,7 @@
 import type { StorageOutcome as Outcome } from '@shotline/core';
 import type { StorageStatePolicy } from '@shotline/core/storage-rules';
 import type { CheckpointPolicy } from './checkpointer.js';
+import type { ChunkSettings } from './chunks/chunk-layout.js';
 import type { ConnectionSettings } from './connection.js';
 import type { WriteOperation } from './session-database.js';
 
@@ -15,6 +16,8 @@ export interface WriterInit {
   maxGroup: number;
   /** When the checkpointer copies the WAL, and the WAL's limit. */
   checkpoints: CheckpointPolicy;
+  /** Where large arrays go, when they go to chunk files. */
+  chunks?: ChunkSettings;
 }
 
 /** A write to run, a request for the checkpoint statistics, or the request to close and end. */

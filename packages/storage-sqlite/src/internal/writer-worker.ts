@@ -14,6 +14,8 @@ import {
 import type { StorageOutcome as Outcome } from '@shotline/core';
 import { storageSuccess as success } from '@shotline/core/storage-rules';
 import { BackgroundCheckpointer } from './background-checkpointer.js';
+import { withChunkFiles } from './chunks/chunk-aware-write.js';
+import { ChunkWriter } from './chunks/chunk-writer.js';
 import { openConnection } from './connection.js';
 import { DiskReserve } from './disk-reserve.js';
 import { isDiskFull } from './sqlite-codes.js';
@@ -28,10 +30,17 @@ import {
 const port = parentPort as MessagePort;
 const init = workerData as WriterInit;
 
-function start(): { database: SessionDatabase; checkpointer: BackgroundCheckpointer } | undefined {
+interface Writer {
+  database: SessionDatabase;
+  checkpointer: BackgroundCheckpointer;
+  chunks: ChunkWriter | undefined;
+}
+
+function start(): Writer | undefined {
   try {
     const connection = openConnection(init.file, init.settings, 'writer');
     const database = new SessionDatabase(connection, init.policy);
+    const chunks = init.chunks && new ChunkWriter(connection, init.chunks);
     const checkpointer = new BackgroundCheckpointer(
       connection,
       init.file,
@@ -39,7 +48,7 @@ function start(): { database: SessionDatabase; checkpointer: BackgroundCheckpoin
       init.checkpoints,
     );
     port.postMessage({ id: 0, outcome: success(undefined) } satisfies WriterReply);
-    return { database, checkpointer };
+    return { database, checkpointer, chunks };
   } catch (e) {
     port.postMessage({ id: 0, thrown: describeThrown(e) } satisfies WriterReply);
     return undefined;
@@ -49,6 +58,7 @@ function start(): { database: SessionDatabase; checkpointer: BackgroundCheckpoin
 const started = start();
 const database = started?.database;
 const checkpointer = started?.checkpointer;
+const chunks = started?.chunks;
 let closed = started === undefined;
 
 function execute(op: WriteOperation, args: unknown[]): Outcome<unknown> {
@@ -125,6 +135,7 @@ function transaction<T>(run: () => T): T {
 async function close(id: number): Promise<void> {
   let message: WriterReply;
   try {
+    chunks?.close();
     database!.db.close();
     await checkpointer!.close();
     message = { id, outcome: success(undefined) };
@@ -157,7 +168,11 @@ function handle(batch: WriterRequest[]): void {
       continue;
     }
     if (request.op !== 'createShots') {
-      reply(request, () => transaction(() => execute(request.op, request.args)));
+      reply(request, () =>
+        withChunkFiles(chunks, request.op, request.args, () =>
+          transaction(() => execute(request.op, request.args)),
+        ),
+      );
       i++;
       continue;
     }
@@ -166,14 +181,24 @@ function handle(batch: WriterRequest[]): void {
     const group = batch.slice(i, end) as { id: number; op: 'createShots'; args: unknown[] }[];
     i = end;
     if (group.length === 1) {
-      reply(group[0]!, () => transaction(() => execute('createShots', group[0]!.args)));
+      const args = group[0]!.args;
+      reply(group[0]!, () =>
+        withChunkFiles(chunks, 'createShots', args, () =>
+          transaction(() => execute('createShots', args)),
+        ),
+      );
       continue;
     }
     let results: (Outcome<unknown> | { thrown: unknown })[];
     try {
-      results = transaction(() =>
-        database!.group(group.map((r) => () => execute('createShots', r.args))),
-      );
+      const run = () =>
+        transaction(() => database!.group(group.map((r) => () => execute('createShots', r.args))));
+      results = chunks
+        ? chunks.storingShots(
+            group.map((r) => r.args),
+            run,
+          )
+        : run();
     } catch (e) {
       for (const r of group) send(r, { thrown: e });
       continue;
