@@ -85,6 +85,17 @@ export const MIGRATIONS: readonly StorageMigration[] = storageMigrations({
       );
       CREATE INDEX resource_locks_holder_id ON resource_locks(holder_id);
     `,
+  4: `
+      ALTER TABLE sequences ADD COLUMN suspenders json NOT NULL DEFAULT '[]';
+      CREATE TABLE sequence_events (
+        id bigserial PRIMARY KEY,
+        sequence_id bigint NOT NULL REFERENCES sequences(id) ON DELETE CASCADE,
+        time timestamptz NOT NULL,
+        kind text NOT NULL,
+        content json NOT NULL
+      );
+      CREATE INDEX sequence_events_sequence_id ON sequence_events(sequence_id, id);
+    `,
 });
 
 /** The version this build writes and reads. */
