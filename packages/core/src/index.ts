@@ -18,6 +18,7 @@ export * from './storage/index.js';
 export * from './device/index.js';
 export * from './plugins/index.js';
 export * from './events/index.js';
+export * from './suspenders/index.js';
 export * from './session/index.js';
 export * from './engine/index.js';
 export * from './procedure/index.js';

@@ -3,13 +3,22 @@ import { IterationConfiguration } from '../iteration/index.js';
 import { ParameterNamespace, Parameters } from '../parameters/index.js';
 import { SequencePath } from '../path/index.js';
 import type { DeviceRegistry } from '../plugins/index.js';
-import type { SequenceState } from '../sequence/index.js';
-import type {
-  JsonValue,
-  RunOwner,
-  SessionStorage,
-  ShotRecord,
-  StoredDeviceConfiguration,
+import {
+  type SequenceEvent,
+  type SequenceEventData,
+  type SequenceEventKind,
+  type SequenceState,
+  isSequenceEventKind,
+  sequenceEventDataSchemas,
+} from '../sequence/index.js';
+import {
+  InvalidStorageDataError,
+  type JsonValue,
+  type RunOwner,
+  type SequenceEventRecord,
+  type SessionStorage,
+  type ShotRecord,
+  type StoredDeviceConfiguration,
 } from '../storage/index.js';
 import { TimeLanes } from '../time-lanes/index.js';
 import {
@@ -17,7 +26,11 @@ import {
   storedDeviceConfiguration,
   type DeviceConfiguration,
 } from './device-configuration.js';
-import { SequenceNotDraftError, SequenceStateError } from './session-errors.js';
+import {
+  SequenceNotDraftError,
+  SequenceStateError,
+  WrongSequenceStateError,
+} from './session-errors.js';
 
 /** A sequence path or its text (`\lab\mot\scan 3`). */
 export type SequencePathLike = SequencePath | string;
@@ -325,6 +338,131 @@ export class ExperimentSession {
     this.checkState(path, 'RUNNING', await this.storage.setRunning(path, time));
   }
 
+  /** RUNNING -> PAUSED with its `paused` event. */
+  async markPaused(path: SequencePath, data: SequenceEventData<'paused'>): Promise<void> {
+    const event = this.eventInput(path, 'paused', data, new Date());
+    this.checkState(path, 'PAUSED', await this.storage.setPaused(path, event));
+  }
+
+  /**
+   * PAUSED -> RUNNING with its `resumed` event; `globals` replaces the globals snapshot when the
+   * run reloaded them.
+   */
+  async markResumed(
+    path: SequencePath,
+    data: SequenceEventData<'resumed'>,
+    globals?: ParameterNamespace,
+  ): Promise<void> {
+    const event = this.eventInput(path, 'resumed', data, new Date());
+    this.checkState(
+      path,
+      'RUNNING',
+      await this.storage.setResumed(
+        path,
+        event,
+        globals ? { globals: globals.toJSON() as JsonValue } : {},
+      ),
+    );
+  }
+
+  /** INTERRUPTED | CRASHED -> PREPARING for a continuation, with its `continued` event. */
+  async markContinuing(
+    path: SequencePath,
+    owner: RunOwner,
+    data: SequenceEventData<'continued'>,
+  ): Promise<void> {
+    const event = this.eventInput(path, 'continued', data, new Date());
+    const result = await this.storage.setContinuing(path, { owner, event });
+    if (!result.ok && result.error.code === 'INVALID_STATE_TRANSITION') {
+      // Someone changed it since it was checked (another continuation, a reset).
+      const state = await this.state(path);
+      throw new WrongSequenceStateError('continue', path.toString(), state, [
+        'interrupted',
+        'crashed',
+      ]);
+    }
+    this.checkState(path, 'PREPARING', result);
+  }
+
+  // ---- events of a run -------------------------------------------------------------------------
+
+  /**
+   * The events of a run (pauses, resumes, suspender trips, continuations, requests) in the order
+   * they were stored, after the event `afterId`.
+   */
+  async events(path: SequencePathLike, options: { afterId?: number } = {}): Promise<SequenceEvent[]> {
+    const p = SequencePath.from(path);
+    const records = (await this.storage.sequenceEvents(p, options)).unwrap();
+    return records.map((record) => decodeSequenceEvent(p, record));
+  }
+
+  /** Stores an event of a launched sequence, checked against its kind's schema; returns its id. */
+  async recordEvent<K extends SequenceEventKind>(
+    path: SequencePathLike,
+    kind: K,
+    data: SequenceEventData<K>,
+    time = new Date(),
+  ): Promise<number> {
+    const p = SequencePath.from(path);
+    return (await this.storage.addSequenceEvent(p, this.eventInput(p, kind, data, time))).unwrap();
+  }
+
+  /**
+   * Asks the process that runs a sequence to pause it at the next shot boundary, by storing a
+   * `pause-requested` event that the run reads (so it works from another terminal or another PC
+   * sharing the database). Refused unless the sequence is PREPARING or RUNNING.
+   */
+  async requestPause(path: SequencePathLike, by: string): Promise<void> {
+    const p = SequencePath.from(path);
+    const state = await this.state(p);
+    if (state !== 'running' && state !== 'preparing') {
+      throw new WrongSequenceStateError(
+        'pause',
+        p.toString(),
+        state,
+        ['running', 'preparing'],
+        state === 'paused' ? 'resume it with "shotline seq resume"' : undefined,
+      );
+    }
+    await this.recordEvent(p, 'pause-requested', { by });
+  }
+
+  /**
+   * Asks the process that runs a PAUSED sequence to resume it (reloading the globals if asked),
+   * by storing a `resume-requested` event that the run reads.
+   */
+  async requestResume(
+    path: SequencePathLike,
+    by: string,
+    options: { reloadGlobals?: boolean } = {},
+  ): Promise<void> {
+    const p = SequencePath.from(path);
+    const state = await this.state(p);
+    if (state !== 'paused') {
+      throw new WrongSequenceStateError('resume', p.toString(), state, ['paused']);
+    }
+    await this.recordEvent(p, 'resume-requested', {
+      by,
+      reloadGlobals: options.reloadGlobals === true,
+    });
+  }
+
+  private eventInput<K extends SequenceEventKind>(
+    path: SequencePath,
+    kind: K,
+    data: SequenceEventData<K>,
+    time: Date,
+  ): { kind: K; time: Date; data: JsonValue } {
+    const parsed = sequenceEventDataSchemas[kind].safeParse(data);
+    if (!parsed.success) {
+      throw new InvalidStorageDataError(
+        `the "${kind}" event is malformed: ${parsed.error.issues[0]?.message ?? ''}`,
+        { location: { sequence: path.toString() } },
+      );
+    }
+    return { kind, time, data: parsed.data as JsonValue };
+  }
+
   /** RUNNING -> FINISHED. */
   async markFinished(path: SequencePath, time: Date): Promise<void> {
     this.checkState(path, 'FINISHED', await this.storage.setFinished(path, time));
@@ -340,12 +478,12 @@ export class ExperimentSession {
     this.checkState(path, 'CRASHED', await this.storage.setCrashed(path, error, time));
   }
 
-  /** Sequences in PREPARING or RUNNING, with who runs them. */
+  /** Sequences in PREPARING, RUNNING or PAUSED, with who runs them. */
   async activeSequences(): Promise<
     { path: SequencePath; state: SequenceState; owner: RunOwner | null }[]
   > {
     const out: { path: SequencePath; state: SequenceState; owner: RunOwner | null }[] = [];
-    for (const state of ['preparing', 'running'] as const) {
+    for (const state of ['preparing', 'running', 'paused'] as const) {
       for (const path of await this.storage.sequencesInState(state)) {
         const record = await this.storage.getSequence(path);
         if (record.ok) out.push({ path, state: record.value.state, owner: record.value.owner });
@@ -404,4 +542,19 @@ export class ExperimentSession {
       return null;
     }
   }
+}
+
+/** A stored event as a typed {@link SequenceEvent}; a malformed one of a known kind throws. */
+export function decodeSequenceEvent(path: SequencePath, record: SequenceEventRecord): SequenceEvent {
+  if (!isSequenceEventKind(record.kind)) {
+    return { id: record.id, kind: record.kind, time: record.time, data: record.data, unknown: true };
+  }
+  const parsed = sequenceEventDataSchemas[record.kind].safeParse(record.data);
+  if (!parsed.success) {
+    throw new InvalidStorageDataError(
+      `stored "${record.kind}" event ${record.id} is malformed: ${parsed.error.issues[0]?.message ?? ''}`,
+      { location: { sequence: path.toString() } },
+    );
+  }
+  return { id: record.id, kind: record.kind, time: record.time, data: parsed.data } as SequenceEvent;
 }

@@ -11,6 +11,7 @@ describe('storage migrations', () => {
       1: 'CREATE TABLE a (x)',
       2: 'ALTER TABLE a ADD y',
       3: 'CREATE TABLE b (z)',
+      4: 'CREATE TABLE c (w)',
     });
     expect(migrations.map((m) => [m.version, m.description])).toEqual(
       STORAGE_SCHEMA_STEPS.map((s) => [s.version, s.description]),
@@ -19,8 +20,9 @@ describe('storage migrations', () => {
       'CREATE TABLE a (x)',
       'ALTER TABLE a ADD y',
       'CREATE TABLE b (z)',
+      'CREATE TABLE c (w)',
     ]);
-    expect(latestStorageSchemaVersion(migrations)).toBe(3);
+    expect(latestStorageSchemaVersion(migrations)).toBe(4);
   });
 
   it('numbers the steps 1, 2, 3... oldest first', () => {
