@@ -22,6 +22,12 @@ import {
 } from '../storage/index.js';
 import { TimeLanes } from '../time-lanes/index.js';
 import {
+  SuspenderConfigurationError,
+  suspenderSpecsSchema,
+  type SuspenderSpec,
+  type SuspenderSpecInput,
+} from '../suspenders/index.js';
+import {
   parseDeviceConfiguration,
   storedDeviceConfiguration,
   type DeviceConfiguration,
@@ -175,14 +181,44 @@ export class ExperimentSession {
    */
   async createSequence(
     path: SequencePathLike,
-    draft: { iteration: IterationConfiguration; timeLanes: TimeLanes },
+    draft: {
+      iteration: IterationConfiguration;
+      timeLanes: TimeLanes;
+      suspenders?: readonly SuspenderSpecInput[];
+    },
   ): Promise<SequencePath> {
     const p = SequencePath.from(path);
     const iteration = this.iterationJson(p, draft.iteration);
     const timeLanes = this.timeLanesJson(p, draft.timeLanes);
+    const suspenders = this.suspendersJson(p, draft.suspenders ?? []);
     const expectedShots = await this.expectedShots(draft.iteration);
-    (await this.storage.createSequence(p, { iteration, timeLanes, expectedShots })).unwrap();
+    (
+      await this.storage.createSequence(p, { iteration, timeLanes, expectedShots, suspenders })
+    ).unwrap();
     return p;
+  }
+
+  /** The suspenders of a sequence (its own, stored with it). */
+  async suspenders(path: SequencePathLike): Promise<SuspenderSpec[]> {
+    const p = SequencePath.from(path);
+    const record = (await this.storage.getSequence(p)).unwrap();
+    const parsed = suspenderSpecsSchema.safeParse(record.suspenders);
+    if (!parsed.success) {
+      throw new InvalidStorageDataError(
+        `the stored suspenders are malformed: ${parsed.error.issues[0]?.message ?? ''}`,
+        { location: { sequence: p.toString() } },
+      );
+    }
+    return parsed.data;
+  }
+
+  /**
+   * Replaces the suspenders of a DRAFT. Their shape is checked here (names, conditions, times);
+   * what they watch is checked against the devices and globals when the sequence runs.
+   */
+  async setSuspenders(path: SequencePathLike, suspenders: readonly SuspenderSpecInput[]): Promise<void> {
+    const p = SequencePath.from(path);
+    (await this.storage.setSuspenders(p, this.suspendersJson(p, suspenders))).unwrap();
   }
 
   /** Everything stored about a sequence except its shots. */
@@ -514,6 +550,26 @@ export class ExperimentSession {
       throw withContext(e, { sequence: path.toString() });
     }
     return json;
+  }
+
+  /** The stored form of suspenders, checked by their schema. */
+  private suspendersJson(path: SequencePath, suspenders: readonly SuspenderSpecInput[]): JsonValue {
+    const parsed = suspenderSpecsSchema.safeParse(suspenders);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const index = typeof issue?.path[0] === 'number' ? issue.path[0] : undefined;
+      const name = index === undefined ? undefined : suspenders[index]?.name;
+      throw new SuspenderConfigurationError(
+        `suspenders${issue?.path.length ? `[${issue.path.join('.')}]` : ''}: ${issue?.message ?? 'invalid'}`,
+        {
+          location: {
+            sequence: path.toString(),
+            ...(typeof name === 'string' ? { suspender: name } : {}),
+          },
+        },
+      );
+    }
+    return parsed.data as unknown as JsonValue;
   }
 
   /** The stored form of time lanes, checked to load back (see {@link setTimeLanes}). */

@@ -83,7 +83,8 @@ export function compileSuspenders(
     const name = typeof definition?.name === 'string' ? definition.name : '';
     const at = { sequence: context.sequence, ...(name ? { suspender: name } : {}) };
     const fail = (message: string): never => {
-      throw new SuspenderConfigurationError(`${origin} suspender: ${message}`, { location: at });
+      const who = name ? `suspender "${name}" of the ${origin}` : `a suspender of the ${origin}`;
+      throw new SuspenderConfigurationError(`${who}: ${message}`, { location: at });
     };
     const spec = checkShape(definition, fail);
     const previous = names.get(spec.name);
@@ -170,7 +171,8 @@ function compileOne(
     try {
       isOk(watched);
     } catch (e) {
-      fail(e instanceof Error ? e.message.replace(/ \(sequence .*$/, '') : String(e));
+      const detail = e instanceof SuspenderFailedError ? e.detail : String(e);
+      fail(detail.replace(/^suspender "[^"]*" /, 'it '));
     }
   }
   const beforeResume = spec.beforeResume;
@@ -304,7 +306,12 @@ function declarativeCondition(
     // Shot data are plain numbers (SI units): a bound with units is compared in SI units.
     if (!(value instanceof Quantity) && typeof value === 'number') return v.si;
     if (!v.dimension.equals(dimension)) {
-      return wrong(value, `a value of dimension ${dimension.describe()}`);
+      return wrong(
+        value,
+        dimension.isDimensionless
+          ? 'a plain number'
+          : `a value of dimension ${dimension.describe()}`,
+      );
     }
     return v.si;
   };

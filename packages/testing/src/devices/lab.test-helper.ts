@@ -7,6 +7,8 @@ import { countingScan } from './counting-scan.js';
 import { DataProducerDeviceExtension } from './data-producer-device.js';
 import { DataWaiterDeviceExtension } from './data-waiter-device.js';
 import { FailingDeviceExtension } from './failing-device.js';
+import { LockMonitorDeviceExtension } from './lock-monitor-device.js';
+import { SimulatedMotDeviceExtension } from './simulated-mot-device.js';
 import { NoopDeviceExtension } from './noop-device.js';
 import { SlowDeviceExtension } from './slow-device.js';
 
@@ -38,6 +40,16 @@ export const device = {
   waiter: (name: string, configuration: Record<string, unknown>): DeviceConfiguration => ({
     name,
     type: DataWaiterDeviceExtension.type,
+    configuration,
+  }),
+  lockMonitor: (name: string, configuration: Record<string, unknown> = {}): DeviceConfiguration => ({
+    name,
+    type: LockMonitorDeviceExtension.type,
+    configuration,
+  }),
+  mot: (name: string, configuration: Record<string, unknown> = {}): DeviceConfiguration => ({
+    name,
+    type: SimulatedMotDeviceExtension.type,
     configuration,
   }),
 };

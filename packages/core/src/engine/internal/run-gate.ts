@@ -271,11 +271,13 @@ export class RunGate implements ShotGate {
     // A suspender tripped again meanwhile, or someone paused again.
     if (this.pauseAsk !== undefined || (monitor?.anyTripped() ?? false)) return 'wait';
     const ask = this.resumeAsk;
+    // Taken before a reload replaces the shots compiled ahead.
+    const nextIndex = handle.nextIndex;
     let reload: GlobalsReload | undefined;
     let reloaded: ReloadedGlobals | undefined;
     if (ask?.reloadGlobals) {
       try {
-        const result = await this.options.reloadGlobals(handle.nextIndex);
+        const result = await this.options.reloadGlobals(nextIndex);
         if ('unchanged' in result) reloaded = result.unchanged;
         else {
           reload = result;
@@ -295,7 +297,7 @@ export class RunGate implements ShotGate {
       path,
       {
         reason: ask ? 'request' : 'suspender',
-        nextIndex: handle.nextIndex,
+        nextIndex,
         ...(ask?.by ? { by: ask.by } : {}),
         ...(reloaded ? { reloadedGlobals: reloaded } : {}),
       },
