@@ -15,6 +15,8 @@ import { exportCommand } from './commands/export.js';
 import { globalsGetCommand, globalsSetCommand } from './commands/globals.js';
 import { initCommand } from './commands/init.js';
 import { runCommand } from './commands/run.js';
+import { serveCommand } from './commands/serve.js';
+import { tokenCreateCommand } from './commands/token.js';
 import {
   seqCreateCommand,
   seqDeleteCommand,
@@ -24,6 +26,7 @@ import {
   seqResetCommand,
   seqShowCommand,
 } from './commands/sequences.js';
+import { seqPauseCommand, seqResumeCommand } from './commands/pause-resume.js';
 import { Output, type OutputStreams } from './output/output.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -38,6 +41,7 @@ function collect(value: string, previous: string[]): string[] {
 interface GlobalOptions {
   lab?: string;
   json?: boolean;
+  server?: string;
 }
 
 /**
@@ -54,6 +58,7 @@ function buildProgram(streams: OutputStreams, state: { context?: CommandContext 
       const context: CommandContext = {
         output: new Output(globals.json === true, streams),
         labOption: globals.lab,
+        serverOption: globals.server,
         exitCode: 0,
       };
       state.context = context;
@@ -68,6 +73,10 @@ function buildProgram(streams: OutputStreams, state: { context?: CommandContext 
       'the lab folder (default: $SHOTLINE_LAB, or the nearest shotline.yaml)',
     )
     .option('--json', 'machine-readable output on stdout (errors as JSON on stderr)')
+    .option(
+      '--server <url>',
+      "go through this lab server (default: $SHOTLINE_SERVER, or the lab's running server)",
+    )
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput({
@@ -162,6 +171,19 @@ function buildProgram(streams: OutputStreams, state: { context?: CommandContext 
     .requiredOption('--file <file>', 'the sequence file')
     .action(act((c, path: string, o: { file: string }) => seqEditCommand(c, path, o)));
   seq
+    .command('pause')
+    .description(
+      'pause a running sequence at the next shot boundary (its devices stay open; works from any terminal)',
+    )
+    .argument('<path>')
+    .action(act((c, path: string) => seqPauseCommand(c, path)));
+  seq
+    .command('resume')
+    .description('resume a PAUSED sequence at its next shot')
+    .argument('<path>')
+    .option('--reload-globals', "apply the lab's current globals to the remaining shots")
+    .action(act((c, path: string, o: { reloadGlobals?: boolean }) => seqResumeCommand(c, path, o)));
+  seq
     .command('reset')
     .description('set a finished, interrupted or crashed sequence back to DRAFT (erases its shots)')
     .argument('<path>')
@@ -198,10 +220,20 @@ function buildProgram(streams: OutputStreams, state: { context?: CommandContext 
 
   program
     .command('run')
-    .description('run a sequence with a progress bar (Ctrl-C interrupts cleanly)')
+    .description(
+      'run a sequence with a progress bar (Ctrl-C interrupts cleanly; on a terminal, p pauses and r resumes)',
+    )
     .argument('<path>')
     .option('--reset', 'reset a sequence that already ran to DRAFT first (erases its shots)')
-    .action(act((c, path: string, o: { reset?: boolean }) => runCommand(c, path, o)));
+    .option(
+      '--continue [reason]',
+      'continue an INTERRUPTED or CRASHED sequence: run only the shots it has not stored, on its snapshot',
+    )
+    .action(
+      act((c, path: string, o: { reset?: boolean; continue?: string | boolean }) =>
+        runCommand(c, path, o),
+      ),
+    );
 
   program
     .command('export')
@@ -214,10 +246,64 @@ function buildProgram(streams: OutputStreams, state: { context?: CommandContext 
     );
 
   program
+    .command('serve')
+    .description(
+      "run the lab's server: it owns the lab; scripts, this command line and browsers are its clients",
+    )
+    .option('--listen <host:port>', 'where to listen (port 0: any free port)', '127.0.0.1:8765')
+    .option(
+      '--on-stop <mode>',
+      'on SIGTERM/Ctrl-C: interrupt (after the running shot) or finish the running sequence',
+      'interrupt',
+    )
+    .option('--tls-cert <file>', "the lab's certificate (PEM): serve HTTPS and WSS")
+    .option('--tls-key <file>', 'the key of the certificate (PEM)')
+    .option(
+      '--allow-origin <origin>',
+      'a browser origin allowed to open the event stream (repeatable)',
+      collect,
+      [],
+    )
+    .option('--log-level <level>', 'debug, info, warn or error', 'info')
+    .action(
+      act(
+        (
+          c,
+          o: {
+            listen: string;
+            onStop: string;
+            tlsCert?: string;
+            tlsKey?: string;
+            allowOrigin: string[];
+            logLevel: string;
+          },
+        ) => serveCommand(c, o),
+      ),
+    );
+
+  const token = program.command('token').description("tokens for the lab's server");
+  token
+    .command('create')
+    .description('create a token for a user (printed once; the lab keeps a salted hash)')
+    .argument('<user>')
+    .option('--scope <scopes>', 'comma-separated: read, run, edit, admin', 'read,run,edit')
+    .option('--save', 'keep it for this lab in ~/.config/shotline/tokens.json (mode 0600)')
+    .action(
+      act((c, user: string, o: { scope?: string; save?: boolean }) =>
+        tokenCreateCommand(c, user, o),
+      ),
+    );
+
+  program
     .command('demo')
     .description('run the demo experiment on simulated instruments in ./demo-lab')
     .option('--dir <folder>', 'the demo lab folder', 'demo-lab')
-    .action(act((c, o: { dir: string }) => demoCommand(c, o)));
+    .option(
+      '--serve',
+      'start the demo lab with its server (prints the URL and a token) instead of running the scan',
+    )
+    .option('--listen <host:port>', 'with --serve: where the server listens', '127.0.0.1:8765')
+    .action(act((c, o: { dir: string; serve?: boolean; listen?: string }) => demoCommand(c, o)));
 
   return program;
 }

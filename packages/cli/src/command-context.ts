@@ -7,6 +7,8 @@ export interface CommandContext {
   readonly output: Output;
   /** `--lab <folder|file>`, if given. */
   readonly labOption: string | undefined;
+  /** `--server <url>`, if given: the lab server to go through (see client/lab-server-access.ts). */
+  readonly serverOption?: string | undefined;
   /** Set by a command to choose the exit code (default 0). */
   exitCode: number;
 }

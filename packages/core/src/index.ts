@@ -22,3 +22,4 @@ export * from './suspenders/index.js';
 export * from './session/index.js';
 export * from './engine/index.js';
 export * from './procedure/index.js';
+export * from './remote/index.js';

@@ -14,7 +14,9 @@ import {
   currentRunOwner,
 } from '@shotline/core';
 import { openSqliteStorage } from '@shotline/storage-sqlite';
+import { useLatestSchema } from '@shotline/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from './internal/schema.js';
 import {
   POSTGRES_SCHEMA_VERSION,
   type PostgresSessionStorage,
@@ -109,6 +111,94 @@ describe.skipIf(PG_SKIP_REASON !== undefined)('PostgresSessionStorage', () => {
       const pic = (await storage.getShotData(p('\\old'), 0, 'cam\\pic')).unwrap() as NDArray;
       expect([...pic.data]).toEqual([1, 2, 3]);
     });
+
+    it.each([2, 3, 4] as const)(
+      'migrates a version %i schema to the current version, keeping its data and locks',
+      async (version) => {
+        const schema = schemas.next();
+        const owner = {
+          id: 'run-1',
+          host: 'lab-pc',
+          pid: 4242,
+          processStartedAt: null,
+          label: 'shotline run \\old',
+        };
+        await withSchemaClient(schema, async (c) => {
+          await c.query(`CREATE SCHEMA "${schema}"`);
+          // The released SQL of every step up to `version`, then data as that release wrote it.
+          for (const step of MIGRATIONS) if (step.version <= version) await c.query(step.sql);
+          await c.query('UPDATE shotline_schema_version SET version = $1', [version]);
+          await c.query(`
+            INSERT INTO paths VALUES (1, '\\old', NULL, '2020-09-13T12:26:40Z');
+            INSERT INTO sequences (id, path_id, state, iteration, time_lanes, expected_shots, globals,
+              device_configurations, error, start_time, stop_time)
+            VALUES (1, 1, 'finished', '{}', '{}', 1, '[]', '[]', NULL,
+              '2020-09-13T12:26:41Z', '2020-09-13T12:26:42Z');
+            INSERT INTO shots (id, sequence_id, idx, start_time, end_time, parameters)
+            VALUES (1, 1, 0, '2020-09-13T12:26:41.5Z', '2020-09-13T12:26:41.6Z', '{"x":2}');
+          `);
+          await c.query('UPDATE sequences SET owner = $1', [JSON.stringify(owner)]);
+          if (version >= 3) {
+            await c.query(
+              `INSERT INTO resource_locks VALUES ('device:cam', 'run-1', $1, '\\old',
+                 '2020-09-13T12:26:41Z', '2020-09-13T12:26:41.5Z', '2100-01-01T00:00:00Z')`,
+              [JSON.stringify(owner)],
+            );
+          }
+          if (version >= 4) {
+            await c.query(
+              `INSERT INTO audit_log (time, actor, action, target, details)
+               VALUES ('2020-09-13T12:26:43Z', 'alice', 'token.create', 'bob', '{}')`,
+            );
+          }
+        });
+        const storage = await connect(schema);
+        expect(storage.migration).toEqual({ from: version, to: POSTGRES_SCHEMA_VERSION });
+        expect((await storage.getSequence(p('\\old'))).unwrap()).toMatchObject({
+          state: 'finished',
+          owner,
+          completedShots: 1,
+          stopTime: new Date('2020-09-13T12:26:42Z'),
+        });
+        expect((await storage.getShot(p('\\old'), 0)).unwrap()).toMatchObject({
+          parameters: { x: 2 },
+        });
+        expect(await storage.listLocks()).toEqual(
+          version >= 3
+            ? [
+                {
+                  resource: 'device:cam',
+                  holder: owner,
+                  sequence: '\\old',
+                  acquiredAt: new Date('2020-09-13T12:26:41Z'),
+                  renewedAt: new Date('2020-09-13T12:26:41.5Z'),
+                  expiresAt: new Date('2100-01-01T00:00:00Z'),
+                },
+              ]
+            : [],
+        );
+        const used = await useLatestSchema(storage, p('\\old'));
+        expect(used.locked).toEqual(['device:migration-check']);
+        expect(used.queue.map((r) => [r.id, r.position, r.state])).toEqual([
+          ['run-after-migration', 0, 'queued'],
+        ]);
+        expect(used.audit.map((e) => [e.id, e.action])).toEqual(
+          version >= 4
+            ? [
+                [1, 'token.create'],
+                [2, 'queue.submit'],
+              ]
+            : [[1, 'queue.submit']],
+        );
+        expect(used.tokens.map((t) => [t.id, t.user, t.scopes])).toEqual([
+          ['token-after-migration', 'alice', ['read']],
+        ]);
+        expect(used.events.map((e) => [e.kind, e.data])).toEqual([
+          ['pause-requested', { by: 'alice' }],
+        ]);
+        expect((await storage.getSequence(p('\\old'))).unwrap().suspenders).toEqual([]);
+      },
+    );
 
     it('refuses a newer schema, naming both versions', async () => {
       const storage = await connect();

@@ -82,8 +82,11 @@ describe('SQLite checkpoints', () => {
         (await storage.createShot(path, shot(i))).unwrap();
         largest = Math.max(largest, statSync(`${file}-wal`).size);
       }
-      // The limit, plus at most the one transaction that reached it.
-      expect(largest).toBeLessThan(limitMiB * 2 ** 20 + 1.2 * IMAGE_BYTES);
+      // The limit, plus at most the one transaction that reached it: a shot's image (8 pages of
+      // 64 KiB) and the pages of its rows and their indexes (5 more with the current schema), so
+      // less than two images. (Where the limit falls within that transaction depends on how many
+      // pages the schema took in the first pass of the WAL.)
+      expect(largest).toBeLessThan(limitMiB * 2 ** 20 + 2 * IMAGE_BYTES);
       const stats = (await storage.checkpointStats())!;
       expect(stats.writerWaits).toBeGreaterThanOrEqual(1);
       expect((await storage.shotIndices(path)).unwrap()).toHaveLength(40);
@@ -102,8 +105,11 @@ describe('SQLite checkpoints', () => {
       reader.exec('BEGIN');
       expect(reader.prepare('SELECT count(*) AS n FROM shots').get()).toEqual({ n: 0 });
       for (let i = 0; i < 12; i++) (await storage.createShot(path, shot(i))).unwrap();
-      // The writer waited once, found the checkpoints stuck behind the reader, and went on.
-      expect((await storage.checkpointStats())!.writerWaits).toBe(1);
+      // The writer found the checkpoints stuck behind the reader and went on: it waited once or
+      // twice (how many frames the first wait still saw copied depends on the size of the
+      // schema), never on every one of the 12 writes.
+      expect((await storage.checkpointStats())!.writerWaits).toBeGreaterThanOrEqual(1);
+      expect((await storage.checkpointStats())!.writerWaits).toBeLessThanOrEqual(2);
       expect(statSync(`${file}-wal`).size).toBeGreaterThan(12 * IMAGE_BYTES);
       reader.exec('COMMIT');
       // Once the reader is done, the checkpointer copies everything and the WAL starts again.

@@ -4,7 +4,9 @@ import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SequencePath, StorageSchemaError, currentRunOwner } from '@shotline/core';
+import { useLatestSchema } from '@shotline/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from './internal/schema.js';
 import { SQLITE_SCHEMA_VERSION, openSqliteStorage } from './sqlite-session-storage.js';
 import { temporaryDatabases, withRawConnection } from './sqlite-test-files.test-helper.js';
 
@@ -51,6 +53,53 @@ function makeVersion1Database(file: string): void {
   db.pragma(`application_id = ${SHOTLINE_APPLICATION_ID}`);
   db.pragma('user_version = 1');
   db.close();
+}
+
+/** A run owner as versions 3 and later store it (JSON of a RunOwner). */
+const STORED_OWNER = {
+  id: 'run-1',
+  host: 'lab-pc',
+  pid: 4242,
+  processStartedAt: null,
+  label: 'shotline run \\old\\run',
+};
+
+/** The owner of version 2 (`host:pid:managerId`), read as a run owner. */
+const VERSION_2_OWNER = {
+  id: 'pc-1',
+  host: 'lab-pc',
+  pid: 4242,
+  processStartedAt: null,
+  label: 'manager pc-1',
+};
+
+/**
+ * A database at an older `version` (2, 3 or 4), as those releases left it: the hand-made version 1,
+ * then the released SQL of the steps after it, with an owner on the sequence, from version 3 a
+ * lock held by a run on another PC and from version 4 an entry of the server's audit log.
+ */
+function makeOlderDatabase(file: string, version: 2 | 3 | 4): void {
+  makeVersion1Database(file);
+  withRawConnection(file, (db) => {
+    for (const step of MIGRATIONS)
+      if (step.version > 1 && step.version <= version) db.exec(step.sql);
+    db.prepare('UPDATE sequences SET owner = ?').run(
+      version === 2 ? 'lab-pc:4242:pc-1' : JSON.stringify(STORED_OWNER),
+    );
+    if (version >= 3) {
+      db.prepare(
+        `INSERT INTO resource_locks (resource, holder_id, holder, sequence, acquired_at, renewed_at, expires_at)
+         VALUES ('device:cam', 'run-1', ?, '\\old\\run', 1600000001000, 1600000001500, 4102444800000)`,
+      ).run(JSON.stringify(STORED_OWNER));
+    }
+    if (version >= 4) {
+      db.prepare(
+        `INSERT INTO audit_log (time, actor, action, target, details)
+         VALUES (1600000003000, 'alice', 'token.create', 'bob', '{}')`,
+      ).run();
+    }
+    db.pragma(`user_version = ${version}`);
+  });
 }
 
 describe('SQLite schema versions', () => {
@@ -112,29 +161,77 @@ describe('SQLite schema versions', () => {
     await again.close();
   });
 
-  it('reads the owner text of version 2 (host:pid:managerId) as a run owner', async () => {
-    const file = files.next('v2');
-    makeVersion1Database(file);
-    withRawConnection(file, (db) => {
-      db.exec(`ALTER TABLE sequences ADD COLUMN owner TEXT;
-        ALTER TABLE shots ADD COLUMN timing TEXT NOT NULL DEFAULT 'null';
-        UPDATE sequences SET owner = 'lab-pc:4242:pc-1';`);
-      db.pragma('user_version = 2');
-    });
-    const storage = await openSqliteStorage(file);
-    try {
-      const record = (await storage.getSequence(SequencePath.parse('\\old\\run'))).unwrap();
-      expect(record.owner).toEqual({
-        id: 'pc-1',
-        host: 'lab-pc',
-        pid: 4242,
-        processStartedAt: null,
-        label: 'manager pc-1',
+  it.each([2, 3, 4] as const)(
+    'migrates a version %i database to the current version, keeping its data and locks',
+    async (version) => {
+      const file = files.next(`v${version}-to-latest`);
+      makeOlderDatabase(file, version);
+      const storage = await openSqliteStorage(file);
+      try {
+        expect(storage.migration).toEqual({
+          from: version,
+          to: SQLITE_SCHEMA_VERSION,
+          backup: `${file}.bak-v${version}`,
+        });
+        const path = SequencePath.parse('\\old\\run');
+        expect((await storage.getSequence(path)).unwrap()).toMatchObject({
+          state: 'finished',
+          completedShots: 1,
+          owner: version === 2 ? VERSION_2_OWNER : STORED_OWNER,
+          stopTime: new Date(1600000002000),
+        });
+        expect((await storage.getShot(path, 0)).unwrap()).toMatchObject({
+          parameters: { x: 1.5 },
+          labels: ['cam\\picture', 'counts'],
+        });
+        expect(await storage.getGlobals()).toEqual([{ name: 'a', value: '1' }]);
+        expect(await storage.listLocks()).toEqual(
+          version >= 3
+            ? [
+                {
+                  resource: 'device:cam',
+                  holder: STORED_OWNER,
+                  sequence: '\\old\\run',
+                  acquiredAt: new Date(1600000001000),
+                  renewedAt: new Date(1600000001500),
+                  expiresAt: new Date(4102444800000),
+                },
+              ]
+            : [],
+        );
+        const used = await useLatestSchema(storage, path);
+        expect(used.locked).toEqual(['device:migration-check']);
+        expect(used.queue.map((r) => [r.id, r.position, r.state])).toEqual([
+          ['run-after-migration', 0, 'queued'],
+        ]);
+        expect(used.audit.map((e) => [e.id, e.action])).toEqual(
+          version >= 4
+            ? [
+                [1, 'token.create'],
+                [2, 'queue.submit'],
+              ]
+            : [[1, 'queue.submit']],
+        );
+        expect(used.tokens.map((t) => [t.id, t.user, t.scopes])).toEqual([
+          ['token-after-migration', 'alice', ['read']],
+        ]);
+        expect(used.events.map((e) => [e.kind, e.data])).toEqual([
+          ['pause-requested', { by: 'alice' }],
+        ]);
+        expect((await storage.getSequence(path)).unwrap().suspenders).toEqual([]);
+      } finally {
+        await storage.close();
+      }
+      withRawConnection(`${file}.bak-v${version}`, (db) => {
+        expect(db.pragma('user_version', { simple: true })).toBe(version);
+        expect(db.prepare('SELECT count(*) FROM shots').pluck().get()).toBe(1);
       });
-    } finally {
-      await storage.close();
-    }
-  });
+      withRawConnection(file, (db) => {
+        expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
+        expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      });
+    },
+  );
 
   it('keeps an earlier backup and names the next one apart', async () => {
     const file = files.next('twice');

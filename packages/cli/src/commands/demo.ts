@@ -11,6 +11,7 @@ import {
   demoGlobals,
 } from '../demo/demo-lab.js';
 import { startDemoInstruments } from '../demo/demo-instruments.js';
+import { serveDemo } from '../demo/demo-serve.js';
 import { SourceDocument, displayPath } from '../input/source-document.js';
 import { shellQuotedPath } from '../input/sequence-path-arg.js';
 import { Lab } from '../lab/lab.js';
@@ -47,14 +48,18 @@ function commandName(): string {
  */
 export async function demoCommand(
   context: CommandContext,
-  options: { dir: string },
+  options: { dir: string; serve?: boolean; listen?: string },
 ): Promise<void> {
   const started = performance.now();
   const dir = resolve(options.dir);
   const configFile = join(dir, LAB_CONFIG_FILE);
   const rerun = existsSync(configFile);
   const output = context.output;
-  output.notice(`shotline demo: a 2-D scan on simulated instruments, lab ${displayPath(dir)}`);
+  output.notice(
+    options.serve
+      ? `shotline demo --serve: the demo lab on simulated instruments with its server, lab ${displayPath(dir)}`
+      : `shotline demo: a 2-D scan on simulated instruments, lab ${displayPath(dir)}`,
+  );
   const instruments = await startDemoInstruments();
   let summary: RunSummary;
   let devices: DemoSummary['devices'];
@@ -96,6 +101,10 @@ export async function demoCommand(
         await lab.session.setIteration(path, definition.iteration);
       } else {
         await lab.session.createSequence(path, definition);
+      }
+      if (options.serve) {
+        await serveDemo(context, lab, options.listen, `${commandName()} --lab ${displayPath(dir)}`);
+        return;
       }
       summary = await runSequence(lab, path, output);
     } finally {

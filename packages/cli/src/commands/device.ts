@@ -5,6 +5,8 @@ import {
 } from '@shotline/core';
 import { stringify } from 'yaml';
 import { CliUsageError } from '../cli-errors.js';
+import { labServerFor } from '../client/lab-server-access.js';
+import { remoteDeviceCommand, remoteDeviceWrite } from '../client/remote-commands.js';
 import { withLab, type CommandContext } from '../command-context.js';
 import { SourceDocument } from '../input/source-document.js';
 import { parseAssignment, parseSetValue, setAtPath } from '../input/values.js';
@@ -75,6 +77,8 @@ export async function deviceAddCommand(
   checkName(name);
   if (!options.type) throw new CliUsageError('device add needs --type <type tag>');
   const type = options.type;
+  const server = await labServerFor(context);
+  if (server) return remoteDeviceWrite(context, server, name, options, 'add');
   await withLab(context, async (lab) => {
     if ((await lab.storage.getDeviceConfiguration(name)).ok) {
       throw new CliUsageError(
@@ -109,6 +113,8 @@ export async function deviceEditCommand(
   if (!options.config && (options.set ?? []).length === 0 && !options.type) {
     throw new CliUsageError('device edit needs --config <file> and/or --set key=value');
   }
+  const server = await labServerFor(context);
+  if (server) return remoteDeviceWrite(context, server, name, options, 'edit');
   await withLab(context, async (lab) => {
     const stored = (await lab.storage.getDeviceConfiguration(name)).unwrap();
     const type = options.type ?? stored.type;
@@ -145,6 +151,8 @@ function check(lab: Lab, stored: StoredDeviceConfiguration): DeviceListing {
 
 /** `shotline device list`. */
 export async function deviceListCommand(context: CommandContext): Promise<void> {
+  const server = await labServerFor(context);
+  if (server) return remoteDeviceCommand(context, server, { kind: 'list' });
   await withLab(context, async (lab) => {
     const devices = (await lab.storage.listDeviceConfigurations()).map((d) => check(lab, d));
     context.output.result(devices, () =>
@@ -160,6 +168,8 @@ export async function deviceListCommand(context: CommandContext): Promise<void> 
 
 /** `shotline device show <name>`: the configuration as YAML. */
 export async function deviceShowCommand(context: CommandContext, name: string): Promise<void> {
+  const server = await labServerFor(context);
+  if (server) return remoteDeviceCommand(context, server, { kind: 'show', name });
   await withLab(context, async (lab) => {
     const device = check(lab, (await lab.storage.getDeviceConfiguration(name)).unwrap());
     context.output.result(device, () => [
@@ -171,6 +181,8 @@ export async function deviceShowCommand(context: CommandContext, name: string): 
 
 /** `shotline device remove <name>`. */
 export async function deviceRemoveCommand(context: CommandContext, name: string): Promise<void> {
+  const server = await labServerFor(context);
+  if (server) return remoteDeviceCommand(context, server, { kind: 'remove', name });
   await withLab(context, async (lab) => {
     await lab.session.deleteDeviceConfiguration(name);
     context.output.result({ removed: name }, () => `removed device "${name}"`);

@@ -1,12 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import type { ShotTable } from '@shotline/core';
+import type { LabClient } from '@shotline/server/client';
 import { withLab, type CommandContext } from '../command-context.js';
+import { labServerFor } from '../client/lab-server-access.js';
+import type { Lab } from '../lab/lab.js';
 import { ExportError } from '../cli-errors.js';
 import { toCsv } from '../export/csv-export.js';
 import { shotColumns } from '../export/shot-columns.js';
 import { displayPath } from '../input/source-document.js';
 import { parseSequencePathArgument } from '../input/sequence-path-arg.js';
+
+/** Reads the shot table from the lab's server when one runs, else from the lab, then uses it. */
+async function withLabOrServer(
+  context: CommandContext,
+  server: LabClient | undefined,
+  local: (lab: Lab) => Promise<ShotTable>,
+  remote: (client: LabClient) => Promise<ShotTable>,
+  use: (table: ShotTable) => Promise<void>,
+): Promise<void> {
+  if (server) return use(await remote(server));
+  await withLab(context, async (lab) => use(await local(lab)), { plugins: false });
+}
 
 /** Export formats. */
 export const EXPORT_FORMATS = ['csv', 'arrow'] as const;
@@ -40,10 +56,13 @@ export async function exportCommand(
     throw new ExportError(`unknown format "${format}" (use ${EXPORT_FORMATS.join(' or ')})`);
   }
   const path = parseSequencePathArgument(pathText);
-  await withLab(
+  const server = await labServerFor(context);
+  await withLabOrServer(
     context,
-    async (lab) => {
-      const table = (await lab.storage.readShotTable(path)).unwrap();
+    server,
+    async (lab) => (await lab.storage.readShotTable(path)).unwrap(),
+    (client) => client.shotTable(path.toString()),
+    async (table) => {
       const columns = shotColumns(table);
       // apache-arrow is loaded only for Arrow exports.
       const content =
@@ -65,6 +84,5 @@ export async function exportCommand(
         () => `wrote ${rows} shot(s) × ${columns.length} column(s) to ${displayPath(file)}`,
       );
     },
-    { plugins: false },
   );
 }

@@ -1,6 +1,8 @@
 import { ShotlineError, type ParameterNamespace, type Parameters } from '@shotline/core';
 import { withLab, type CommandContext } from '../command-context.js';
 import { CliUsageError } from '../cli-errors.js';
+import { labServerFor } from '../client/lab-server-access.js';
+import { remoteGlobalsGet, remoteGlobalsSet } from '../client/remote-commands.js';
 import {
   formatGlobalsFile,
   globalsToFileValue,
@@ -22,31 +24,42 @@ export async function globalsGetCommand(
   name: string | undefined,
   options: { evaluated?: boolean },
 ): Promise<void> {
-  await withLab(context, async (lab) => {
-    const globals = await lab.session.globals();
-    if (name !== undefined) {
-      const expression = globals.get(name);
-      if (!expression) {
-        throw new CliUsageError(`no global parameter "${name}"`, { location: { parameter: name } });
-      }
-      const value = options.evaluated ? globals.evaluate().get(name) : undefined;
-      context.output.result(
-        { name, expression: expression.source, ...(value !== undefined ? { value } : {}) },
-        () => (value !== undefined ? String(value) : expression.source),
-      );
-      return;
+  const server = await labServerFor(context);
+  if (server) return remoteGlobalsGet(context, server, name, options);
+  await withLab(context, async (lab) =>
+    printGlobals(context, await lab.session.globals(), name, options),
+  );
+}
+
+/** Prints the globals as `globals get` does (the whole file, one expression, or values). */
+export function printGlobals(
+  context: CommandContext,
+  globals: ParameterNamespace,
+  name: string | undefined,
+  options: { evaluated?: boolean },
+): void {
+  if (name !== undefined) {
+    const expression = globals.get(name);
+    if (!expression) {
+      throw new CliUsageError(`no global parameter "${name}"`, { location: { parameter: name } });
     }
-    if (options.evaluated) {
-      const values = globals.evaluate();
-      context.output.result(valuesJson(values), () =>
-        values.names.map((n) => `${n} = ${String(values.get(n))}`),
-      );
-      return;
-    }
-    context.output.result(globalsToFileValue(globals), () =>
-      globals.entries.length === 0 ? '# no global parameters' : formatGlobalsFile(globals),
+    const value = options.evaluated ? globals.evaluate().get(name) : undefined;
+    context.output.result(
+      { name, expression: expression.source, ...(value !== undefined ? { value } : {}) },
+      () => (value !== undefined ? String(value) : expression.source),
     );
-  });
+    return;
+  }
+  if (options.evaluated) {
+    const values = globals.evaluate();
+    context.output.result(valuesJson(values), () =>
+      values.names.map((n) => `${n} = ${String(values.get(n))}`),
+    );
+    return;
+  }
+  context.output.result(globalsToFileValue(globals), () =>
+    globals.entries.length === 0 ? '# no global parameters' : formatGlobalsFile(globals),
+  );
 }
 
 /**
@@ -68,31 +81,41 @@ export async function globalsSetCommand(
     );
   }
   const fromFile = pairs ? undefined : await SourceDocument.read(args[0]!);
-  await withLab(context, async (lab) => {
-    let globals: ParameterNamespace;
-    if (fromFile) {
-      globals = parseGlobalsFile(fromFile);
-    } else {
-      globals = await lab.session.globals();
-      for (const arg of args) {
-        const { key, value } = parseAssignment(arg, 'name');
-        try {
-          globals = globals.get(key) ? globals.replace(key, value) : globals.with(key, value);
-        } catch (e) {
-          if (e instanceof Error && 'addContext' in e) throw e;
-          throw new CliUsageError(`${key}: ${String(e)}`, { location: { parameter: key } });
-        }
+  const build = (current: ParameterNamespace): ParameterNamespace => {
+    if (fromFile) return parseGlobalsFile(fromFile);
+    let globals = current;
+    for (const arg of args) {
+      const { key, value } = parseAssignment(arg, 'name');
+      try {
+        globals = globals.get(key) ? globals.replace(key, value) : globals.with(key, value);
+      } catch (e) {
+        if (e instanceof Error && 'addContext' in e) throw e;
+        throw new CliUsageError(`${key}: ${String(e)}`, { location: { parameter: key } });
       }
     }
-    let values: Parameters;
+    return globals;
+  };
+  const evaluate = (globals: ParameterNamespace): Parameters => {
     try {
-      values = globals.evaluate();
+      return globals.evaluate();
     } catch (e) {
       // Point at the definition in the file when there is one.
       const parameter = e instanceof ShotlineError ? e.location.parameter : undefined;
       if (fromFile && parameter !== undefined) throw fromFile.locate(e, parameter.split('.'));
       throw e;
     }
+  };
+  const server = await labServerFor(context);
+  if (server) {
+    return remoteGlobalsSet(context, server, (current) => {
+      const globals = build(current);
+      evaluate(globals);
+      return globals;
+    });
+  }
+  await withLab(context, async (lab) => {
+    const globals = build(await lab.session.globals());
+    const values = evaluate(globals);
     await lab.session.setGlobals(globals);
     context.output.result(
       { globals: globalsToFileValue(globals), values: valuesJson(values) },

@@ -2,17 +2,28 @@ import {
   IterationConfiguration,
   SequencePath,
   TimeLanes,
+  activeRunOf,
+  type ActiveRun,
   type ErrorSummary,
   type RunOwner,
+  type SequenceEvent,
   type SequenceRecord,
 } from '@shotline/core';
 import { CliUsageError } from '../cli-errors.js';
+import { labServerFor } from '../client/lab-server-access.js';
+import {
+  remoteSeqChange,
+  remoteSeqList,
+  remoteSeqShow,
+  remoteSeqWrite,
+} from '../client/remote-commands.js';
 import { withLab, type CommandContext } from '../command-context.js';
 import { SourceDocument } from '../input/source-document.js';
 import { parseSequencePathArgument } from '../input/sequence-path-arg.js';
 import type { Lab } from '../lab/lab.js';
 import { oneLine, textTable } from '../output/output.js';
-import { activeRunOf, describeActiveRun, howToStop, type ActiveRun } from '../run/active-run.js';
+import { describeActiveRun, howToStop } from '../run/active-run.js';
+import { sequenceEventText } from '../run/sequence-event-text.js';
 import {
   formatSequenceFile,
   parseSequenceFile,
@@ -34,6 +45,8 @@ export async function seqCreateCommand(
   const path = parseSequencePathArgument(pathText);
   if (!options.file) throw new CliUsageError('seq create needs --file <sequence file>');
   const file = options.file;
+  const server = await labServerFor(context);
+  if (server) return remoteSeqWrite(context, server, path, file, 'create');
   await withLab(context, async (lab) => {
     const definition = await readDefinition(lab, file);
     await lab.session.createSequence(path, definition);
@@ -55,6 +68,8 @@ export async function seqEditCommand(
   const path = parseSequencePathArgument(pathText);
   if (!options.file) throw new CliUsageError('seq edit needs --file <sequence file>');
   const file = options.file;
+  const server = await labServerFor(context);
+  if (server) return remoteSeqWrite(context, server, path, file, 'edit');
   await withLab(context, async (lab) => {
     const definition = await readDefinition(lab, file);
     const state = await lab.session.state(path);
@@ -67,6 +82,7 @@ export async function seqEditCommand(
     // Time lanes are written first: if the iteration write failed, the lanes of a DRAFT would be
     // new but still valid; both are validated above, so neither write is refused for content.
     await lab.session.setTimeLanes(path, definition.timeLanes);
+    await lab.session.setSuspenders(path, definition.suspenders ?? []);
     await lab.session.setIteration(path, definition.iteration);
     const stats = (await lab.storage.getStats(path)).unwrap();
     context.output.result(
@@ -78,7 +94,7 @@ export async function seqEditCommand(
 }
 
 /** One sequence in `seq list`. */
-interface SequenceListing {
+export interface SequenceListing {
   readonly path: string;
   readonly state: string;
   readonly completedShots: number;
@@ -91,6 +107,8 @@ export async function seqListCommand(
   folderText: string | undefined,
 ): Promise<void> {
   const folder = folderText ? parseSequencePathArgument(folderText) : SequencePath.root;
+  const server = await labServerFor(context);
+  if (server) return remoteSeqList(context, server, folder);
   await withLab(context, async (lab) => {
     const paths = (await lab.storage.sequencesUnder(folder)).unwrap();
     const listing: SequenceListing[] = [];
@@ -103,19 +121,28 @@ export async function seqListCommand(
         expectedShots: stats.expectedShots,
       });
     }
-    context.output.result(listing, () =>
-      listing.length === 0
-        ? [`no sequences under ${folder.toString()}`]
-        : textTable(
-            ['SEQUENCE', 'STATE', 'SHOTS'],
-            listing.map((s) => [
-              s.path,
-              s.state.toUpperCase(),
-              `${s.completedShots}/${s.expectedShots ?? '?'}`,
-            ]),
-          ),
-    );
+    printSequenceListing(context, folder, listing);
   });
+}
+
+/** Prints the sequences of `seq list`. */
+export function printSequenceListing(
+  context: CommandContext,
+  folder: SequencePath,
+  listing: readonly SequenceListing[],
+): void {
+  context.output.result(listing, () =>
+    listing.length === 0
+      ? [`no sequences under ${folder.toString()}`]
+      : textTable(
+          ['SEQUENCE', 'STATE', 'SHOTS'],
+          listing.map((s) => [
+            s.path,
+            s.state.toUpperCase(),
+            `${s.completedShots}/${s.expectedShots ?? '?'}`,
+          ]),
+        ),
+  );
 }
 
 /** What `seq show` reports about a sequence. */
@@ -132,9 +159,15 @@ export interface SequenceReport {
   readonly run: ActiveRun | null;
   readonly devices: readonly { name: string; type: string }[] | null;
   readonly error: ErrorSummary | null;
+  /** What happened to the run: pauses, resumes, suspender trips, continuations. */
+  readonly events: readonly { time: Date; kind: string; text: string }[];
 }
 
-function report(record: SequenceRecord, run: ActiveRun | undefined): SequenceReport {
+function report(
+  record: SequenceRecord,
+  run: ActiveRun | undefined,
+  events: readonly SequenceEvent[],
+): SequenceReport {
   return {
     run: run ?? null,
     path: record.path.toString(),
@@ -147,6 +180,7 @@ function report(record: SequenceRecord, run: ActiveRun | undefined): SequenceRep
     owner: record.owner,
     devices: record.deviceConfigurations?.map((d) => ({ name: d.name, type: d.type })) ?? null,
     error: record.error,
+    events: events.map((e) => ({ time: e.time, kind: e.kind, text: sequenceEventText(e) })),
   };
 }
 
@@ -195,6 +229,10 @@ export function sequenceReportLines(r: SequenceReport): string[] {
     lines.push(`  devices:  ${r.devices.map((d) => `${d.name} (${d.type})`).join(', ') || 'none'}`);
   }
   if (r.error) lines.push('  error:', ...errorSummaryLines(r.error, '    '));
+  if (r.events.length > 0) {
+    lines.push('  events:');
+    for (const e of r.events) lines.push(`    ${e.time.toISOString()}  ${e.text}`);
+  }
   return lines;
 }
 
@@ -208,17 +246,21 @@ export async function seqShowCommand(
   options: { definition?: boolean },
 ): Promise<void> {
   const path = parseSequencePathArgument(pathText);
+  const server = await labServerFor(context);
+  if (server) return remoteSeqShow(context, server, path, options);
   await withLab(context, async (lab) => {
     const record = (await lab.storage.getSequence(path)).unwrap();
     if (options.definition) {
       const definition: SequenceDefinition = {
         iteration: IterationConfiguration.fromJSON(record.iteration),
         timeLanes: TimeLanes.fromJSON(record.timeLanes, lab.registry.laneTypes),
+        suspenders: await lab.session.suspenders(path),
       };
       context.output.result(sequenceToFileValue(definition), () => formatSequenceFile(definition));
       return;
     }
-    const r = report(record, await activeRunOf(lab.storage, path));
+    const events = record.state === 'draft' ? [] : await lab.session.events(path);
+    const r = report(record, await activeRunOf(lab.storage, path), events);
     context.output.result(r, () => sequenceReportLines(r));
   });
 }
@@ -239,6 +281,8 @@ async function refuseActive(lab: Lab, path: SequencePath, what: string): Promise
 /** `shotline seq reset <path>`: FINISHED, INTERRUPTED or CRASHED back to DRAFT (erases shots). */
 export async function seqResetCommand(context: CommandContext, pathText: string): Promise<void> {
   const path = parseSequencePathArgument(pathText);
+  const server = await labServerFor(context);
+  if (server) return remoteSeqChange(context, server, { kind: 'reset', path });
   await withLab(context, async (lab) => {
     await refuseActive(lab, path, 'reset');
     const before = (await lab.storage.getStats(path)).unwrap();
@@ -258,6 +302,8 @@ export async function seqDuplicateCommand(
 ): Promise<void> {
   const source = parseSequencePathArgument(sourceText);
   const destination = parseSequencePathArgument(destinationText);
+  const server = await labServerFor(context);
+  if (server) return remoteSeqChange(context, server, { kind: 'duplicate', source, destination });
   await withLab(context, async (lab) => {
     (await lab.storage.duplicateSequence(source, destination)).unwrap();
     context.output.result(
@@ -274,6 +320,14 @@ export async function seqDeleteCommand(
   options: { recursive?: boolean },
 ): Promise<void> {
   const path = parseSequencePathArgument(pathText);
+  const server = await labServerFor(context);
+  if (server) {
+    return remoteSeqChange(context, server, {
+      kind: 'delete',
+      path,
+      recursive: options.recursive === true,
+    });
+  }
   await withLab(context, async (lab) => {
     const isSequence = (await lab.storage.isSequence(path)).unwrap();
     if (isSequence) await refuseActive(lab, path, 'delete');

@@ -1,3 +1,4 @@
+import { suspenderSpecsSchema } from '@shotline/core';
 import { z } from 'zod';
 
 /** The file name of a lab configuration, at the top of the lab folder. */
@@ -22,6 +23,11 @@ const packageName = z
  *   root: ..                             # the folder whose node_modules holds them
  * managerId: lab-pc-1                    # optional: recorded on the sequences this PC runs
  * pipeline: { compileWorkers: 2, lookAhead: 8, shotTimeoutMs: 5000 }   # optional
+ * suspenders:                            # optional: watched during every sequence of the lab
+ *   - name: cooler lock
+ *     watch: { data: 'lockmon\error' }
+ *     okWhen: { between: ['-0.2 V', '0.2 V'] }
+ *     hold: 2 s
  * ```
  */
 export const labConfigSchema = z
@@ -56,6 +62,11 @@ export const labConfigSchema = z
       })
       .strict()
       .default({}),
+    /**
+     * The lab's suspenders (core's `suspenderSpecSchema`): watched during every sequence this lab
+     * runs, besides each sequence's own; a run pauses when one trips.
+     */
+    suspenders: suspenderSpecsSchema.default([]),
   })
   .strict();
 

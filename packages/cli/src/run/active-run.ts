@@ -1,39 +1,4 @@
-import {
-  type RunOwner,
-  type SequencePath,
-  type SessionStorage,
-  describeRunOwner,
-  sequenceResource,
-} from '@shotline/core';
-
-/** Who runs a PREPARING or RUNNING sequence, as `seq show` reports it. */
-export interface ActiveRun {
-  readonly state: string;
-  readonly owner: RunOwner | null;
-  /** When the run took the sequence (its lock), or started. */
-  readonly since: Date | null;
-  /** When the run last renewed its lock: when it was last seen alive. */
-  readonly lastSeen: Date | null;
-}
-
-/**
- * Who runs a sequence that is PREPARING or RUNNING, and since when (from its lock, else from the
- * sequence); undefined for a sequence in any other state.
- */
-export async function activeRunOf(
-  storage: SessionStorage,
-  path: SequencePath,
-): Promise<ActiveRun | undefined> {
-  const record = (await storage.getSequence(path)).unwrap();
-  if (record.state !== 'preparing' && record.state !== 'running') return undefined;
-  const lock = (await storage.listLocks()).find((l) => l.resource === sequenceResource(path));
-  return {
-    state: record.state,
-    owner: lock?.holder ?? record.owner,
-    since: lock?.acquiredAt ?? record.startTime,
-    lastSeen: lock?.renewedAt ?? null,
-  };
-}
+import { type ActiveRun, describeRunOwner } from '@shotline/core';
 
 /** `RUNNING under shotline run \scan (host lab-pc, pid 4242) since …, last seen …`. */
 export function describeActiveRun(run: ActiveRun): string {

@@ -110,6 +110,18 @@ export interface ShotFinishedEvent {
   readonly endTime: Date;
   /** Wall time of the successful attempt, in milliseconds. */
   readonly runMs: number;
+  /**
+   * When each device was ready, passed the barrier and finished, in ms since the shot started
+   * (the full timing is stored with the shot).
+   */
+  readonly devices?: Readonly<Record<string, DeviceTimingSummary>>;
+}
+
+/** A device's milestones in one shot, in milliseconds since the shot started (null: not reached). */
+export interface DeviceTimingSummary {
+  readonly readyMs: number | null;
+  readonly barrierMs: number | null;
+  readonly finishedMs: number | null;
 }
 
 /** A shot was committed to storage. */

@@ -5,6 +5,10 @@ import type { SequencePath } from '../path/index.js';
 import { EVENT_BUS_TOKEN, type DeviceRegistry } from '../plugins/index.js';
 import { ExperimentSession } from '../session/index.js';
 import {
+  type ConnectOptions,
+  RemoteExperimentManager,
+} from '../remote/remote-experiment-manager.js';
+import {
   LAB_RESOURCE,
   currentRunOwner,
   type HeldLocks,
@@ -14,6 +18,7 @@ import {
 } from '../storage/index.js';
 import type { SuspenderDefinition } from '../suspenders/index.js';
 import { Procedure, type ProcedureHost } from './procedure.js';
+import type { ExperimentManagerContract } from './procedure-contract.js';
 import { ExperimentManagerClosedError } from './procedure-errors.js';
 import { procedureLockOf, type ProcedureLock } from './procedure-lock.js';
 
@@ -61,7 +66,7 @@ export interface CreateProcedureOptions {
  * PREPARING or RUNNING by a process that is provably gone (see `SessionStorage.recoverStaleRuns`):
  * never those of a live process, here or on another PC sharing the database.
  */
-export class ExperimentManager implements AsyncDisposable {
+export class ExperimentManager implements ExperimentManagerContract {
   /** Typed events of every sequence this manager runs. */
   readonly events: ShotlineEventBus;
   /** The typed storage façade the manager works with. */
@@ -160,6 +165,20 @@ export class ExperimentManager implements AsyncDisposable {
       ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
     });
     return result.unwrap();
+  }
+
+  /**
+   * Connects to the lab's server (`shotline serve`): the returned manager's procedures behave as
+   * local ones, but the engine, the devices and the storage stay in the server process. Needs a
+   * token (`shotline token create <user>`); on Node.js 20, the `ws` package too.
+   *
+   * ```ts
+   * await using manager = await ExperimentManager.connect('http://127.0.0.1:8765', { token });
+   * await manager.createProcedure('scan').run((p) => p.runSequence('\\mot\\scan'));
+   * ```
+   */
+  static connect(url: string | URL, options: ConnectOptions): Promise<RemoteExperimentManager> {
+    return RemoteExperimentManager.connect(url, options);
   }
 
   /**

@@ -21,6 +21,8 @@ import {
   ProcedureNotActiveError,
   SequenceAlreadyRunningError,
 } from './procedure-errors.js';
+import type { ProcedureContract } from './procedure-contract.js';
+import { disposeProcedure, runInProcedure, runSequenceToEnd } from './internal/procedure-exits.js';
 import type { ProcedureLock } from './procedure-lock.js';
 
 /** Options of {@link Procedure.startSequence} and {@link Procedure.runSequence}. */
@@ -91,7 +93,7 @@ interface RunningSequence {
  * gives disposers no error, so leaving one always waits like a normal exit; interrupt in a `catch`
  * (or use `run`) to stop the sequence when the block fails.
  */
-export class Procedure implements AsyncDisposable {
+export class Procedure implements ProcedureContract {
   private active = false;
   private activating = false;
   private running: RunningSequence | undefined;
@@ -151,25 +153,15 @@ export class Procedure implements AsyncDisposable {
    * in a `catch`, or use {@link run}, which does.
    */
   async [Symbol.asyncDispose](): Promise<void> {
-    await this.deactivate();
+    await disposeProcedure(this);
   }
 
   /**
    * Activates the procedure, runs `body`, and leaves: after waiting for a sequence still running when
    * `body` returns, or after interrupting it when `body` throws (the error is re-thrown).
    */
-  async run<T>(body: (procedure: this) => Promise<T>): Promise<T> {
-    await this.activate();
-    let result: T;
-    try {
-      result = await body(this);
-    } catch (e) {
-      this.interruptSequence();
-      await this.deactivate();
-      throw e;
-    }
-    await this.deactivate();
-    return result;
+  run<T>(body: (procedure: this) => Promise<T>): Promise<T> {
+    return runInProcedure(this, body);
   }
 
   /** True while this procedure is active (not: while any procedure of the manager is). */
@@ -335,10 +327,8 @@ export class Procedure implements AsyncDisposable {
    * @throws {ProcedureNotActiveError} if the procedure is not active.
    * @throws {SequenceAlreadyRunningError} if a sequence is already running.
    */
-  async runSequence(sequence: SequencePathLike, options: StartSequenceOptions = {}): Promise<void> {
-    this.startSequence(sequence, options);
-    const error = await this.exception();
-    if (error) throw error;
+  runSequence(sequence: SequencePathLike, options: StartSequenceOptions = {}): Promise<void> {
+    return runSequenceToEnd(this, sequence, options);
   }
 
   /** The sequences started since the procedure was activated, in order; a running one is last. */

@@ -60,6 +60,8 @@ export interface SequenceInfo {
   readonly error: ErrorSummary | null;
   /** Who runs or ran it (host, pid, process start time); null in DRAFT. */
   readonly owner: RunOwner | null;
+  /** Its own suspenders, as stored (see `suspenderSpecSchema`). */
+  readonly suspenders: JsonValue;
 }
 
 /** A stored shot, with its parameters as {@link Parameters}. */
@@ -216,7 +218,10 @@ export class ExperimentSession {
    * Replaces the suspenders of a DRAFT. Their shape is checked here (names, conditions, times);
    * what they watch is checked against the devices and globals when the sequence runs.
    */
-  async setSuspenders(path: SequencePathLike, suspenders: readonly SuspenderSpecInput[]): Promise<void> {
+  async setSuspenders(
+    path: SequencePathLike,
+    suspenders: readonly SuspenderSpecInput[],
+  ): Promise<void> {
     const p = SequencePath.from(path);
     (await this.storage.setSuspenders(p, this.suspendersJson(p, suspenders))).unwrap();
   }
@@ -238,6 +243,7 @@ export class ExperimentSession {
       deviceConfigurations: record.deviceConfigurations,
       error: record.error,
       owner: record.owner,
+      suspenders: record.suspenders,
     };
   }
 
@@ -426,7 +432,10 @@ export class ExperimentSession {
    * The events of a run (pauses, resumes, suspender trips, continuations, requests) in the order
    * they were stored, after the event `afterId`.
    */
-  async events(path: SequencePathLike, options: { afterId?: number } = {}): Promise<SequenceEvent[]> {
+  async events(
+    path: SequencePathLike,
+    options: { afterId?: number } = {},
+  ): Promise<SequenceEvent[]> {
     const p = SequencePath.from(path);
     const records = (await this.storage.sequenceEvents(p, options)).unwrap();
     return records.map((record) => decodeSequenceEvent(p, record));
@@ -601,9 +610,18 @@ export class ExperimentSession {
 }
 
 /** A stored event as a typed {@link SequenceEvent}; a malformed one of a known kind throws. */
-export function decodeSequenceEvent(path: SequencePath, record: SequenceEventRecord): SequenceEvent {
+export function decodeSequenceEvent(
+  path: SequencePath,
+  record: SequenceEventRecord,
+): SequenceEvent {
   if (!isSequenceEventKind(record.kind)) {
-    return { id: record.id, kind: record.kind, time: record.time, data: record.data, unknown: true };
+    return {
+      id: record.id,
+      kind: record.kind,
+      time: record.time,
+      data: record.data,
+      unknown: true,
+    };
   }
   const parsed = sequenceEventDataSchemas[record.kind].safeParse(record.data);
   if (!parsed.success) {
@@ -612,5 +630,10 @@ export function decodeSequenceEvent(path: SequencePath, record: SequenceEventRec
       { location: { sequence: path.toString() } },
     );
   }
-  return { id: record.id, kind: record.kind, time: record.time, data: parsed.data } as SequenceEvent;
+  return {
+    id: record.id,
+    kind: record.kind,
+    time: record.time,
+    data: parsed.data,
+  } as SequenceEvent;
 }

@@ -51,6 +51,16 @@ import {
   decodeSequenceEventRow,
   encodeSequenceEvent,
 } from './sequence-event-encoding.js';
+import {
+  type ApiTokenRecord,
+  type NewAuditEntry,
+  type NewQueuedRun,
+  type QueuedRunChange,
+  type QueuedRunState,
+  decodeApiTokenRow,
+  decodeAuditRow,
+  decodeQueuedRunRow,
+} from './lab-records.js';
 import { findRepeatedShotIndex, prepareShot, prepareShots } from './stored-shot.js';
 import { HeldResourceLocks } from './held-resource-locks.js';
 import { isRunOwnerGone } from './process-identity.js';
@@ -330,7 +340,10 @@ export class EncodedSessionStorage implements SessionStorage {
 
   // ---- events of a run -------------------------------------------------------------------------
 
-  async addSequenceEvent(path: SequencePath, event: SequenceEventInput): Answer<'addSequenceEvent'> {
+  async addSequenceEvent(
+    path: SequencePath,
+    event: SequenceEventInput,
+  ): Answer<'addSequenceEvent'> {
     const encoded = encodeSequenceEvent(path, event);
     if (!encoded.ok) return encoded;
     return this.#result(await this.backend.addSequenceEvent(path, encoded.value), Number);
@@ -547,6 +560,99 @@ export class EncodedSessionStorage implements SessionStorage {
     }
     return found;
   }
+
+  // ---- the lab server's queue, audit log and tokens ---------------------------------------
+
+  async enqueueRun(run: NewQueuedRun): Answer<'enqueueRun'> {
+    const options = encodeStorageJson(run.options, 'queued run options', {
+      sequence: run.sequence,
+    });
+    if (!options.ok) return options;
+    const outcome = await this.backend.insertQueuedRun({
+      id: run.id,
+      sequence: run.sequence,
+      submitted_by: run.submittedBy,
+      submitted_at: millis(run.submittedAt, 'submission time'),
+      options: options.value,
+      state: 'queued',
+      started_at: null,
+      ended_at: null,
+      error: null,
+    });
+    return this.#result(outcome, decodeQueuedRunRow);
+  }
+
+  async listQueuedRuns(states?: readonly QueuedRunState[]): Answer<'listQueuedRuns'> {
+    return (await this.backend.listQueuedRuns(states ?? null)).map(decodeQueuedRunRow);
+  }
+
+  async updateQueuedRun(id: string, change: QueuedRunChange): Answer<'updateQueuedRun'> {
+    let error: string | null = null;
+    if (change.error) {
+      const encoded = encodeStorageJson(change.error, 'queued run error');
+      if (!encoded.ok) return encoded;
+      error = encoded.value;
+    }
+    const outcome = await this.backend.updateQueuedRun(
+      id,
+      change.state,
+      change.startedAt ? millis(change.startedAt, 'start time') : null,
+      change.endedAt ? millis(change.endedAt, 'end time') : null,
+      error,
+    );
+    return this.#result(outcome, decodeQueuedRunRow);
+  }
+
+  async reorderQueuedRuns(ids: readonly string[]): Answer<'reorderQueuedRuns'> {
+    return this.#result(await this.backend.setQueuedRunPositions([...ids]));
+  }
+
+  async appendAuditEntry(entry: NewAuditEntry): Answer<'appendAuditEntry'> {
+    const details = encodeStorageJson(entry.details, 'audit details');
+    if (!details.ok) return details;
+    const outcome = await this.backend.insertAuditEntry({
+      time: millis(entry.time, 'audit time'),
+      actor: entry.actor,
+      action: entry.action,
+      target: entry.target,
+      details: details.value,
+    });
+    return this.#result(outcome, decodeAuditRow);
+  }
+
+  async readAuditLog(options: { afterId?: number; limit?: number } = {}): Answer<'readAuditLog'> {
+    const rows = await this.backend.auditEntries(options.afterId ?? 0, options.limit ?? 1000);
+    return rows.map(decodeAuditRow);
+  }
+
+  async saveApiToken(token: ApiTokenRecord): Answer<'saveApiToken'> {
+    const outcome = await this.backend.putApiToken({
+      id: token.id,
+      user_name: token.user,
+      scopes: JSON.stringify(token.scopes),
+      salt: token.salt,
+      hash: token.hash,
+      created_at: millis(token.createdAt, 'token creation time'),
+    });
+    if (!outcome.ok) throw storageFailureToError(outcome.failure);
+  }
+
+  async listApiTokens(): Answer<'listApiTokens'> {
+    return (await this.backend.listApiTokens()).map(decodeApiTokenRow);
+  }
+
+  async deleteApiToken(id: string): Answer<'deleteApiToken'> {
+    const outcome = await this.backend.deleteApiToken(id);
+    if (!outcome.ok) throw storageFailureToError(outcome.failure);
+    return outcome.value;
+  }
+}
+
+/** Milliseconds of a date given to storage; an invalid date is a programmer error here. */
+function millis(date: Date, what: string): number {
+  const encoded = encodeStorageDate(date, what);
+  if (!encoded.ok) throw encoded.error;
+  return encoded.value;
 }
 
 function parsePaths(paths: string[]): SequencePath[] {

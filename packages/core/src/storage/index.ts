@@ -22,6 +22,8 @@ export * from './sequence-event-encoding.js';
 export * from './storage-backend.js';
 export * from './encoded-session-storage.js';
 export * from './storage-migrations.js';
+export * from './lab-records.js';
 export * from './run-owner.js';
 export * from './process-identity.js';
 export * from './resource-locks.js';
+export * from './active-run.js';

@@ -1,3 +1,12 @@
+import type {
+  ApiTokenRecord,
+  AuditEntry,
+  NewAuditEntry,
+  NewQueuedRun,
+  QueuedRun,
+  QueuedRunChange,
+  QueuedRunState,
+} from './lab-records.js';
 import type { DataLabel, DataValue, StructuredData } from '../data/index.js';
 import type { ErrorSummary } from '../errors/index.js';
 import type { SequencePath } from '../path/index.js';
@@ -15,6 +24,7 @@ import type {
   PathIsRootError,
   PathIsSequenceError,
   PathNotFoundError,
+  QueuedRunNotFoundError,
   RecursivePathMoveError,
   SequenceNotCrashedError,
   SequenceNotEditableError,
@@ -405,7 +415,10 @@ export interface SessionStorage {
     path: SequencePath,
     options?: { afterId?: number },
   ): Promise<
-    Result<SequenceEventRecord[], PathNotFoundError | PathIsNotSequenceError | InvalidStorageDataError>
+    Result<
+      SequenceEventRecord[],
+      PathNotFoundError | PathIsNotSequenceError | InvalidStorageDataError
+    >
   >;
 
   // ---- shots -----------------------------------------------------------------------------------
@@ -490,6 +503,28 @@ export interface SessionStorage {
   ): Promise<Result<void, InvalidStorageDataError>>;
   deleteDeviceConfiguration(name: string): Promise<Result<void, DeviceConfigurationNotFoundError>>;
 
+  // ---- the lab server's queue, audit log and tokens ---------------------------------------
+
+  /** Appends a run to the queue (last position, state `queued`). */
+  enqueueRun(run: NewQueuedRun): Promise<Result<QueuedRun, InvalidStorageDataError>>;
+  /** The queued runs in queue order; only those in `states` when given. */
+  listQueuedRuns(states?: readonly QueuedRunState[]): Promise<QueuedRun[]>;
+  /** Changes the state of a queued run (and its start/end time, error). */
+  updateQueuedRun(
+    id: string,
+    change: QueuedRunChange,
+  ): Promise<Result<QueuedRun, QueuedRunNotFoundError | InvalidStorageDataError>>;
+  /** Gives the listed runs the positions 0, 1, 2... in this order (others keep theirs). */
+  reorderQueuedRuns(ids: readonly string[]): Promise<Result<void, QueuedRunNotFoundError>>;
+  /** Appends an entry to the audit log; returns it with its number. */
+  appendAuditEntry(entry: NewAuditEntry): Promise<Result<AuditEntry, InvalidStorageDataError>>;
+  /** Audit entries after number `afterId` (default: from the start), oldest first, at most `limit`. */
+  readAuditLog(options?: { afterId?: number; limit?: number }): Promise<AuditEntry[]>;
+  /** Adds or replaces an API token record. */
+  saveApiToken(token: ApiTokenRecord): Promise<void>;
+  listApiTokens(): Promise<ApiTokenRecord[]>;
+  /** Deletes a token; false when there was none with this id. */
+  deleteApiToken(id: string): Promise<boolean>;
   // ---- run ownership ---------------------------------------------------------------------------
 
   /**

@@ -1,4 +1,5 @@
 import type { SequencePath } from '../path/index.js';
+import type { StoredApiTokenRow, StoredAuditRow, StoredQueuedRunRow } from './lab-records.js';
 import type { SequenceState } from '../sequence/index.js';
 import type { StorageOutcome } from './storage-failure.js';
 import type {
@@ -74,7 +75,11 @@ export interface StorageBackend {
    * INTERRUPTED | CRASHED -> PREPARING with the new owner (JSON of a RunOwner), clearing the error
    * and stop time (`sequenceContinuingChanges`), and the `continued` event.
    */
-  setContinuing(path: SequencePath, owner: string, event: EncodedSequenceEvent): StorageAnswer<void>;
+  setContinuing(
+    path: SequencePath,
+    owner: string,
+    event: EncodedSequenceEvent,
+  ): StorageAnswer<void>;
   setRunning(path: SequencePath, startTime: number): StorageAnswer<void>;
   /** RUNNING -> PAUSED with its event. */
   setPaused(path: SequencePath, event: EncodedSequenceEvent): StorageAnswer<void>;
@@ -119,6 +124,27 @@ export interface StorageBackend {
   setDevice(name: string, type: string, content: string): StorageAnswer<void>;
   deleteDevice(name: string): StorageAnswer<void>;
 
+  // ---- the lab server's queue, audit log and tokens (lab-records.ts) -----------------------
+
+  /** Inserts a run at the last position (after every other run). */
+  insertQueuedRun(row: Omit<StoredQueuedRunRow, 'position'>): StorageAnswer<StoredQueuedRunRow>;
+  /** Runs in position order; only those in `states` when given. */
+  listQueuedRuns(states: readonly string[] | null): Promise<StoredQueuedRunRow[]>;
+  /** Sets the state, and the times and error that are given (`queuedRunNotFound` otherwise). */
+  updateQueuedRun(
+    id: string,
+    state: string,
+    startedAt: number | null,
+    endedAt: number | null,
+    error: string | null,
+  ): StorageAnswer<StoredQueuedRunRow>;
+  /** Positions 0, 1, 2... for these ids, in one transaction (`queuedRunNotFound` if one is missing). */
+  setQueuedRunPositions(ids: readonly string[]): StorageAnswer<void>;
+  insertAuditEntry(row: Omit<StoredAuditRow, 'id'>): StorageAnswer<StoredAuditRow>;
+  auditEntries(afterId: number, limit: number): Promise<StoredAuditRow[]>;
+  putApiToken(row: StoredApiTokenRow): StorageAnswer<void>;
+  listApiTokens(): Promise<StoredApiTokenRow[]>;
+  deleteApiToken(id: string): StorageAnswer<boolean>;
   // ---- run ownership ---------------------------------------------------------------------------
 
   /**

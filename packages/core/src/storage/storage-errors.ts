@@ -228,6 +228,14 @@ export class DeviceConfigurationNotFoundError extends StorageError {
   }
 }
 
+/** No queued run has this id. */
+export class QueuedRunNotFoundError extends StorageError {
+  static override readonly code: string = 'QUEUED_RUN_NOT_FOUND';
+  constructor(readonly runId: string) {
+    super(`no queued run with id "${runId}" (list them with GET /api/queue)`);
+  }
+}
+
 /** Input that cannot be stored (not JSON, wrong shape...) or stored content that cannot be read. */
 export class InvalidStorageDataError extends StorageError {
   static override readonly code: string = 'INVALID_STORAGE_DATA';

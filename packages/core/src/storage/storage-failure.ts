@@ -4,6 +4,7 @@ import {
   DataNotFoundError,
   DeviceConfigurationNotFoundError,
   DuplicateShotError,
+  QueuedRunNotFoundError,
   InvalidStateTransitionError,
   PathExistsError,
   PathHasChildrenError,
@@ -50,6 +51,7 @@ export type StorageFailure =
   | { kind: 'shotNotFound'; path: string; index: number }
   | { kind: 'dataNotFound'; path: string; index: number; label: string }
   | { kind: 'deviceNotFound'; name: string }
+  | { kind: 'queuedRunNotFound'; id: string }
   | { kind: 'resourceBusy'; resource: string; row: StoredLockRow | null }
   | { kind: 'lockLost'; resource: string };
 
@@ -112,6 +114,8 @@ export function storageFailureToError(f: StorageFailure): StorageError {
       return new DataNotFoundError(at(f.path), f.index, f.label);
     case 'deviceNotFound':
       return new DeviceConfigurationNotFoundError(f.name);
+    case 'queuedRunNotFound':
+      return new QueuedRunNotFoundError(f.id);
     case 'resourceBusy':
       return resourceBusyError(f.resource, f.row);
     case 'lockLost':

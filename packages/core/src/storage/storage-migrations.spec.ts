@@ -12,6 +12,7 @@ describe('storage migrations', () => {
       2: 'ALTER TABLE a ADD y',
       3: 'CREATE TABLE b (z)',
       4: 'CREATE TABLE c (w)',
+      5: 'CREATE TABLE d (v)',
     });
     expect(migrations.map((m) => [m.version, m.description])).toEqual(
       STORAGE_SCHEMA_STEPS.map((s) => [s.version, s.description]),
@@ -21,8 +22,9 @@ describe('storage migrations', () => {
       'ALTER TABLE a ADD y',
       'CREATE TABLE b (z)',
       'CREATE TABLE c (w)',
+      'CREATE TABLE d (v)',
     ]);
-    expect(latestStorageSchemaVersion(migrations)).toBe(4);
+    expect(latestStorageSchemaVersion(migrations)).toBe(5);
   });
 
   it('numbers the steps 1, 2, 3... oldest first', () => {

@@ -18,10 +18,12 @@ export const STORAGE_SCHEMA_STEPS = [
     description:
       'resource locks (who runs which sequence on which devices, with renewed leases): one run per device, stale runs recovered',
   },
-  // Durable execution (issue 21). Written as its own step so that it can be renumbered when
-  // another branch's step lands first: it only adds a table and a column.
   {
     version: 4,
+    description: "the server's run queue, audit log and API tokens (hashed)",
+  },
+  {
+    version: 5,
     description:
       'durable execution: the events of a run (pauses, resumes, suspender trips, continuations) and the suspenders of each sequence',
   },

@@ -11,7 +11,10 @@ import {
   type StorageAnswer,
   type StorageBackend,
   type StorageOutcome,
+  type StoredApiTokenRow,
+  type StoredAuditRow,
   type StoredLockRow,
+  type StoredQueuedRunRow,
   storageSuccess,
 } from '@shotline/core';
 import { LockQueries } from './lock-queries.js';
@@ -308,5 +311,49 @@ export class PostgresBackend implements StorageBackend {
 
   async probeLock(): Promise<boolean | undefined> {
     return undefined;
+  }
+
+  // ---- the lab server's queue, audit log and tokens ---------------------------------------
+
+  insertQueuedRun(row: Omit<StoredQueuedRunRow, 'position'>): StorageAnswer<StoredQueuedRunRow> {
+    return this.#run('write', (q, attempt) => q.insertQueuedRun(row, attempt.afterUncertainCommit));
+  }
+
+  listQueuedRuns(states: readonly string[] | null) {
+    return this.#read((q) => q.listQueuedRuns(states));
+  }
+
+  updateQueuedRun(
+    id: string,
+    state: string,
+    startedAt: number | null,
+    endedAt: number | null,
+    error: string | null,
+  ): StorageAnswer<StoredQueuedRunRow> {
+    return this.#run('write', (q) => q.updateQueuedRun(id, state, startedAt, endedAt, error));
+  }
+
+  setQueuedRunPositions(ids: readonly string[]): StorageAnswer<void> {
+    return this.#run('write', (q) => q.setQueuedRunPositions(ids));
+  }
+
+  insertAuditEntry(row: Omit<StoredAuditRow, 'id'>): StorageAnswer<StoredAuditRow> {
+    return this.#run('write', (q) => q.insertAuditEntry(row));
+  }
+
+  auditEntries(afterId: number, limit: number) {
+    return this.#read((q) => q.auditEntries(afterId, limit));
+  }
+
+  putApiToken(row: StoredApiTokenRow): StorageAnswer<void> {
+    return this.#run('write', (q) => q.putApiToken(row));
+  }
+
+  listApiTokens() {
+    return this.#read((q) => q.listApiTokens());
+  }
+
+  deleteApiToken(id: string): StorageAnswer<boolean> {
+    return this.#run('write', (q) => q.deleteApiToken(id));
   }
 }

@@ -86,6 +86,37 @@ export const MIGRATIONS: readonly StorageMigration[] = storageMigrations({
       CREATE INDEX resource_locks_holder_id ON resource_locks(holder_id);
     `,
   4: `
+      CREATE TABLE queued_runs (
+        id text PRIMARY KEY,
+        position integer NOT NULL,
+        sequence text NOT NULL,
+        submitted_by text NOT NULL,
+        submitted_at timestamptz NOT NULL,
+        options json NOT NULL,
+        state text NOT NULL,
+        started_at timestamptz,
+        ended_at timestamptz,
+        error json
+      );
+      CREATE INDEX queued_runs_position ON queued_runs(position);
+      CREATE TABLE audit_log (
+        id bigserial PRIMARY KEY,
+        time timestamptz NOT NULL,
+        actor text NOT NULL,
+        action text NOT NULL,
+        target text,
+        details json NOT NULL
+      );
+      CREATE TABLE api_tokens (
+        id text PRIMARY KEY,
+        user_name text NOT NULL,
+        scopes json NOT NULL,
+        salt text NOT NULL,
+        hash text NOT NULL,
+        created_at timestamptz NOT NULL
+      );
+    `,
+  5: `
       ALTER TABLE sequences ADD COLUMN suspenders json NOT NULL DEFAULT '[]';
       CREATE TABLE sequence_events (
         id bigserial PRIMARY KEY,

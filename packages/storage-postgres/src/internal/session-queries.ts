@@ -13,7 +13,10 @@ import {
   type SequenceTransitionChanges,
   type StorageOutcome,
   type StorageStatePolicy,
+  type StoredApiTokenRow,
+  type StoredAuditRow,
   type StoredDataRow,
+  type StoredQueuedRunRow,
   type StoredDeviceRow,
   type StoredSequenceRow,
   type StoredSequenceStatsRow,
@@ -360,10 +363,9 @@ export class SessionQueries {
       time_lanes: string;
       expected_shots: number | null;
       suspenders: string;
-    }>(
-      'SELECT iteration, time_lanes, expected_shots, suspenders FROM sequences WHERE id = $1',
-      [ref.value.id],
-    ))!;
+    }>('SELECT iteration, time_lanes, expected_shots, suspenders FROM sequences WHERE id = $1', [
+      ref.value.id,
+    ]))!;
     return this.insertSequence(
       destination,
       {
@@ -447,11 +449,7 @@ export class SessionQueries {
     return this.transition(path, 'prepare', sequencePreparingChanges(snapshot));
   }
 
-  setContinuing(
-    path: string,
-    owner: string,
-    event: EncodedSequenceEvent,
-  ): Promise<Outcome<void>> {
+  setContinuing(path: string, owner: string, event: EncodedSequenceEvent): Promise<Outcome<void>> {
     return this.transition(path, 'continue', sequenceContinuingChanges(owner), (id) =>
       this.insertEvent(id, event),
     );
@@ -736,4 +734,118 @@ export class SessionQueries {
     ]);
     return result.rowCount === 0 ? failure({ kind: 'deviceNotFound', name }) : success(undefined);
   }
+
+  // ---- the lab server's queue, audit log and tokens ---------------------------------------
+
+  async insertQueuedRun(
+    row: Omit<StoredQueuedRunRow, 'position'>,
+    afterUncertainCommit: boolean,
+  ): Promise<Outcome<StoredQueuedRunRow>> {
+    if (afterUncertainCommit) {
+      // The insert may have committed before its answer was lost: it was this very run.
+      const existing = await this.row<StoredQueuedRunRow & QueryResultRow>(
+        `SELECT ${QUEUED_RUN_SELECT} FROM queued_runs WHERE id = $1`,
+        [row.id],
+      );
+      if (existing) return success(existing);
+    }
+    // One queue for the lab: concurrent submitters take positions one after the other.
+    await this.client.query('LOCK TABLE queued_runs IN SHARE ROW EXCLUSIVE MODE');
+    const inserted = await this.row<StoredQueuedRunRow & QueryResultRow>(
+      `INSERT INTO queued_runs (${QUEUED_RUN_COLUMNS})
+       SELECT $1, COALESCE(MAX(position), -1) + 1, $2, $3, $4, $5, $6, NULL, NULL, NULL
+       FROM queued_runs
+       RETURNING ${QUEUED_RUN_SELECT}`,
+      [row.id, row.sequence, row.submitted_by, new Date(row.submitted_at), row.options, row.state],
+    );
+    return success(inserted!);
+  }
+
+  listQueuedRuns(states: readonly string[] | null): Promise<StoredQueuedRunRow[]> {
+    return states === null
+      ? this.rows(`SELECT ${QUEUED_RUN_SELECT} FROM queued_runs ORDER BY position`)
+      : this.rows(
+          `SELECT ${QUEUED_RUN_SELECT} FROM queued_runs WHERE state = ANY($1) ORDER BY position`,
+          [[...states]],
+        );
+  }
+
+  async updateQueuedRun(
+    id: string,
+    state: string,
+    startedAt: number | null,
+    endedAt: number | null,
+    error: string | null,
+  ): Promise<Outcome<StoredQueuedRunRow>> {
+    const row = await this.row<StoredQueuedRunRow & QueryResultRow>(
+      `UPDATE queued_runs SET state = $2, started_at = COALESCE($3, started_at),
+         ended_at = COALESCE($4, ended_at), error = COALESCE($5::json, error)
+       WHERE id = $1 RETURNING ${QUEUED_RUN_SELECT}`,
+      [
+        id,
+        state,
+        startedAt === null ? null : new Date(startedAt),
+        endedAt === null ? null : new Date(endedAt),
+        error,
+      ],
+    );
+    return row === undefined ? failure({ kind: 'queuedRunNotFound', id }) : success(row);
+  }
+
+  async setQueuedRunPositions(ids: readonly string[]): Promise<Outcome<void>> {
+    for (const [position, id] of ids.entries()) {
+      const result = await this.client.query('UPDATE queued_runs SET position = $1 WHERE id = $2', [
+        position,
+        id,
+      ]);
+      if (result.rowCount === 0) return failure({ kind: 'queuedRunNotFound', id });
+    }
+    return success(undefined);
+  }
+
+  async insertAuditEntry(row: Omit<StoredAuditRow, 'id'>): Promise<Outcome<StoredAuditRow>> {
+    const inserted = await this.row<{ id: string } & QueryResultRow>(
+      'INSERT INTO audit_log (time, actor, action, target, details) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+      [new Date(row.time), row.actor, row.action, row.target, row.details],
+    );
+    return success({ ...row, id: Number(inserted!.id) });
+  }
+
+  auditEntries(afterId: number, limit: number): Promise<StoredAuditRow[]> {
+    return this.rows(
+      `SELECT id::float8 AS id, time, actor, action, target, details::text AS details
+       FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2`,
+      [afterId, limit],
+    );
+  }
+
+  async putApiToken(row: StoredApiTokenRow): Promise<Outcome<void>> {
+    await this.client.query(
+      `INSERT INTO api_tokens (id, user_name, scopes, salt, hash, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (id) DO UPDATE SET user_name = excluded.user_name, scopes = excluded.scopes,
+         salt = excluded.salt, hash = excluded.hash, created_at = excluded.created_at`,
+      [row.id, row.user_name, row.scopes, row.salt, row.hash, new Date(row.created_at)],
+    );
+    return success(undefined);
+  }
+
+  listApiTokens(): Promise<StoredApiTokenRow[]> {
+    return this.rows(
+      `SELECT id, user_name, scopes::text AS scopes, salt, hash, created_at
+       FROM api_tokens ORDER BY user_name, id`,
+    );
+  }
+
+  async deleteApiToken(id: string): Promise<Outcome<boolean>> {
+    const result = await this.client.query('DELETE FROM api_tokens WHERE id = $1', [id]);
+    return success((result.rowCount ?? 0) > 0);
+  }
 }
+
+const QUEUED_RUN_COLUMNS =
+  'id, position, sequence, submitted_by, submitted_at, options, state, started_at, ended_at, error';
+
+/** JSON columns as text: the storage decodes them (the driver would parse them). */
+const QUEUED_RUN_SELECT =
+  'id, position, sequence, submitted_by, submitted_at, options::text AS options, state, started_at, ended_at, error::text AS error';

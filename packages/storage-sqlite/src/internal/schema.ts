@@ -83,6 +83,37 @@ export const MIGRATIONS: readonly StorageMigration[] = storageMigrations({
       CREATE INDEX resource_locks_holder_id ON resource_locks(holder_id);
     `,
   4: `
+      CREATE TABLE queued_runs (
+        id TEXT PRIMARY KEY,
+        position INTEGER NOT NULL,
+        sequence TEXT NOT NULL,
+        submitted_by TEXT NOT NULL,
+        submitted_at INTEGER NOT NULL,
+        options TEXT NOT NULL,
+        state TEXT NOT NULL,
+        started_at INTEGER,
+        ended_at INTEGER,
+        error TEXT
+      );
+      CREATE INDEX queued_runs_position ON queued_runs(position);
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        time INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT,
+        details TEXT NOT NULL
+      );
+      CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        user_name TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        salt TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  5: `
       ALTER TABLE sequences ADD COLUMN suspenders TEXT NOT NULL DEFAULT '[]';
       CREATE TABLE sequence_events (
         id INTEGER PRIMARY KEY,

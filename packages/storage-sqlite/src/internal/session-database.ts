@@ -9,8 +9,11 @@ import type {
   EncodedSequenceDraft,
   PreparedShot,
   StorageOutcome,
+  StoredApiTokenRow,
+  StoredAuditRow,
   StoredDataRow,
   StoredDeviceRow,
+  StoredQueuedRunRow,
   StoredSequenceRow,
   StoredSequenceStatsRow,
   StoredShotRow,
@@ -49,6 +52,9 @@ import {
 } from '@shotline/core/storage-rules';
 
 type Outcome<T> = StorageOutcome<T>;
+
+const QUEUED_RUN_COLUMNS =
+  'id, position, sequence, submitted_by, submitted_at, options, state, started_at, ended_at, error';
 
 interface NodeRow {
   id: number;
@@ -727,6 +733,114 @@ export class SessionDatabase {
     });
   }
 
+  // ---- the lab server's queue, audit log and tokens ---------------------------------------
+
+  insertQueuedRun(row: Omit<StoredQueuedRunRow, 'position'>): Outcome<StoredQueuedRunRow> {
+    return this.write(() => {
+      const position = this.stmt('SELECT COALESCE(MAX(position), -1) + 1 FROM queued_runs')
+        .pluck()
+        .get() as number;
+      this.stmt(
+        `INSERT INTO queued_runs (${QUEUED_RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        row.id,
+        position,
+        row.sequence,
+        row.submitted_by,
+        row.submitted_at,
+        row.options,
+        row.state,
+        row.started_at,
+        row.ended_at,
+        row.error,
+      );
+      return success({ ...row, position });
+    });
+  }
+
+  listQueuedRuns(states: readonly string[] | null): StoredQueuedRunRow[] {
+    return (
+      states === null
+        ? this.stmt(`SELECT ${QUEUED_RUN_COLUMNS} FROM queued_runs ORDER BY position`).all()
+        : this.stmt(
+            `SELECT ${QUEUED_RUN_COLUMNS} FROM queued_runs
+             WHERE state IN (SELECT value FROM json_each(?)) ORDER BY position`,
+          ).all(JSON.stringify(states))
+    ) as StoredQueuedRunRow[];
+  }
+
+  updateQueuedRun(
+    id: string,
+    state: string,
+    startedAt: number | null,
+    endedAt: number | null,
+    error: string | null,
+  ): Outcome<StoredQueuedRunRow> {
+    return this.write(() => {
+      const info = this.stmt(
+        `UPDATE queued_runs SET state = ?, started_at = COALESCE(?, started_at),
+           ended_at = COALESCE(?, ended_at), error = COALESCE(?, error) WHERE id = ?`,
+      ).run(state, startedAt, endedAt, error, id);
+      if (info.changes === 0) return failure({ kind: 'queuedRunNotFound', id });
+      return success(
+        this.stmt(`SELECT ${QUEUED_RUN_COLUMNS} FROM queued_runs WHERE id = ?`).get(
+          id,
+        ) as StoredQueuedRunRow,
+      );
+    });
+  }
+
+  setQueuedRunPositions(ids: readonly string[]): Outcome<void> {
+    return this.write(() => {
+      const update = this.stmt('UPDATE queued_runs SET position = ? WHERE id = ?');
+      for (const [position, id] of ids.entries()) {
+        if (update.run(position, id).changes === 0) {
+          return failure({ kind: 'queuedRunNotFound', id });
+        }
+      }
+      return success(undefined);
+    });
+  }
+
+  insertAuditEntry(row: Omit<StoredAuditRow, 'id'>): Outcome<StoredAuditRow> {
+    return this.write(() => {
+      const info = this.stmt(
+        'INSERT INTO audit_log (time, actor, action, target, details) VALUES (?, ?, ?, ?, ?)',
+      ).run(row.time, row.actor, row.action, row.target, row.details);
+      return success({ ...row, id: Number(info.lastInsertRowid) });
+    });
+  }
+
+  auditEntries(afterId: number, limit: number): StoredAuditRow[] {
+    return this.stmt(
+      'SELECT id, time, actor, action, target, details FROM audit_log WHERE id > ? ORDER BY id LIMIT ?',
+    ).all(afterId, limit) as StoredAuditRow[];
+  }
+
+  putApiToken(row: StoredApiTokenRow): Outcome<void> {
+    return this.write(() => {
+      this.stmt(
+        `INSERT INTO api_tokens (id, user_name, scopes, salt, hash, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET user_name = excluded.user_name, scopes = excluded.scopes,
+           salt = excluded.salt, hash = excluded.hash, created_at = excluded.created_at`,
+      ).run(row.id, row.user_name, row.scopes, row.salt, row.hash, row.created_at);
+      return success(undefined);
+    });
+  }
+
+  listApiTokens(): StoredApiTokenRow[] {
+    return this.stmt(
+      'SELECT id, user_name, scopes, salt, hash, created_at FROM api_tokens ORDER BY user_name, id',
+    ).all() as StoredApiTokenRow[];
+  }
+
+  deleteApiToken(id: string): Outcome<boolean> {
+    return this.write(() =>
+      success(this.stmt('DELETE FROM api_tokens WHERE id = ?').run(id).changes > 0),
+    );
+  }
+
   // ---- run ownership ---------------------------------------------------------------------------
 
   /** The lock rows of these resources (`'all'`: every row). */
@@ -828,6 +942,12 @@ export const WRITE_OPERATIONS = [
   'setSetting',
   'setDevice',
   'deleteDevice',
+  'insertQueuedRun',
+  'updateQueuedRun',
+  'setQueuedRunPositions',
+  'insertAuditEntry',
+  'putApiToken',
+  'deleteApiToken',
   'writeLocks',
   'renewLocks',
   'releaseLocks',

@@ -11,7 +11,10 @@ import {
   type StorageAnswer,
   type StorageBackend,
   type StorageOutcome,
+  type StoredApiTokenRow,
+  type StoredAuditRow,
   type StoredLockRow,
+  type StoredQueuedRunRow,
   LAB_RESOURCE,
   lockConflict,
   lockRowsToCheck,
@@ -360,5 +363,49 @@ export class SqliteBackend implements StorageBackend {
 
   async probeLock(resource: string): Promise<boolean | undefined> {
     return this.#locks === undefined ? undefined : this.#read(() => this.#locks!.isHeld(resource));
+  }
+
+  // ---- the lab server's queue, audit log and tokens ---------------------------------------
+
+  insertQueuedRun(row: Omit<StoredQueuedRunRow, 'position'>): StorageAnswer<StoredQueuedRunRow> {
+    return this.#write('insertQueuedRun', row);
+  }
+
+  async listQueuedRuns(states: readonly string[] | null): Promise<StoredQueuedRunRow[]> {
+    return this.#read(() => this.#database.listQueuedRuns(states));
+  }
+
+  updateQueuedRun(
+    id: string,
+    state: string,
+    startedAt: number | null,
+    endedAt: number | null,
+    error: string | null,
+  ): StorageAnswer<StoredQueuedRunRow> {
+    return this.#write('updateQueuedRun', id, state, startedAt, endedAt, error);
+  }
+
+  setQueuedRunPositions(ids: readonly string[]): StorageAnswer<void> {
+    return this.#write('setQueuedRunPositions', [...ids]);
+  }
+
+  insertAuditEntry(row: Omit<StoredAuditRow, 'id'>): StorageAnswer<StoredAuditRow> {
+    return this.#write('insertAuditEntry', row);
+  }
+
+  async auditEntries(afterId: number, limit: number): Promise<StoredAuditRow[]> {
+    return this.#read(() => this.#database.auditEntries(afterId, limit));
+  }
+
+  putApiToken(row: StoredApiTokenRow): StorageAnswer<void> {
+    return this.#write('putApiToken', row);
+  }
+
+  async listApiTokens(): Promise<StoredApiTokenRow[]> {
+    return this.#read(() => this.#database.listApiTokens());
+  }
+
+  deleteApiToken(id: string): StorageAnswer<boolean> {
+    return this.#write('deleteApiToken', id);
   }
 }

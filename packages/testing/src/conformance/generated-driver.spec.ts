@@ -53,7 +53,7 @@ describe('a driver package made by "nx g @shotline/tools:driver"', () => {
       symlinkSync(join(REPO, 'packages', sibling), join(workspace, 'packages', sibling));
     }
     pkg = join(workspace, 'packages', NAME);
-  }, 60_000);
+  }, 300_000);
 
   afterAll(() => {
     if (workspace) rmSync(workspace, { recursive: true, force: true });
@@ -84,7 +84,7 @@ describe('a driver package made by "nx g @shotline/tools:driver"', () => {
     const registry = new DeviceRegistry();
     const registered = await registry.use(module.default as Parameters<DeviceRegistry['use']>[0]);
     expect(registered.deviceTypes).toEqual([`shotline.${NAME}`]);
-  }, 180_000);
+  }, 900_000);
 
   it('passes its own tests: the conformance kit against its simulator', () => {
     const vitest = join(REPO, 'node_modules/vitest/vitest.mjs');
@@ -96,5 +96,5 @@ describe('a driver package made by "nx g @shotline/tools:driver"', () => {
     };
     expect(report.numFailedTests).toBe(0);
     expect(report.numPassedTests).toBeGreaterThanOrEqual(10);
-  }, 180_000);
+  }, 900_000);
 });

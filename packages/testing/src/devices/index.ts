@@ -9,5 +9,7 @@ export * from './lock-monitor-device.js';
 export * from './simulated-mot-device.js';
 export * from './simulated-extensions.js';
 export * from './simulated-lab.js';
+export * from './simulated-device-configurations.js';
+export * from './collect-events.js';
 export * from './counting-scan.js';
 export { testingPlugin } from '../plugin.js';

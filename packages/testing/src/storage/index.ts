@@ -1,2 +1,3 @@
 export * from './memory-session-storage.js';
 export * from './session-storage-conformance.js';
+export * from './latest-schema-use.js';

@@ -19,7 +19,10 @@ import {
   type StorageFailure,
   type StorageOutcome,
   type StoredDataRow,
+  type StoredApiTokenRow,
+  type StoredAuditRow,
   type StoredDeviceRow,
+  type StoredQueuedRunRow,
   type StoredNodeKind,
   type StoredSequenceRow,
   type StoredSequenceState,
@@ -70,6 +73,9 @@ interface MemoryDatabase {
   nodes: Map<string, MemoryNode>;
   settings: Map<string, string>;
   devices: Map<string, { type: string; content: string }>;
+  queue: Map<string, StoredQueuedRunRow>;
+  audit: StoredAuditRow[];
+  tokens: Map<string, StoredApiTokenRow>;
   /** Resource locks by resource: lease rows, as PostgreSQL keeps them. */
   locks: Map<string, StoredLockRow>;
   /** The id of the last event stored (ids increase across sequences, like a database's). */
@@ -601,6 +607,76 @@ class MemoryBackend implements StorageBackend {
   async probeLock(): Promise<boolean | undefined> {
     return undefined;
   }
+
+  // ---- the lab server's queue, audit log and tokens ---------------------------------------
+
+  async insertQueuedRun(
+    row: Omit<StoredQueuedRunRow, 'position'>,
+  ): StorageAnswer<StoredQueuedRunRow> {
+    let last = -1;
+    for (const r of this.db.queue.values()) last = Math.max(last, r.position);
+    const stored = { ...row, position: last + 1 };
+    this.db.queue.set(row.id, stored);
+    return success({ ...stored });
+  }
+
+  async listQueuedRuns(states: readonly string[] | null): Promise<StoredQueuedRunRow[]> {
+    return [...this.db.queue.values()]
+      .filter((r) => states === null || states.includes(r.state))
+      .sort((a, b) => a.position - b.position)
+      .map((r) => ({ ...r }));
+  }
+
+  async updateQueuedRun(
+    id: string,
+    state: string,
+    startedAt: number | null,
+    endedAt: number | null,
+    error: string | null,
+  ): StorageAnswer<StoredQueuedRunRow> {
+    const row = this.db.queue.get(id);
+    if (!row) return failure({ kind: 'queuedRunNotFound', id });
+    row.state = state;
+    if (startedAt !== null) row.started_at = startedAt;
+    if (endedAt !== null) row.ended_at = endedAt;
+    if (error !== null) row.error = error;
+    return success({ ...row });
+  }
+
+  async setQueuedRunPositions(ids: readonly string[]): StorageAnswer<void> {
+    const missing = ids.find((id) => !this.db.queue.has(id));
+    if (missing !== undefined) return failure({ kind: 'queuedRunNotFound', id: missing });
+    ids.forEach((id, position) => {
+      this.db.queue.get(id)!.position = position;
+    });
+    return success(undefined);
+  }
+
+  async insertAuditEntry(row: Omit<StoredAuditRow, 'id'>): StorageAnswer<StoredAuditRow> {
+    const stored = { ...row, id: this.db.audit.length + 1 };
+    this.db.audit.push(stored);
+    return success({ ...stored });
+  }
+
+  async auditEntries(afterId: number, limit: number): Promise<StoredAuditRow[]> {
+    return this.db.audit
+      .filter((r) => r.id > afterId)
+      .slice(0, limit)
+      .map((r) => ({ ...r }));
+  }
+
+  async putApiToken(row: StoredApiTokenRow): StorageAnswer<void> {
+    this.db.tokens.set(row.id, { ...row });
+    return success(undefined);
+  }
+
+  async listApiTokens(): Promise<StoredApiTokenRow[]> {
+    return [...this.db.tokens.values()].map((r) => ({ ...r }));
+  }
+
+  async deleteApiToken(id: string): StorageAnswer<boolean> {
+    return success(this.db.tokens.delete(id));
+  }
 }
 
 /** The data of a stored shot as rows; arrays are copies. */
@@ -627,6 +703,9 @@ export class MemorySessionStorage extends EncodedSessionStorage implements Sessi
           nodes: new Map(),
           settings: new Map(),
           devices: new Map(),
+          queue: new Map(),
+          audit: [],
+          tokens: new Map(),
           locks: new Map(),
           lastEventId: 0,
         };

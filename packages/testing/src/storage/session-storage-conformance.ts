@@ -1681,5 +1681,114 @@ export function describeSessionStorage(name: string, fixture: SessionStorageFixt
         expectStorageError(await copyPath(storage, other, p('\\s')), PathHasChildrenError);
       });
     });
+
+    describe("the lab server's queue, audit log and tokens", () => {
+      const submitted = new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678));
+      const run = (id: string, sequence = '\\s') => ({
+        id,
+        sequence,
+        submittedBy: 'alice',
+        submittedAt: submitted,
+        options: { reset: false, note: 'scan' },
+      });
+
+      it('queues runs last, in submission order, and keeps what was submitted', async () => {
+        const first = (await storage.enqueueRun(run('a'))).unwrap();
+        (await storage.enqueueRun(run('b', '\\t'))).unwrap();
+        expect(first).toMatchObject({ id: 'a', state: 'queued', startedAt: null, error: null });
+        const listed = await storage.listQueuedRuns();
+        expect(listed.map((r) => r.id)).toEqual(['a', 'b']);
+        expect(listed[1]).toMatchObject({
+          sequence: '\\t',
+          submittedBy: 'alice',
+          submittedAt: submitted,
+          options: { reset: false, note: 'scan' },
+        });
+        expect(listed[0]!.position).toBeLessThan(listed[1]!.position);
+      });
+
+      it('changes states with times and errors, and filters by state', async () => {
+        (await storage.enqueueRun(run('a'))).unwrap();
+        (await storage.enqueueRun(run('b'))).unwrap();
+        const started = new Date(submitted.getTime() + 1000);
+        const ended = new Date(submitted.getTime() + 2000);
+        (await storage.updateQueuedRun('a', { state: 'running', startedAt: started })).unwrap();
+        const crashed = (
+          await storage.updateQueuedRun('a', {
+            state: 'crashed',
+            endedAt: ended,
+            error: { type: 'X', message: 'boom', recoverable: true, code: 'X' },
+          })
+        ).unwrap();
+        expect(crashed).toMatchObject({ state: 'crashed', startedAt: started, endedAt: ended });
+        expect(crashed.error).toMatchObject({ message: 'boom', code: 'X' });
+        expect((await storage.listQueuedRuns(['queued'])).map((r) => r.id)).toEqual(['b']);
+        expect((await storage.listQueuedRuns(['crashed', 'queued'])).length).toBe(2);
+        expect((await storage.updateQueuedRun('missing', { state: 'cancelled' })).ok).toBe(false);
+      });
+
+      it('reorders runs, all or nothing', async () => {
+        for (const id of ['a', 'b', 'c']) (await storage.enqueueRun(run(id))).unwrap();
+        (await storage.reorderQueuedRuns(['c', 'a', 'b'])).unwrap();
+        expect((await storage.listQueuedRuns()).map((r) => r.id)).toEqual(['c', 'a', 'b']);
+        const refused = await storage.reorderQueuedRuns(['b', 'nope', 'a']);
+        expect(refused.ok).toBe(false);
+        expect((await storage.listQueuedRuns()).map((r) => r.id)).toEqual(['c', 'a', 'b']);
+        (await storage.enqueueRun(run('d'))).unwrap();
+        expect((await storage.listQueuedRuns()).map((r) => r.id)).toEqual(['c', 'a', 'b', 'd']);
+      });
+
+      it('keeps the queue for the next handle on the same database', async () => {
+        (await storage.enqueueRun(run('a'))).unwrap();
+        const other = await another();
+        expect((await other.listQueuedRuns()).map((r) => r.id)).toEqual(['a']);
+      });
+
+      it('appends to the audit log in order and reads it in pages', async () => {
+        for (const action of ['queue.submit', 'globals.set', 'queue.cancel']) {
+          (
+            await storage.appendAuditEntry({
+              time: submitted,
+              actor: 'bob',
+              action,
+              target: action === 'globals.set' ? null : 'run-1',
+              details: { n: 1 },
+            })
+          ).unwrap();
+        }
+        const all = await storage.readAuditLog();
+        expect(all.map((e) => e.action)).toEqual(['queue.submit', 'globals.set', 'queue.cancel']);
+        expect(all[1]).toMatchObject({
+          actor: 'bob',
+          target: null,
+          details: { n: 1 },
+          time: submitted,
+        });
+        const page = await storage.readAuditLog({ afterId: all[0]!.id, limit: 1 });
+        expect(page.map((e) => e.action)).toEqual(['globals.set']);
+      });
+
+      it('stores token records, replaces them by id and deletes them', async () => {
+        const token = {
+          id: 'k1',
+          user: 'alice',
+          scopes: ['read', 'run'],
+          salt: '00ff',
+          hash: 'abcd',
+          createdAt: submitted,
+        };
+        await storage.saveApiToken(token);
+        await storage.saveApiToken({ ...token, id: 'k2', user: 'bob' });
+        await storage.saveApiToken({ ...token, scopes: ['read'] });
+        const listed = await storage.listApiTokens();
+        expect(listed).toEqual([
+          { ...token, scopes: ['read'] },
+          { ...token, id: 'k2', user: 'bob' },
+        ]);
+        expect(await storage.deleteApiToken('k1')).toBe(true);
+        expect(await storage.deleteApiToken('k1')).toBe(false);
+        expect((await storage.listApiTokens()).map((t) => t.id)).toEqual(['k2']);
+      });
+    });
   });
 }

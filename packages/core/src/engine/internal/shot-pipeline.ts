@@ -1,14 +1,14 @@
 import type { DataValue } from '../../data/index.js';
 import type { AnyDeviceExtension, Device } from '../../device/index.js';
 import { ShotlineError, summarizeError, withContext } from '../../errors/index.js';
-import type { ShotlineEventBus } from '../../events/index.js';
+import type { DeviceTimingSummary, ShotlineEventBus } from '../../events/index.js';
 import type { Parameters } from '../../parameters/index.js';
 import type { SequencePath } from '../../path/index.js';
 import type { JsonValue } from '../../storage/index.js';
 import { ControllersDidNotStopError, ShotAttemptsExceededError } from '../engine-errors.js';
 import type { ResolvedPipelineOptions } from '../pipeline-options.js';
 import { matchesRetryPolicy } from '../shot-retry.js';
-import type { ShotTiming } from '../shot-timing.js';
+import type { DeviceShotTiming, ShotTiming } from '../shot-timing.js';
 import { combineErrors } from './device-set.js';
 import { runShotAttempt, type ShotAttemptResult, type ShotParticipant } from './shot-attempt.js';
 import type { ShotSource } from './shot-source.js';
@@ -430,6 +430,7 @@ class ShotPipeline implements PipelineHandle {
           startTime: result.startTime,
           endTime: result.endTime,
           runMs: result.runMs,
+          devices: deviceTimingSummaries(result.devices),
         });
         const timing: ShotTiming = {
           attempts,
@@ -473,7 +474,13 @@ class ShotPipeline implements PipelineHandle {
     const errors: Error[] = [];
     const participants = this.participants(compiled);
     for (let attempt = 1; ; attempt++) {
-      events.emit({ type: 'shot-started', sequence: this.sequenceText, index, attempt, time: new Date() });
+      events.emit({
+        type: 'shot-started',
+        sequence: this.sequenceText,
+        index,
+        attempt,
+        time: new Date(),
+      });
       const abort = suspenders?.beginShot(index);
       try {
         const result = await runShotAttempt(participants, {
@@ -509,4 +516,16 @@ class ShotPipeline implements PipelineHandle {
       }
     }
   }
+}
+
+/** The milestones of each device, for the shot-finished event. */
+function deviceTimingSummaries(
+  devices: Readonly<Record<string, DeviceShotTiming>>,
+): Record<string, DeviceTimingSummary> {
+  const out: Record<string, DeviceTimingSummary> = {};
+  for (const name in devices) {
+    const d = devices[name]!;
+    out[name] = { readyMs: d.readyMs, barrierMs: d.barrierMs, finishedMs: d.finishedMs };
+  }
+  return out;
 }
