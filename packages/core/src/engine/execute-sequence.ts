@@ -137,7 +137,9 @@ export async function executeSequence(options: ExecuteSequenceOptions): Promise<
   } else {
     plan = await session.planRun(path, {
       ...(options.globals ? { globals: options.globals } : {}),
-      ...(options.deviceConfigurations ? { deviceConfigurations: options.deviceConfigurations } : {}),
+      ...(options.deviceConfigurations
+        ? { deviceConfigurations: options.deviceConfigurations }
+        : {}),
     });
   }
   const started = performance.now();
@@ -153,9 +155,7 @@ export async function executeSequence(options: ExecuteSequenceOptions): Promise<
   const suspenders =
     compilation instanceof Error ? [] : checkRunSuspenders(configured, compilation, plan, session);
   const fromIndex =
-    continuation && !(compilation instanceof Error)
-      ? verifyStoredShots(path, continuation)
-      : 0;
+    continuation && !(compilation instanceof Error) ? verifyStoredShots(path, continuation) : 0;
   const devices = compilation instanceof Error ? [] : [...compilation.compilers.keys()];
   const locks = (
     await session.storage.acquireLocks({
@@ -288,10 +288,14 @@ async function runPrepared(run: PreparedRun): Promise<SequenceOutcome> {
   let expectedShots: number | null = plan.expectedShots;
   let storedShots = run.continuationPlan?.stored.size ?? 0;
   let lastState: SequenceState = 'preparing';
+  let writer: ShotWriter | undefined;
   const announce = (
     state: SequenceState,
     error?: Error,
-    detail: { reason?: 'request' | 'suspender' | 'resumed' | 'continued'; suspenders?: string[] } = {},
+    detail: {
+      reason?: 'request' | 'suspender' | 'resumed' | 'continued';
+      suspenders?: string[];
+    } = {},
   ): void => {
     lastState = state;
     events.emit({
@@ -299,7 +303,8 @@ async function runPrepared(run: PreparedRun): Promise<SequenceOutcome> {
       sequence,
       state,
       time: new Date(),
-      storedShots,
+      // While it runs (a pause, a resume), the shots stored so far.
+      storedShots: writer ? (run.continuationPlan?.stored.size ?? 0) + writer.stored : storedShots,
       expectedShots,
       ...(error ? { error: summarizeError(error, { stack: false }) } : {}),
       ...(detail.reason ? { reason: detail.reason } : {}),
@@ -310,7 +315,6 @@ async function runPrepared(run: PreparedRun): Promise<SequenceOutcome> {
 
   let devices: DeviceSet | undefined;
   let compiler: ShotCompilerBackend | undefined;
-  let writer: ShotWriter | undefined;
   let monitor: SuspenderMonitor | undefined;
   let gate: RunGate | undefined;
   let failure: Error | undefined;
@@ -600,7 +604,9 @@ async function reloadGlobals(
     count = refuse(e instanceof Error ? e.message : String(e));
   }
   if (count !== request.expectedShots) {
-    refuse(`they change the number of shots from ${request.expectedShots ?? '?'} to ${count ?? '?'}`);
+    refuse(
+      `they change the number of shots from ${request.expectedShots ?? '?'} to ${count ?? '?'}`,
+    );
   }
   const compilePlan = planCompilation(next, session.registry, request.pipeline.compileWorkers);
   const compiler = await startCompiler(
