@@ -32,7 +32,9 @@ export interface RunGateOptions {
    * compiler, or undefined when nothing changed. Throws (naming why) when they cannot apply to the
    * running sequence; the run then stays PAUSED.
    */
-  readonly reloadGlobals: (nextIndex: number) => Promise<GlobalsReload | { unchanged: ReloadedGlobals }>;
+  readonly reloadGlobals: (
+    nextIndex: number,
+  ) => Promise<GlobalsReload | { unchanged: ReloadedGlobals }>;
   /** How often requests stored by other processes (`shotline seq pause`) are read, in ms. */
   readonly controlPollMs: number;
 }
@@ -293,6 +295,8 @@ export class RunGate implements ShotGate {
       }
       if (reload) await handle.replace(reload.source, reload.compiler);
     }
+    // The suspenders' trips and clears are stored before the resume they led to.
+    await monitor?.settled();
     await session.markResumed(
       path,
       {
