@@ -8,6 +8,7 @@ import {
   RemoteNotFoundError,
   type SessionStorage,
   type ShotPipelineOptions,
+  type SuspenderDefinition,
 } from '@shotline/core';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import {
@@ -43,6 +44,8 @@ export interface LabServerOptions {
   /** The lab's device extensions (plugins loaded). */
   readonly registry: DeviceRegistry;
   readonly pipeline?: ShotPipelineOptions;
+  /** The lab's suspenders: watched during every sequence the server runs (see `ExperimentManager`). */
+  readonly suspenders?: readonly SuspenderDefinition[];
   /** Recorded on the sequences the server runs (see `ExperimentManager`). */
   readonly managerId?: string;
   /**
@@ -135,6 +138,7 @@ export class LabServer {
       storage: options.storage,
       registry: options.registry,
       ...(options.pipeline ? { pipeline: options.pipeline } : {}),
+      ...(options.suspenders ? { suspenders: options.suspenders } : {}),
       ...(options.managerId ? { managerId: options.managerId } : {}),
       label: options.label ?? 'shotline serve',
     });

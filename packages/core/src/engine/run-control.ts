@@ -83,7 +83,9 @@ export class RunControl {
         for (const waiter of this.early.splice(0)) waiter.done.resolve();
         return Promise.resolve();
       }
-      return Promise.reject(new WrongSequenceStateError('resume', this.sequence, state, ['paused']));
+      return Promise.reject(
+        new WrongSequenceStateError('resume', this.sequence, state, ['paused']),
+      );
     }
     return this.gate.requestResume(options);
   }
@@ -92,7 +94,10 @@ export class RunControl {
   attach(gate: RunGate): void {
     this.gate = gate;
     for (const { by, done } of this.early.splice(0)) {
-      gate.requestPause(by).then(done.resolve, done.reject);
+      gate.requestPause(by).then(
+        () => done.resolve(),
+        (e: unknown) => done.reject(e),
+      );
     }
   }
 

@@ -56,7 +56,10 @@ export const SEQUENCE_TRANSITIONS = {
 export type SequenceTransition = keyof typeof SEQUENCE_TRANSITIONS;
 
 /** True if `transition` may start from `from`. */
-export function isTransitionAllowedBy(transition: SequenceTransition, from: SequenceState): boolean {
+export function isTransitionAllowedBy(
+  transition: SequenceTransition,
+  from: SequenceState,
+): boolean {
   return (SEQUENCE_TRANSITIONS[transition].from as readonly SequenceState[]).includes(from);
 }
 

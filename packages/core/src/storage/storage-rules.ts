@@ -100,15 +100,7 @@ export const SEQUENCE_TRANSITION_COLUMNS = [
 
 /** An operation that changes the state of a sequence (names of `SEQUENCE_TRANSITIONS` in core). */
 export type StorageTransition =
-  | 'prepare'
-  | 'continue'
-  | 'run'
-  | 'pause'
-  | 'resume'
-  | 'finish'
-  | 'interrupt'
-  | 'crash'
-  | 'reset';
+  'prepare' | 'continue' | 'run' | 'pause' | 'resume' | 'finish' | 'interrupt' | 'crash' | 'reset';
 
 /** One of {@link SEQUENCE_TRANSITION_COLUMNS}. */
 export type SequenceTransitionColumn = (typeof SEQUENCE_TRANSITION_COLUMNS)[number];
@@ -269,7 +261,10 @@ export function transitionRefusal(
 }
 
 /** The state a transition leads to. */
-export function transitionTarget(transition: StorageTransition, policy: StorageStatePolicy): string {
+export function transitionTarget(
+  transition: StorageTransition,
+  policy: StorageStatePolicy,
+): string {
   const rule = policy.transitions[transition];
   if (rule === undefined) throw new Error(`unknown sequence transition "${transition}"`);
   return rule.to;

@@ -89,7 +89,9 @@ export function compileSuspenders(
     const spec = checkShape(definition, fail);
     const previous = names.get(spec.name);
     if (previous !== undefined) {
-      fail(`another suspender (of the ${previous}) has the name "${spec.name}"; give each a name of its own`);
+      fail(
+        `another suspender (of the ${previous}) has the name "${spec.name}"; give each a name of its own`,
+      );
     }
     names.set(spec.name, origin);
     try {
@@ -108,7 +110,9 @@ function checkShape(
 ): SuspenderDefinition & { hold: string; onTrip: 'pause' | 'repeat' } {
   if (typeof definition !== 'object' || definition === null) fail('a suspender is an object');
   const hasFunction =
-    (typeof definition.watch === 'object' && definition.watch !== null && 'read' in definition.watch) ||
+    (typeof definition.watch === 'object' &&
+      definition.watch !== null &&
+      'read' in definition.watch) ||
     typeof definition.okWhen === 'function' ||
     typeof definition.beforeResume === 'function';
   if (!hasFunction) {
@@ -189,7 +193,8 @@ function compileOne(
     watchText,
     watch: compiledWatch,
     holdMs: timeMs(spec.hold, 'hold', fail),
-    pollMs: spec.poll === undefined ? DEFAULT_POLL_MS : Math.max(10, timeMs(spec.poll, 'poll', fail)),
+    pollMs:
+      spec.poll === undefined ? DEFAULT_POLL_MS : Math.max(10, timeMs(spec.poll, 'poll', fail)),
     probeEveryMs: spec.probeEvery === undefined ? 0 : timeMs(spec.probeEvery, 'probeEvery', fail),
     onTrip: spec.onTrip,
     beforeResume,
@@ -257,7 +262,9 @@ function bound(source: number | string, fail: (message: string) => never): Compa
   try {
     value = new Expression(source).evaluate(Parameters.empty);
   } catch (e) {
-    return fail(`the bound "${source}" is not a value: ${e instanceof Error ? e.message : String(e)}`);
+    return fail(
+      `the bound "${source}" is not a value: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   const comparable = comparableOf(value);
   if (comparable?.kind !== 'number') fail(`the bound "${source}" is not a number or a quantity`);
@@ -270,7 +277,8 @@ function comparableOf(value: unknown): Comparable | undefined {
       ? { kind: 'number', si: value, dimension: Dimension.dimensionless }
       : undefined;
   }
-  if (value instanceof Quantity) return { kind: 'number', si: value.toBase(), dimension: value.dimension };
+  if (value instanceof Quantity)
+    return { kind: 'number', si: value.toBase(), dimension: value.dimension };
   if (typeof value === 'boolean') return { kind: 'boolean', value };
   if (typeof value === 'string') return { kind: 'string', value };
   return undefined;
@@ -331,7 +339,8 @@ function declarativeCondition(
     if (!lo.dimension.equals(hi.dimension)) {
       fail(`the bounds ${JSON.stringify(pair)} have different dimensions`);
     }
-    if (lo.si > hi.si) fail(`the bounds ${JSON.stringify(pair)} are in the wrong order (low, high)`);
+    if (lo.si > hi.si)
+      fail(`the bounds ${JSON.stringify(pair)} are in the wrong order (low, high)`);
     return (value) => {
       const v = numeric(value, [lo]);
       const within = v >= lo.si && v <= hi.si;
@@ -340,7 +349,8 @@ function declarativeCondition(
   }
   const expected = condition.equals;
   if (typeof expected === 'boolean') {
-    return (value) => (typeof value === 'boolean' ? value === expected : wrong(value, 'true or false'));
+    return (value) =>
+      typeof value === 'boolean' ? value === expected : wrong(value, 'true or false');
   }
   if (typeof expected === 'number') {
     const b = [bound(expected, fail)];

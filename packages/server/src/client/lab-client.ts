@@ -133,7 +133,7 @@ export class LabClient {
 
   createSequence(
     path: string,
-    definition: { iteration: unknown; timeLanes: unknown },
+    definition: { iteration: unknown; timeLanes: unknown; suspenders?: unknown[] },
   ): Promise<SequenceDetail> {
     return this.connection.request({
       method: 'POST',
@@ -146,7 +146,7 @@ export class LabClient {
 
   editSequence(
     path: string,
-    definition: { iteration: unknown; timeLanes: unknown },
+    definition: { iteration: unknown; timeLanes: unknown; suspenders?: unknown[] },
   ): Promise<SequenceDetail> {
     return this.connection.request({
       method: 'PUT',

@@ -97,10 +97,7 @@ export function simulatedMotAtoms(
   const p = Math.max(0, powerW);
   const x = (detuningHz - d0) / width;
   return (
-    config.peakAtoms *
-    Math.exp(-0.5 * x * x) *
-    (p / (p + saturation)) *
-    Math.exp(-p / loss) /
+    (config.peakAtoms * Math.exp(-0.5 * x * x) * (p / (p + saturation)) * Math.exp(-p / loss)) /
     maxCapture(saturation, loss)
   );
 }

@@ -57,12 +57,18 @@ const slow = (name: string, configuration: Record<string, unknown> = {}): Device
   type: SlowDeviceExtension.type,
   configuration,
 });
-const lockMonitor = (name: string, configuration: Record<string, unknown>): DeviceConfiguration => ({
+const lockMonitor = (
+  name: string,
+  configuration: Record<string, unknown>,
+): DeviceConfiguration => ({
   name,
   type: LockMonitorDeviceExtension.type,
   configuration,
 });
-const producer = (name: string, configuration: Record<string, unknown> = {}): DeviceConfiguration => ({
+const producer = (
+  name: string,
+  configuration: Record<string, unknown> = {},
+): DeviceConfiguration => ({
   name,
   type: DataProducerDeviceExtension.type,
   configuration,
@@ -200,14 +206,16 @@ export function describeDurableExecution(name: string, fixture: DurableExecution
           const states = events.filter(
             (e) => e.type === 'sequence-state' || e.type === 'shot-started',
           );
-          const paused = states.findIndex((e) => e.type === 'sequence-state' && e.state === 'paused');
+          const paused = states.findIndex(
+            (e) => e.type === 'sequence-state' && e.state === 'paused',
+          );
           const resumed = states.findIndex(
             (e, i) => i > paused && e.type === 'sequence-state' && e.state === 'running',
           );
           expect(paused).toBeGreaterThan(0);
-          expect(states.slice(paused + 1, resumed).filter((e) => e.type === 'shot-started')).toEqual(
-            [],
-          );
+          expect(
+            states.slice(paused + 1, resumed).filter((e) => e.type === 'shot-started'),
+          ).toEqual([]);
           expect(l.recorder.devicesAskedToOpen()).toEqual(['laser']);
         },
         TIMEOUT,
@@ -259,7 +267,9 @@ export function describeDurableExecution(name: string, fixture: DurableExecution
           const y = table.parameters.y as number[];
           y.forEach((value, index) => expect(value).toBe(index < k ? index : index + 100));
           const resumed = (await l.session.events('\\scan')).filter((e) => e.kind === 'resumed');
-          expect(resumed.map((e) => (e.data as { reloadedGlobals?: unknown }).reloadedGlobals)).toEqual([
+          expect(
+            resumed.map((e) => (e.data as { reloadedGlobals?: unknown }).reloadedGlobals),
+          ).toEqual([
             undefined,
             {
               previous: [['offset', '0']],
@@ -365,7 +375,11 @@ export function describeDurableExecution(name: string, fixture: DurableExecution
         async () => {
           const signal = join(dir, `lock-${Math.random().toString(36).slice(2)}.txt`);
           writeFileSync(signal, '0.05');
-          const { lab: l, manager, events } = await lab([
+          const {
+            lab: l,
+            manager,
+            events,
+          } = await lab([
             slow('laser', { shotMs: 3 }),
             lockMonitor('lock', { signalFile: signal }),
           ]);
@@ -399,7 +413,8 @@ export function describeDurableExecution(name: string, fixture: DurableExecution
           const table = (
             await l.storage.readShotTable(SequencePath.parse('\\scan'), { labels: ['lock\\error'] })
           ).unwrap();
-          for (const value of table.data['lock\\error']!) expect(Math.abs(value as number)).toBeLessThan(0.5);
+          for (const value of table.data['lock\\error']!)
+            expect(Math.abs(value as number)).toBeLessThan(0.5);
           const stored_ = await l.session.events('\\scan');
           expect(kinds(stored_)).toEqual([
             'suspenders',
@@ -414,11 +429,16 @@ export function describeDurableExecution(name: string, fixture: DurableExecution
             value: 0.9,
             action: 'repeat',
           });
-          expect(stored_[2]!.data).toMatchObject({ reason: 'suspender', suspenders: ['cooler lock'] });
+          expect(stored_[2]!.data).toMatchObject({
+            reason: 'suspender',
+            suspenders: ['cooler lock'],
+          });
           expect(stored_[3]!.data).toMatchObject({ suspender: 'cooler lock', value: 0.1 });
           expect((stored_[3]!.data as { heldMs: number }).heldMs).toBeGreaterThanOrEqual(30);
           expect(stored_[4]!.data).toMatchObject({ reason: 'suspender' });
-          expect(events.filter((e) => e.type === 'shot-probed' && e.purpose === 'warmup')).toHaveLength(2);
+          expect(
+            events.filter((e) => e.type === 'shot-probed' && e.purpose === 'warmup'),
+          ).toHaveLength(2);
         },
         TIMEOUT,
       );
@@ -445,7 +465,9 @@ export function describeDurableExecution(name: string, fixture: DurableExecution
           await manager.createProcedure('p').run(async (procedure) => {
             procedure.startSequence('\\scan');
             await until(async () => (await stored(l, '\\scan')) >= 3);
-            await l.session.setGlobals(ParameterNamespace.fromMapping({ lock: { ok: 'Disabled' } }));
+            await l.session.setGlobals(
+              ParameterNamespace.fromMapping({ lock: { ok: 'Disabled' } }),
+            );
             await until(async () => (await l.session.state('\\scan')) === 'paused');
             await l.session.setGlobals(ParameterNamespace.fromMapping({ lock: { ok: 'Enabled' } }));
             await procedure.waitUntilSequenceFinished();
@@ -494,8 +516,13 @@ export function describeDurableExecution(name: string, fixture: DurableExecution
           expect(relocks).toBe(1);
           const aborted = l.recorder.events.filter((e) => e.kind === 'aborted');
           expect(aborted.length).toBeGreaterThanOrEqual(1);
-          const tripped = (await l.session.events('\\scan')).find((e) => e.kind === 'suspender-tripped');
-          expect(tripped?.data).toMatchObject({ watch: 'function wavemeter lock', action: 'repeat' });
+          const tripped = (await l.session.events('\\scan')).find(
+            (e) => e.kind === 'suspender-tripped',
+          );
+          expect(tripped?.data).toMatchObject({
+            watch: 'function wavemeter lock',
+            action: 'repeat',
+          });
           // The aborted shot was the one running: it was stored once, by its repeat.
           expect((tripped!.data as { shot: number }).shot).toBeGreaterThanOrEqual(2);
         },
@@ -505,7 +532,10 @@ export function describeDurableExecution(name: string, fixture: DurableExecution
       it(
         'refuses, when the sequence is checked, a suspender on an unknown device or label, a missing global, or a condition of the wrong type',
         async () => {
-          const { lab: l, manager } = await lab([slow('laser'), producer('cam', { kind: 'value' })]);
+          const { lab: l, manager } = await lab([
+            slow('laser'),
+            producer('cam', { kind: 'value' }),
+          ]);
           await l.session.setGlobals(
             ParameterNamespace.fromMapping({ lock: { ok: 'Enabled' }, detuning: '-12 MHz' }),
           );
@@ -587,7 +617,9 @@ export function describeDurableExecution(name: string, fixture: DurableExecution
           const again = await l.session.sequence('\\scan');
           expect(again.startTime).toEqual(first.startTime);
           expect(again.globals?.toJSON()).toEqual(first.globals?.toJSON());
-          const continued = (await l.session.events('\\scan')).filter((e) => e.kind === 'continued');
+          const continued = (await l.session.events('\\scan')).filter(
+            (e) => e.kind === 'continued',
+          );
           expect(continued).toHaveLength(1);
           expect(continued[0]!.data).toMatchObject({
             fromIndex: k,

@@ -78,7 +78,8 @@ export async function planContinuation(
       .reloadedGlobals;
     if (!reloaded) continue;
     const fromIndex = (event.data as { nextIndex: number }).nextIndex;
-    if (history.length === 0) history.push({ fromIndex: 0, globals: reloaded.previous as JsonValue });
+    if (history.length === 0)
+      history.push({ fromIndex: 0, globals: reloaded.previous as JsonValue });
     history.push({ fromIndex, globals: reloaded.globals as JsonValue });
   }
   if (history.length === 0) history.push({ fromIndex: 0, globals: record.globals ?? [] });
@@ -104,7 +105,9 @@ export async function planContinuation(
 function formatJson(value: JsonValue | undefined): string {
   if (value === undefined) return 'absent';
   if (typeof value === 'object' && value !== null && 'magnitude' in value && 'unit' in value) {
-    return `${String(value.magnitude)} ${String(value.unit)}`;
+    const text = (v: JsonValue | undefined): string =>
+      typeof v === 'string' ? v : JSON.stringify(v);
+    return `${text(value.magnitude)} ${text(value.unit)}`;
   }
   return JSON.stringify(value);
 }

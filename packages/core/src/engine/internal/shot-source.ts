@@ -36,7 +36,10 @@ export class WalkedShots implements ShotSource {
 
   private readonly skip: (index: number) => boolean;
 
-  constructor(walk: Iterator<Parameters>, skip?: ReadonlySet<number> | ((index: number) => boolean)) {
+  constructor(
+    walk: Iterator<Parameters>,
+    skip?: ReadonlySet<number> | ((index: number) => boolean),
+  ) {
     this.walk = walk;
     this.skip =
       skip === undefined ? () => false : typeof skip === 'function' ? skip : (i) => skip.has(i);

@@ -39,7 +39,8 @@ function valueForRecord(value: unknown): unknown {
     try {
       return JSON.parse(JSON.stringify(value)) as unknown;
     } catch {
-      return String(value);
+      // Not JSON (a cycle, a BigInt): named by its type, never as "[object Object]".
+      return `<${value.constructor?.name ?? 'object'} that is not JSON>`;
     }
   }
   return value;
@@ -106,7 +107,9 @@ export class SuspenderMonitor {
 
   /** Names of the suspenders holding the run. */
   tripped(): string[] {
-    return this.options.suspenders.filter((s) => this.state.get(s.name)!.tripped).map((s) => s.name);
+    return this.options.suspenders
+      .filter((s) => this.state.get(s.name)!.tripped)
+      .map((s) => s.name);
   }
 
   /** True while a suspender holds the run. */
