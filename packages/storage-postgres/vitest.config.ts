@@ -10,6 +10,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.spec.ts'],
     testTimeout: 60_000,
+    hookTimeout: 60_000,
     pool: 'forks',
     passWithNoTests: true,
     reporters: ['default', 'json'],

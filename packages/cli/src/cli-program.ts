@@ -29,6 +29,7 @@ import {
   seqResetCommand,
   seqShowCommand,
 } from './commands/sequences.js';
+import { seqPauseCommand, seqResumeCommand } from './commands/pause-resume.js';
 import { Output, type OutputStreams } from './output/output.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -190,6 +191,19 @@ function buildProgram(streams: OutputStreams, state: { context?: CommandContext 
     .requiredOption('--file <file>', 'the sequence file')
     .action(act((c, path: string, o: { file: string }) => seqEditCommand(c, path, o)));
   seq
+    .command('pause')
+    .description(
+      'pause a running sequence at the next shot boundary (its devices stay open; works from any terminal)',
+    )
+    .argument('<path>')
+    .action(act((c, path: string) => seqPauseCommand(c, path)));
+  seq
+    .command('resume')
+    .description('resume a PAUSED sequence at its next shot')
+    .argument('<path>')
+    .option('--reload-globals', "apply the lab's current globals to the remaining shots")
+    .action(act((c, path: string, o: { reloadGlobals?: boolean }) => seqResumeCommand(c, path, o)));
+  seq
     .command('reset')
     .description('set a finished, interrupted or crashed sequence back to DRAFT (erases its shots)')
     .argument('<path>')
@@ -226,10 +240,20 @@ function buildProgram(streams: OutputStreams, state: { context?: CommandContext 
 
   program
     .command('run')
-    .description('run a sequence with a progress bar (Ctrl-C interrupts cleanly)')
+    .description(
+      'run a sequence with a progress bar (Ctrl-C interrupts cleanly; on a terminal, p pauses and r resumes)',
+    )
     .argument('<path>')
     .option('--reset', 'reset a sequence that already ran to DRAFT first (erases its shots)')
-    .action(act((c, path: string, o: { reset?: boolean }) => runCommand(c, path, o)));
+    .option(
+      '--continue [reason]',
+      'continue an INTERRUPTED or CRASHED sequence: run only the shots it has not stored, on its snapshot',
+    )
+    .action(
+      act((c, path: string, o: { reset?: boolean; continue?: string | boolean }) =>
+        runCommand(c, path, o),
+      ),
+    );
 
   program
     .command('export')

@@ -97,3 +97,50 @@ export function scanFile(shots: number): string {
     '',
   ].join('\n');
 }
+
+/** Starts `shotline run <name> ...args` and resolves once it runs, with the child and its end. */
+export async function startRun(
+  lab: TempLab,
+  name: string,
+  args: readonly string[] = [],
+): Promise<{ child: ChildProcess; ended: Promise<CliResult> }> {
+  let resolveStarted!: (child: ChildProcess) => void;
+  const started = new Promise<ChildProcess>((resolve) => (resolveStarted = resolve));
+  let seen = '';
+  const ended = lab.run(['run', name, ...args], {
+    onStart: (child) => {
+      child.stderr!.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (seen.includes(`running \\${name}`)) resolveStarted(child);
+      });
+    },
+  });
+  const child = await Promise.race([
+    started,
+    ended.then((r) => {
+      throw new Error(`the run ended before it started: ${r.stderr}`);
+    }),
+  ]);
+  return { child, ended };
+}
+
+/** Polls `seq show <name>` until `check` accepts what it shows; returns that. */
+export async function untilShown<T>(
+  lab: TempLab,
+  name: string,
+  check: (shown: T) => boolean,
+): Promise<T> {
+  for (;;) {
+    const shown = await lab.json<T>(['seq', 'show', name]);
+    if (check(shown)) return shown;
+  }
+}
+
+/** Polls `seq show <name>` until at least `shots` shots are stored. */
+export function untilStored<T extends { completedShots: number }>(
+  lab: TempLab,
+  name: string,
+  shots: number,
+): Promise<T> {
+  return untilShown<T>(lab, name, (shown) => shown.completedShots >= shots);
+}

@@ -19,6 +19,7 @@ export * from './reading/index.js';
 export * from './device/index.js';
 export * from './plugins/index.js';
 export * from './events/index.js';
+export * from './suspenders/index.js';
 export * from './session/index.js';
 export * from './engine/index.js';
 export * from './procedure/index.js';

@@ -8,6 +8,7 @@ import {
   RemoteNotFoundError,
   type SessionStorage,
   type ShotPipelineOptions,
+  type SuspenderDefinition,
 } from '@shotline/core';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import {
@@ -32,6 +33,7 @@ import { eventRoutes } from './routes/event-routes.js';
 import { operationsRoutes } from './routes/operations-routes.js';
 import { procedureRoutes } from './routes/procedure-routes.js';
 import { queueRoutes } from './routes/queue-routes.js';
+import { runControlRoutes } from './routes/run-control-routes.js';
 import { sequenceRoutes } from './routes/sequence-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
 import { shotRoutes } from './routes/shot-routes.js';
@@ -45,6 +47,8 @@ export interface LabServerOptions {
   /** The lab's device extensions (plugins loaded). */
   readonly registry: DeviceRegistry;
   readonly pipeline?: ShotPipelineOptions;
+  /** The lab's suspenders: watched during every sequence the server runs (see `ExperimentManager`). */
+  readonly suspenders?: readonly SuspenderDefinition[];
   /** Recorded on the sequences the server runs (see `ExperimentManager`). */
   readonly managerId?: string;
   /**
@@ -147,6 +151,7 @@ export class LabServer {
       storage: options.storage,
       registry: options.registry,
       ...(options.pipeline ? { pipeline: options.pipeline } : {}),
+      ...(options.suspenders ? { suspenders: options.suspenders } : {}),
       ...(options.managerId ? { managerId: options.managerId } : {}),
       label: options.label ?? 'shotline serve',
     });
@@ -264,6 +269,7 @@ export class LabServer {
       eventRoutes,
       queueRoutes,
       sequenceRoutes,
+      runControlRoutes,
       shotRoutes,
       settingsRoutes,
       editorRoutes,

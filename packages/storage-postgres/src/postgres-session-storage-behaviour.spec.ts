@@ -154,6 +154,10 @@ describe.skipIf(PG_SKIP_REASON !== undefined)('PostgresSessionStorage', () => {
               `INSERT INTO api_tokens VALUES ('token-of-v4', 'bob', '["read"]', 'aa', 'bb',
                  '2020-09-13T12:26:43Z')`,
             );
+            await c.query(
+              `INSERT INTO audit_log (time, actor, action, target, details)
+               VALUES ('2020-09-13T12:26:43Z', 'alice', 'token.create', 'bob', '{}')`,
+            );
           }
         });
         const storage = await connect(schema);
@@ -181,12 +185,19 @@ describe.skipIf(PG_SKIP_REASON !== undefined)('PostgresSessionStorage', () => {
               ]
             : [],
         );
-        const used = await useLatestSchema(storage);
+        const used = await useLatestSchema(storage, p('\\old'));
         expect(used.locked).toEqual(['device:migration-check']);
         expect(used.queue.map((r) => [r.id, r.position, r.state])).toEqual([
           ['run-after-migration', 0, 'queued'],
         ]);
-        expect(used.audit.map((e) => [e.id, e.action])).toEqual([[1, 'queue.submit']]);
+        expect(used.audit.map((e) => [e.id, e.action])).toEqual(
+          version >= 4
+            ? [
+                [1, 'token.create'],
+                [2, 'queue.submit'],
+              ]
+            : [[1, 'queue.submit']],
+        );
         expect(used.tokens.map((t) => [t.id, t.user, t.scopes]).sort()).toEqual(
           [
             ['token-after-migration', 'alice', ['read']],
@@ -197,6 +208,10 @@ describe.skipIf(PG_SKIP_REASON !== undefined)('PostgresSessionStorage', () => {
           const pic = (await storage.getShotData(p('\\old'), 0, 'cam\\pic')).unwrap() as NDArray;
           expect([...pic.data]).toEqual([1, 2, 3]);
         }
+        expect(used.events.map((e) => [e.kind, e.data])).toEqual([
+          ['pause-requested', { by: 'alice' }],
+        ]);
+        expect((await storage.getSequence(p('\\old'))).unwrap().suspenders).toEqual([]);
       },
     );
 

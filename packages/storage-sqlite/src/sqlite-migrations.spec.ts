@@ -76,7 +76,7 @@ const VERSION_2_OWNER = {
 /**
  * A database at an older `version` (2, 3 or 4), as those releases left it: the hand-made version 1,
  * then the released SQL of the steps after it, with an owner on the sequence, from version 3 a lock
- * held by a run on another PC, from version 4 an API token of the server.
+ * held by a run on another PC, from version 4 an API token and an entry of the server's audit log.
  */
 function makeOlderDatabase(file: string, version: 2 | 3 | 4): void {
   makeVersion1Database(file);
@@ -96,6 +96,10 @@ function makeOlderDatabase(file: string, version: 2 | 3 | 4): void {
       db.prepare(
         `INSERT INTO api_tokens (id, user_name, scopes, salt, hash, created_at)
          VALUES ('token-of-v4', 'bob', '["read"]', 'aa', 'bb', 1600000003000)`,
+      ).run();
+      db.prepare(
+        `INSERT INTO audit_log (time, actor, action, target, details)
+         VALUES (1600000003000, 'alice', 'token.create', 'bob', '{}')`,
       ).run();
     }
     db.pragma(`user_version = ${version}`);
@@ -199,12 +203,19 @@ describe('SQLite schema versions', () => {
               ]
             : [],
         );
-        const used = await useLatestSchema(storage);
+        const used = await useLatestSchema(storage, path);
         expect(used.locked).toEqual(['device:migration-check']);
         expect(used.queue.map((r) => [r.id, r.position, r.state])).toEqual([
           ['run-after-migration', 0, 'queued'],
         ]);
-        expect(used.audit.map((e) => [e.id, e.action])).toEqual([[1, 'queue.submit']]);
+        expect(used.audit.map((e) => [e.id, e.action])).toEqual(
+          version >= 4
+            ? [
+                [1, 'token.create'],
+                [2, 'queue.submit'],
+              ]
+            : [[1, 'queue.submit']],
+        );
         expect(used.tokens.map((t) => [t.id, t.user, t.scopes]).sort()).toEqual(
           [
             ['token-after-migration', 'alice', ['read']],
@@ -217,6 +228,10 @@ describe('SQLite schema versions', () => {
         expect([...picture.data]).toEqual([1, 2]);
         const check = await storage.checkIntegrity();
         expect(check).toMatchObject({ ok: true, problems: [], arrays: 1, chunkedArrays: 0 });
+        expect(used.events.map((e) => [e.kind, e.data])).toEqual([
+          ['pause-requested', { by: 'alice' }],
+        ]);
+        expect((await storage.getSequence(path)).unwrap().suspenders).toEqual([]);
       } finally {
         await storage.close();
       }

@@ -126,7 +126,9 @@ describe('SqliteSessionStorage', () => {
       await expect(storage.getShotData(path, 0, 'img')).rejects.toThrow(
         /stored array "img" has unknown dtype "complex128"/,
       );
-      withRawConnection(storage.location, (db) => db.exec(`UPDATE sequences SET state = 'paused'`));
+      withRawConnection(storage.location, (db) =>
+        db.exec(`UPDATE sequences SET state = 'suspended'`),
+      );
       await expect(storage.getStats(path)).rejects.toBeInstanceOf(InvalidStorageDataError);
     } finally {
       await storage.close();

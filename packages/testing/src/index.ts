@@ -3,3 +3,4 @@ export * from './storage/index.js';
 export * from './devices/index.js';
 export * from './contexts/index.js';
 export * from './conformance/index.js';
+export * from './durable/index.js';

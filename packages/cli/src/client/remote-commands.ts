@@ -5,8 +5,12 @@ import {
   IterationConfiguration,
   LaneTypeRegistry,
   ParameterNamespace,
+  type JsonValue,
+  type SequenceEvent,
   type SequencePath,
   TimeLanes,
+  decodeSequenceEvent,
+  suspenderSpecsSchema,
 } from '@shotline/core';
 import type { LabClient, SequenceDetail } from '@shotline/server/client';
 import { stringify } from 'yaml';
@@ -17,6 +21,7 @@ import { globalsToFileValue } from '../globals/globals-file.js';
 import { SourceDocument } from '../input/source-document.js';
 import { parseAssignment, parseSetValue, setAtPath } from '../input/values.js';
 import { textTable } from '../output/output.js';
+import { sequenceEventText } from '../run/sequence-event-text.js';
 import {
   formatSequenceFile,
   parseSequenceFile,
@@ -34,15 +39,19 @@ import {
  */
 async function readDefinitionJson(
   file: string,
-): Promise<{ iteration: unknown; timeLanes: unknown }> {
+): Promise<{ iteration: unknown; timeLanes: unknown; suspenders: unknown[] }> {
   const definition = parseSequenceFile(
     await SourceDocument.read(file),
     LaneTypeRegistry.withBuiltins(),
   );
-  return { iteration: definition.iteration.toJSON(), timeLanes: definition.timeLanes.toJSON() };
+  return {
+    iteration: definition.iteration.toJSON(),
+    timeLanes: definition.timeLanes.toJSON(),
+    suspenders: [...(definition.suspenders ?? [])],
+  };
 }
 
-function report(detail: SequenceDetail): SequenceReport {
+function report(detail: SequenceDetail, events: readonly SequenceEvent[]): SequenceReport {
   return {
     path: detail.path,
     state: detail.state,
@@ -62,6 +71,7 @@ function report(detail: SequenceDetail): SequenceReport {
       : null,
     devices: detail.devices,
     error: detail.error as ErrorSummary | null,
+    events: events.map((e) => ({ time: e.time, kind: e.kind, text: sequenceEventText(e) })),
   };
 }
 
@@ -106,11 +116,18 @@ export async function remoteSeqShow(
     const definition = {
       iteration: IterationConfiguration.fromJSON(detail.iteration),
       timeLanes: TimeLanes.fromJSON(detail.timeLanes, LaneTypeRegistry.withBuiltins()),
+      suspenders: suspenderSpecsSchema.parse(detail.suspenders),
     };
     context.output.result(sequenceToFileValue(definition), () => formatSequenceFile(definition));
     return;
   }
-  const r = report(detail);
+  const events =
+    detail.state === 'draft'
+      ? []
+      : (await client.sequenceEvents(path.toString())).map((e) =>
+          decodeSequenceEvent(path, { ...e, time: new Date(e.time), data: e.data as JsonValue }),
+        );
+  const r = report(detail, events);
   context.output.result(r, () => sequenceReportLines(r));
 }
 

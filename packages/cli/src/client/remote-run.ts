@@ -8,6 +8,8 @@ import type { RunSummary } from '../run/run-sequence.js';
 /** Options of {@link runThroughServer}. */
 export interface RemoteRunOptions {
   readonly reset?: boolean;
+  /** Continue an INTERRUPTED or CRASHED sequence (a string: the reason recorded). */
+  readonly continue?: boolean | string;
   /** Where Ctrl-C comes from (default: this process). */
   readonly interrupts?: NodeJS.EventEmitter;
   /** How often the run's state is polled, in ms. Default 200. */
@@ -28,7 +30,12 @@ export async function runThroughServer(
   const feed = await client.followEvents();
   const display = new ProgressDisplay(output, feed.events);
   const started = performance.now();
-  let run = await client.submitRun(path.toString(), options.reset ? { reset: true } : {});
+  let run = await client.submitRun(path.toString(), {
+    ...(options.reset ? { reset: true } : {}),
+    ...(options.continue !== undefined && options.continue !== false
+      ? { continue: options.continue }
+      : {}),
+  });
   display.line(`queued ${run.sequence} on ${client.url} (run ${run.id})`);
   const interrupts = options.interrupts ?? process;
   let interrupted = 0;

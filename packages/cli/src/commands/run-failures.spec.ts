@@ -1,11 +1,10 @@
 // How a `shotline run` ends when it is killed, and what a second run on the same lab gets: the real
 // binary in child processes on a real SQLite lab ("Failures end cleanly", issue 14).
-import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempLab, type CliResult, type TempLab, scanFile } from '../cli.test-helper.js';
+import { scanFile, startRun, tempLab, untilStored, type TempLab } from '../cli.test-helper.js';
 
 interface Shown {
   state: string;
@@ -32,36 +31,6 @@ async function labWith(sequences: Record<string, number>): Promise<TempLab> {
   return lab;
 }
 
-/** Starts `shotline run <name>` and resolves once it runs, with the child and its end. */
-async function startRun(
-  lab: TempLab,
-  name: string,
-): Promise<{ child: ChildProcess; ended: Promise<CliResult> }> {
-  let resolveStarted!: (child: ChildProcess) => void;
-  const started = new Promise<ChildProcess>((resolve) => (resolveStarted = resolve));
-  const ended = lab.run(['run', name], {
-    onStart: (child) => {
-      child.stderr!.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes(`running \\${name}`)) resolveStarted(child);
-      });
-    },
-  });
-  const child = await Promise.race([
-    started,
-    ended.then((r) => {
-      throw new Error(`the run ended before it started: ${r.stderr}`);
-    }),
-  ]);
-  return { child, ended };
-}
-
-async function untilStored(lab: TempLab, name: string, shots: number): Promise<Shown> {
-  for (;;) {
-    const shown = await lab.json<Shown>(['seq', 'show', name]);
-    if (shown.completedShots >= shots) return shown;
-  }
-}
-
 describe('shotline run, when things go wrong', () => {
   let lab: TempLab;
   afterEach(() => lab.dispose());
@@ -69,7 +38,7 @@ describe('shotline run, when things go wrong', () => {
   it('kill -9 of a run: seq show names the run while it lives, then CRASHED; seq reset works', async () => {
     lab = await labWith({ scan: 2000 });
     const { child, ended } = await startRun(lab, 'scan');
-    const live = await untilStored(lab, 'scan', 3);
+    const live = await untilStored<Shown>(lab, 'scan', 3);
     expect(live.state).toBe('running');
     expect(live.run?.owner).toMatchObject({
       host: hostname(),

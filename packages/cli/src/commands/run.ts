@@ -9,7 +9,7 @@ import { formatBytes, runSequence, storageBytes, type RunSummary } from '../run/
 async function runLocallyOrThroughServer(
   context: CommandContext,
   path: SequencePath,
-  options: { reset?: boolean },
+  options: RunCommandOptions,
 ): Promise<RunSummary> {
   // A server owns the lab: submit to its queue and follow the run.
   const server = await labServerFor(context);
@@ -18,7 +18,10 @@ async function runLocallyOrThroughServer(
   let ran;
   try {
     reportRecoveredRuns(context, lab);
-    ran = await runSequence(lab, path, context.output, options.reset ? { reset: true } : {});
+    ran = await runSequence(lab, path, context.output, {
+      ...(options.reset ? { reset: true } : {}),
+      ...(options.continue !== undefined ? { continue: options.continue } : {}),
+    });
   } finally {
     await lab.close();
   }
@@ -29,14 +32,22 @@ async function runLocallyOrThroughServer(
 /** The exit code of a run interrupted with Ctrl-C (128 + SIGINT), as shells report it. */
 export const INTERRUPTED_EXIT_CODE = 130;
 
+/** Options of `shotline run`. */
+export interface RunCommandOptions {
+  readonly reset?: boolean;
+  /** `--continue [reason]`: continue an INTERRUPTED or CRASHED sequence. */
+  readonly continue?: boolean | string;
+}
+
 /**
- * `shotline run <path> [--reset]`: runs a DRAFT sequence with a progress bar and prints a summary.
- * Exit code 0 when FINISHED, 130 when interrupted, 1 when it crashed (with the error).
+ * `shotline run <path> [--reset | --continue [reason]]`: runs a DRAFT sequence (or continues an
+ * INTERRUPTED or CRASHED one) with a progress bar and prints a summary. Exit code 0 when FINISHED,
+ * 130 when interrupted, 1 when it crashed (with the error).
  */
 export async function runCommand(
   context: CommandContext,
   pathText: string,
-  options: { reset?: boolean },
+  options: RunCommandOptions,
 ): Promise<void> {
   const path = parseSequencePathArgument(pathText);
   const summary = await runLocallyOrThroughServer(context, path, options);

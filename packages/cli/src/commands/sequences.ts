@@ -6,6 +6,7 @@ import {
   type ActiveRun,
   type ErrorSummary,
   type RunOwner,
+  type SequenceEvent,
   type SequenceRecord,
 } from '@shotline/core';
 import { CliUsageError } from '../cli-errors.js';
@@ -22,6 +23,7 @@ import { parseSequencePathArgument } from '../input/sequence-path-arg.js';
 import type { Lab } from '../lab/lab.js';
 import { oneLine, textTable } from '../output/output.js';
 import { describeActiveRun, howToStop } from '../run/active-run.js';
+import { sequenceEventText } from '../run/sequence-event-text.js';
 import {
   formatSequenceFile,
   parseSequenceFile,
@@ -80,6 +82,7 @@ export async function seqEditCommand(
     // Time lanes are written first: if the iteration write failed, the lanes of a DRAFT would be
     // new but still valid; both are validated above, so neither write is refused for content.
     await lab.session.setTimeLanes(path, definition.timeLanes);
+    await lab.session.setSuspenders(path, definition.suspenders ?? []);
     await lab.session.setIteration(path, definition.iteration);
     const stats = (await lab.storage.getStats(path)).unwrap();
     context.output.result(
@@ -156,9 +159,15 @@ export interface SequenceReport {
   readonly run: ActiveRun | null;
   readonly devices: readonly { name: string; type: string }[] | null;
   readonly error: ErrorSummary | null;
+  /** What happened to the run: pauses, resumes, suspender trips, continuations. */
+  readonly events: readonly { time: Date; kind: string; text: string }[];
 }
 
-function report(record: SequenceRecord, run: ActiveRun | undefined): SequenceReport {
+function report(
+  record: SequenceRecord,
+  run: ActiveRun | undefined,
+  events: readonly SequenceEvent[],
+): SequenceReport {
   return {
     run: run ?? null,
     path: record.path.toString(),
@@ -171,6 +180,7 @@ function report(record: SequenceRecord, run: ActiveRun | undefined): SequenceRep
     owner: record.owner,
     devices: record.deviceConfigurations?.map((d) => ({ name: d.name, type: d.type })) ?? null,
     error: record.error,
+    events: events.map((e) => ({ time: e.time, kind: e.kind, text: sequenceEventText(e) })),
   };
 }
 
@@ -219,6 +229,10 @@ export function sequenceReportLines(r: SequenceReport): string[] {
     lines.push(`  devices:  ${r.devices.map((d) => `${d.name} (${d.type})`).join(', ') || 'none'}`);
   }
   if (r.error) lines.push('  error:', ...errorSummaryLines(r.error, '    '));
+  if (r.events.length > 0) {
+    lines.push('  events:');
+    for (const e of r.events) lines.push(`    ${e.time.toISOString()}  ${e.text}`);
+  }
   return lines;
 }
 
@@ -240,11 +254,13 @@ export async function seqShowCommand(
       const definition: SequenceDefinition = {
         iteration: IterationConfiguration.fromJSON(record.iteration),
         timeLanes: TimeLanes.fromJSON(record.timeLanes, lab.registry.laneTypes),
+        suspenders: await lab.session.suspenders(path),
       };
       context.output.result(sequenceToFileValue(definition), () => formatSequenceFile(definition));
       return;
     }
-    const r = report(record, await activeRunOf(lab.storage, path));
+    const events = record.state === 'draft' ? [] : await lab.session.events(path);
+    const r = report(record, await activeRunOf(lab.storage, path), events);
     context.output.result(r, () => sequenceReportLines(r));
   });
 }

@@ -79,6 +79,7 @@ export async function startServe(
     storage: lab.storage,
     registry: lab.registry,
     pipeline: lab.config.pipeline,
+    suspenders: lab.config.suspenders,
     ...(lab.config.managerId ? { managerId: lab.config.managerId } : {}),
     // Named with its address, so that a refused `shotline run` (or a second server) says where it is.
     label: `shotline serve ${listen.port === 0 ? listen.host : `${listen.host}:${listen.port}`}`,

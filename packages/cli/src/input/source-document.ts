@@ -113,12 +113,28 @@ export class SourceDocument {
 
   /** Validates the whole document with a zod schema; the first issue names its path and position. */
   validate<T>(schema: z.ZodType<T>, errorClass: ErrorClass = InputFileError): T {
-    const parsed = schema.safeParse(this.value);
+    return this.validateAt([], this.value, schema, errorClass);
+  }
+
+  /**
+   * Validates `value`, found at `at` in the document, with a zod schema; the first issue names its
+   * path and position.
+   */
+  validateAt<T>(
+    at: DocumentPath,
+    value: unknown,
+    schema: z.ZodType<T>,
+    errorClass: ErrorClass = InputFileError,
+  ): T {
+    const parsed = schema.safeParse(value);
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0]!;
-    const path = issue.path.filter(
-      (p): p is string | number => typeof p === 'string' || typeof p === 'number',
-    );
+    const path = [
+      ...at,
+      ...issue.path.filter(
+        (p): p is string | number => typeof p === 'string' || typeof p === 'number',
+      ),
+    ];
     // Point at the first unknown key itself, not at the mapping that holds it.
     if (issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined) {
       path.push(issue.keys[0]);

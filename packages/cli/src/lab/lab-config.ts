@@ -1,4 +1,5 @@
 import { remoteServersConfigSchema } from '@shotline/remote';
+import { suspenderSpecsSchema } from '@shotline/core';
 import { z } from 'zod';
 
 /** The file name of a lab configuration, at the top of the lab folder. */
@@ -25,6 +26,11 @@ const packageName = z
  * pipeline: { compileWorkers: 2, lookAhead: 8, shotTimeoutMs: 5000 }   # optional
  * servers:                               # optional: device servers (docs/remote-devices.md)
  *   camera-pc: { address: camera-pc:7300, ca: certs/ca.crt, token: { env: CAMERA_PC_TOKEN } }
+ * suspenders:                            # optional: watched during every sequence of the lab
+ *   - name: cooler lock
+ *     watch: { data: 'lockmon\error' }
+ *     okWhen: { between: ['-0.2 V', '0.2 V'] }
+ *     hold: 2 s
  * ```
  */
 export const labConfigSchema = z
@@ -65,6 +71,10 @@ export const labConfigSchema = z
      * its type is `shotline.remote` with `server: <name>` (see docs/remote-devices.md).
      */
     servers: remoteServersConfigSchema.optional(),
+     * The lab's suspenders (core's `suspenderSpecSchema`): watched during every sequence this lab
+     * runs, besides each sequence's own; a run pauses when one trips.
+     */
+    suspenders: suspenderSpecsSchema.default([]),
   })
   .strict();
 

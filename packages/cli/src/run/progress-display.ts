@@ -18,8 +18,28 @@ export class ProgressDisplay {
   ) {
     this.unsubscribe.push(
       events.on('sequence-state', (e) => {
-        if (e.state === 'running') this.start(e.sequence, e.expectedShots);
-        else if (e.state === 'preparing') this.line(`preparing ${e.sequence}`);
+        if (e.state === 'running' && e.reason === 'resumed') {
+          this.line(`RUNNING again: ${e.sequence} resumed`);
+        } else if (e.state === 'running') this.start(e.sequence, e.expectedShots);
+        else if (e.state === 'paused') {
+          this.line(
+            `PAUSED: ${e.sequence} after ${e.storedShots} shot(s)${
+              e.reason === 'suspender'
+                ? `, held by suspender ${(e.suspenders ?? []).map((s) => `"${s}"`).join(', ')}; it resumes by itself once cleared`
+                : `; resume with ${this.keys ? 'r or ' : ''}"shotline seq resume ${e.sequence}"`
+            }`,
+          );
+        } else if (e.state === 'preparing') {
+          this.line(`${e.reason === 'continued' ? 'continuing' : 'preparing'} ${e.sequence}`);
+        }
+      }),
+      events.on('suspender', (e) => {
+        const value = JSON.stringify(e.value);
+        this.line(
+          e.change === 'tripped'
+            ? `suspender "${e.suspender}" tripped: ${e.watch} = ${value}${e.shot !== undefined && e.shot !== null ? ` at shot ${e.shot}` : ''} (${e.action === 'repeat' ? 'the shot runs again' : 'pausing'})`
+            : `suspender "${e.suspender}" cleared: ${e.watch} = ${value}`,
+        );
       }),
       events.on('sequence-prepared', (e) => {
         const notUsed = e.notUsed.map((n) => `${n.device} (${n.reason})`).join(', ');
@@ -39,6 +59,9 @@ export class ProgressDisplay {
       }),
     );
   }
+
+  /** True when keys steer the run (`r` resumes): said with PAUSED. */
+  keys = false;
 
   private start(sequence: string, expected: number | null): void {
     this.line(`running ${sequence}: ${expected ?? 'unknown number of'} shots`);

@@ -13,6 +13,7 @@ import { missingDevicePlugin } from '../lab/missing-plugin.js';
 import type { Output } from '../output/output.js';
 import { describeActiveRun, howToStop } from './active-run.js';
 import { ProgressDisplay } from './progress-display.js';
+import { steer, terminalKeys, type RunKeys } from './run-keys.js';
 
 /** How a run ended, as `shotline run` and the demo report it. */
 export interface RunSummary {
@@ -43,6 +44,16 @@ export interface RunSequenceOptions {
   readonly pipeline?: ShotPipelineOptions;
   /** Where Ctrl-C comes from (default: this process). */
   readonly interrupts?: NodeJS.EventEmitter;
+  /**
+   * Continue an INTERRUPTED or CRASHED sequence (its missing shots, on its snapshot) instead of
+   * running a DRAFT; a string is the reason recorded with the continuation.
+   */
+  readonly continue?: boolean | string;
+  /**
+   * Keys that steer the run (`p` pause, `r` resume, `g` resume with the current globals, Ctrl-C
+   * interrupt); default: this process's standard input when it is a terminal.
+   */
+  readonly keys?: RunKeys;
 }
 
 /** Size in bytes of an SQLite database and its WAL. */
@@ -87,10 +98,22 @@ export async function runSequence(
       { location: { sequence: path.toString() } },
     );
   }
-  if (state !== 'draft') {
+  if (options.continue !== undefined && options.continue !== false) {
+    if (options.reset) {
+      throw new CliUsageError(
+        '--continue and --reset exclude each other (--reset erases the shots)',
+      );
+    }
+    if (state !== 'interrupted' && state !== 'crashed') {
+      throw new CliUsageError(
+        `sequence ${path.toString()} is ${state.toUpperCase()}; only an INTERRUPTED or CRASHED sequence can be continued${state === 'draft' ? ' (run it without --continue)' : ''}`,
+        { location: { sequence: path.toString() } },
+      );
+    }
+  } else if (state !== 'draft') {
     if (!options.reset) {
       throw new CliUsageError(
-        `sequence ${path.toString()} is ${state.toUpperCase()}; only a DRAFT can run (add --reset to erase its shots and run it again, or "shotline seq duplicate" it)`,
+        `sequence ${path.toString()} is ${state.toUpperCase()}; only a DRAFT can run (add --reset to erase its shots and run it again, or "shotline seq duplicate" it${state === 'interrupted' || state === 'crashed' ? '; or add --continue to run only the shots it has not stored' : ''})`,
         { location: { sequence: path.toString() } },
       );
     }
@@ -100,6 +123,7 @@ export async function runSequence(
     storage: lab.storage,
     registry: lab.registry,
     pipeline: { ...lab.config.pipeline, ...options.pipeline },
+    suspenders: lab.config.suspenders,
     // Shown to whoever finds a device in use by this run.
     label: `shotline run ${path.toString()}${lab.config.managerId ? ` (${lab.config.managerId})` : ''}`,
   });
@@ -124,10 +148,27 @@ export async function runSequence(
     }
   };
   interrupts.on('SIGINT', onInterrupt);
+  const keys = options.keys ?? terminalKeys();
+  const stopKeys = keys?.listen((key) => {
+    if (key === 'interrupt') onInterrupt();
+    else steer(procedure, display, key);
+  });
+  if (keys) {
+    display.keys = true;
+    display.line('keys: p pause, r resume, g resume with the current globals, Ctrl-C interrupt');
+  }
   const started = performance.now();
   try {
-    await procedure.run((p) => p.runSequence(path));
+    await procedure.run((p) =>
+      options.continue !== undefined && options.continue !== false
+        ? p.continueSequence(
+            path,
+            typeof options.continue === 'string' ? { reason: options.continue } : {},
+          )
+        : p.runSequence(path),
+    );
   } finally {
+    stopKeys?.();
     interrupts.off('SIGINT', onInterrupt);
     display.stop();
     await manager.close();

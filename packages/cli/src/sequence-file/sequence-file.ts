@@ -4,8 +4,10 @@ import {
   IterationConfiguration,
   ShotlineError,
   TimeLanes,
+  suspenderSpecsSchema,
   type LaneTypeRegistry,
   type StepJson,
+  type SuspenderSpecInput,
 } from '@shotline/core';
 import { stringify } from 'yaml';
 import { type DocumentPath, type SourceDocument } from '../input/source-document.js';
@@ -15,6 +17,11 @@ import { isRecord } from '../input/values.js';
 export interface SequenceDefinition {
   readonly iteration: IterationConfiguration;
   readonly timeLanes: TimeLanes;
+  /**
+   * The sequence's own suspenders (`suspenders:` in the file; see core's `suspenderSpecSchema`):
+   * watched while it runs, besides the lab's.
+   */
+  readonly suspenders?: readonly SuspenderSpecInput[];
 }
 
 const STEP_KINDS = ['shot', 'declare', 'linspace', 'arange', 'zip'] as const;
@@ -40,7 +47,7 @@ export function parseSequenceFile(
   if (!isRecord(root)) {
     throw source.error([], 'a sequence file is a mapping with "iteration", "steps" and "lanes"');
   }
-  const allowed = ['iteration', 'steps', 'lanes', 'description'];
+  const allowed = ['iteration', 'steps', 'lanes', 'suspenders', 'description'];
   for (const key of Object.keys(root)) {
     if (!allowed.includes(key)) {
       throw source.error(
@@ -58,7 +65,9 @@ export function parseSequenceFile(
     throw source.locate(e, ['iteration']);
   }
   const timeLanes = reader.timeLanes(root.steps ?? [], root.lanes ?? {}, laneTypes);
-  return { iteration, timeLanes };
+  if (root.suspenders === undefined) return { iteration, timeLanes };
+  const suspenders = source.validateAt(['suspenders'], root.suspenders, suspenderSpecsSchema);
+  return { iteration, timeLanes, suspenders };
 }
 
 class Reader {
@@ -385,6 +394,7 @@ function laneValueToFile(type: string, value: unknown): unknown {
 /** The file form of a sequence (plain data, ready for YAML or JSON). */
 export function sequenceToFileValue(definition: SequenceDefinition): Record<string, unknown> {
   const lanes = definition.timeLanes.toJSON();
+  const suspenders = definition.suspenders ?? [];
   return {
     iteration: definition.iteration.toJSON().steps.map(stepToFile),
     steps: lanes.stepNames.map((name, i) => ({ [name]: lanes.stepDurations[i] })),
@@ -399,6 +409,7 @@ export function sequenceToFileValue(definition: SequenceDefinition): Record<stri
         },
       ]),
     ),
+    ...(suspenders.length > 0 ? { suspenders } : {}),
   };
 }
 

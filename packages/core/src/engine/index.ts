@@ -6,3 +6,4 @@ export * from './execute-sequence.js';
 export * from './sequence-context.js';
 export * from './shot-context.js';
 export * from './shared-shot.js';
+export * from './run-control.js';

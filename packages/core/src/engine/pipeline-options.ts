@@ -26,6 +26,11 @@ export interface ShotPipelineOptions {
   readonly abortGraceMs?: number;
   /** Which failed shots to run again. Default: none. */
   readonly retry?: ShotRetryOptions;
+  /**
+   * How often a running sequence reads the pause and resume requests other processes store on it
+   * (`shotline seq pause`), in ms (default 500).
+   */
+  readonly controlPollMs?: number;
 }
 
 /** {@link ShotPipelineOptions} with every default applied. */
@@ -39,6 +44,7 @@ export interface ResolvedPipelineOptions {
   readonly abortGraceMs: number;
   readonly maxAttempts: number;
   readonly retryOn: readonly (string | ErrorClass)[];
+  readonly controlPollMs: number;
 }
 
 /** The default number of compile workers: `min(4, cores - 1)` (0 on a single core). */
@@ -86,5 +92,6 @@ export function resolvePipelineOptions(options: ShotPipelineOptions = {}): Resol
     abortGraceMs: duration('abortGraceMs', options.abortGraceMs, 2_000),
     maxAttempts: count('retry.maxAttempts', options.retry?.maxAttempts, 1, 1),
     retryOn: options.retry?.retryOn ?? [],
+    controlPollMs: duration('controlPollMs', options.controlPollMs, 500),
   };
 }

@@ -38,6 +38,7 @@ const locationSchema = z
     plugin: z.string(),
     resource: z.string(),
     file: z.string(),
+    suspender: z.string(),
   })
   .partial();
 

@@ -34,6 +34,8 @@ export interface ErrorLocation {
   resource?: string;
   /** File and position (e.g. a YAML file). */
   file?: string;
+  /** Suspender name. */
+  suspender?: string;
 }
 
 /** Options accepted by every {@link ShotlineError} constructor. */
@@ -50,6 +52,7 @@ const LOCATION_ORDER: readonly (keyof ErrorLocation)[] = [
   'channel',
   'plugin',
   'resource',
+  'suspender',
   'step',
   'lane',
   'block',
@@ -77,6 +80,7 @@ export function formatLocation(location: ErrorLocation): string {
       case 'channel':
       case 'plugin':
       case 'resource':
+      case 'suspender':
         parts.push(`${key} "${String(value)}"`);
         break;
       case 'step':

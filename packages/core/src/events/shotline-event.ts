@@ -1,7 +1,7 @@
 import type { ErrorSummary } from '../errors/index.js';
 import type { SequenceState } from '../sequence/index.js';
 
-/** A sequence changed state (PREPARING, RUNNING, FINISHED, INTERRUPTED, CRASHED). */
+/** A sequence changed state (PREPARING, RUNNING, PAUSED, FINISHED, INTERRUPTED, CRASHED). */
 export interface SequenceStateEvent {
   readonly type: 'sequence-state';
   /** Sequence path (`\...`). */
@@ -14,6 +14,42 @@ export interface SequenceStateEvent {
   readonly expectedShots: number | null;
   /** The error summary when CRASHED. */
   readonly error?: ErrorSummary;
+  /**
+   * PAUSED: why (`request`: asked by the procedure or `shotline seq pause`; `suspender`: one
+   * tripped) and the suspenders holding it; RUNNING after a pause: `resumed`.
+   */
+  readonly reason?: 'request' | 'suspender' | 'resumed' | 'continued';
+  readonly suspenders?: readonly string[];
+}
+
+/** A suspender tripped (the run pauses or repeats its shot) or cleared (it may resume). */
+export interface SuspenderEvent {
+  readonly type: 'suspender';
+  readonly sequence: string;
+  readonly suspender: string;
+  readonly change: 'tripped' | 'cleared';
+  /** What it watches: `data lock\error`, `global lock.ok`, `function wavemeter`. */
+  readonly watch: string;
+  /** The value that tripped or cleared it, as JSON. */
+  readonly value: unknown;
+  /** Tripped: what happens to the running shot. */
+  readonly action?: 'pause' | 'repeat';
+  /** The shot running or just run when it tripped. */
+  readonly shot?: number | null;
+  readonly time: Date;
+}
+
+/**
+ * A shot ran on the devices without being stored: a probe (while a data suspender holds the run
+ * paused, to read its label again) or a warm-up shot before resuming.
+ */
+export interface ShotProbedEvent {
+  readonly type: 'shot-probed';
+  readonly sequence: string;
+  /** The index of the shot whose instructions were run. */
+  readonly index: number;
+  readonly purpose: 'probe' | 'warmup';
+  readonly time: Date;
 }
 
 /** The sequence was compiled and its devices are about to be opened. */
@@ -108,7 +144,7 @@ export interface ShotStoredEvent {
 export interface SequenceHaltingEvent {
   readonly type: 'sequence-halting';
   readonly sequence: string;
-  readonly reason: 'compile' | 'storage' | 'lock';
+  readonly reason: 'compile' | 'storage' | 'lock' | 'suspender';
   readonly error: ErrorSummary;
   readonly time: Date;
 }
@@ -133,6 +169,8 @@ export type ShotlineEvent =
   | ShotFinishedEvent
   | ShotStoredEvent
   | SequenceHaltingEvent
+  | SuspenderEvent
+  | ShotProbedEvent
   | LogEvent;
 
 /** The `type` tags of {@link ShotlineEvent}. */

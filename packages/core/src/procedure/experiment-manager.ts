@@ -16,6 +16,7 @@ import {
   type SessionStorage,
   type StaleRun,
 } from '../storage/index.js';
+import type { SuspenderDefinition } from '../suspenders/index.js';
 import { Procedure, type ProcedureHost } from './procedure.js';
 import type { ExperimentManagerContract } from './procedure-contract.js';
 import { ExperimentManagerClosedError } from './procedure-errors.js';
@@ -30,6 +31,11 @@ export interface ExperimentManagerOptions {
   readonly events?: ShotlineEventBus;
   /** How shots are compiled, run, retried and stored. */
   readonly pipeline?: ShotPipelineOptions;
+  /**
+   * The lab's suspenders: watched during every sequence this manager runs, besides each
+   * sequence's own (see `SuspenderDefinition`).
+   */
+  readonly suspenders?: readonly SuspenderDefinition[];
   /**
    * A name for this manager (e.g. the lab PC's name), shown as `manager <id>` to whoever finds a
    * device in use by one of its runs. Default: none.
@@ -96,6 +102,7 @@ export class ExperimentManager implements ExperimentManagerContract {
       pipeline: options.pipeline ?? {},
       owner,
       lock: this.lock,
+      suspenders: options.suspenders ?? [],
       get closed() {
         return manager.closed;
       },

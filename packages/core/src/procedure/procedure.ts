@@ -1,9 +1,20 @@
-import { executeSequence, type ShotPipelineOptions } from '../engine/index.js';
+import {
+  RunControl,
+  executeSequence,
+  type ResumeOptions,
+  type ShotPipelineOptions,
+} from '../engine/index.js';
 import type { ShotlineEventBus } from '../events/index.js';
 import type { ParameterNamespace } from '../parameters/index.js';
 import { SequencePath } from '../path/index.js';
-import type { DeviceConfiguration, ExperimentSession, SequencePathLike } from '../session/index.js';
+import {
+  WrongSequenceStateError,
+  type DeviceConfiguration,
+  type ExperimentSession,
+  type SequencePathLike,
+} from '../session/index.js';
 import type { RunOwner } from '../storage/index.js';
+import type { SuspenderDefinition } from '../suspenders/index.js';
 import {
   ExperimentManagerClosedError,
   ProcedureAlreadyActiveError,
@@ -20,6 +31,21 @@ export interface StartSequenceOptions {
   readonly globals?: ParameterNamespace;
   /** Device configurations for this sequence; default: the session's default configurations. */
   readonly deviceConfigurations?: readonly DeviceConfiguration[];
+  /** Suspenders for this run, besides the lab's and the sequence's own. */
+  readonly suspenders?: readonly SuspenderDefinition[];
+  /**
+   * Continue an INTERRUPTED or CRASHED sequence instead of running a DRAFT (see
+   * {@link Procedure.continueSequence}); `reason` is recorded with the continuation.
+   */
+  readonly continue?: boolean | { readonly reason?: string };
+}
+
+/** Options of {@link Procedure.continueSequence}. */
+export interface ContinueSequenceOptions {
+  /** Why it is continued, recorded on the sequence (default: after which state). */
+  readonly reason?: string;
+  /** Suspenders for this run, besides the lab's and the sequence's own. */
+  readonly suspenders?: readonly SuspenderDefinition[];
 }
 
 /** What a procedure needs from its manager. @internal */
@@ -30,11 +56,13 @@ export interface ProcedureHost {
   readonly owner: RunOwner;
   readonly lock: ProcedureLock;
   readonly closed: boolean;
+  /** The lab's suspenders, for every sequence. */
+  readonly suspenders: readonly SuspenderDefinition[];
 }
 
 interface RunningSequence {
   readonly path: SequencePath;
-  readonly interrupt: AbortController;
+  readonly control: RunControl;
   readonly done: Promise<void>;
 }
 
@@ -176,7 +204,7 @@ export class Procedure implements ProcedureContract {
       throw new SequenceAlreadyRunningError(this.name, this.running.path.toString());
     }
     const path = SequencePath.from(sequence);
-    const interrupt = new AbortController();
+    const control = new RunControl(path.toString());
     this.lastError = undefined;
     this.started.push(path);
     const done = executeSequence({
@@ -185,7 +213,17 @@ export class Procedure implements ProcedureContract {
       owner: this.host.owner,
       events: this.host.events,
       pipeline: this.host.pipeline,
-      signal: interrupt.signal,
+      control,
+      labSuspenders: this.host.suspenders,
+      ...(options.suspenders ? { suspenders: options.suspenders } : {}),
+      ...(options.continue
+        ? {
+            continuation:
+              typeof options.continue === 'object' && options.continue.reason !== undefined
+                ? { reason: options.continue.reason }
+                : {},
+          }
+        : {}),
       ...(options.globals ? { globals: options.globals } : {}),
       ...(options.deviceConfigurations
         ? { deviceConfigurations: options.deviceConfigurations }
@@ -200,7 +238,7 @@ export class Procedure implements ProcedureContract {
     );
     const running: RunningSequence = {
       path,
-      interrupt,
+      control,
       done: done.finally(() => {
         if (this.running === running) this.running = undefined;
       }),
@@ -215,8 +253,71 @@ export class Procedure implements ProcedureContract {
    */
   interruptSequence(): boolean {
     if (!this.running) return false;
-    this.running.interrupt.abort();
+    this.running.control.interrupt();
     return true;
+  }
+
+  /**
+   * Pauses the running sequence at the next shot boundary: the shot in progress finishes and is
+   * stored, no further shot starts, the devices stay open and the shots compiled ahead are kept.
+   * Resolves once the sequence is PAUSED (stored, and announced by a `sequence-state` event).
+   * {@link interruptSequence} still works while paused.
+   *
+   * @throws {WrongSequenceStateError} naming the state when no sequence runs, or it is PAUSED.
+   */
+  async pauseSequence(): Promise<void> {
+    const running = this.requireRunning('pause', ['running']);
+    await running.control.pause({ by: `procedure "${this.name}"` });
+  }
+
+  /**
+   * Resumes the PAUSED sequence at its next shot index. The globals changed while paused apply
+   * only with `reloadGlobals: true` (the shots compiled ahead are compiled again; the change is
+   * recorded on the sequence); refused, and it stays PAUSED, when they would change how an open
+   * device is initialized or the number of shots. Resolves once it runs again (after the
+   * suspenders still holding it cleared), or when it ended meanwhile.
+   *
+   * @throws {WrongSequenceStateError} naming the state when it is not PAUSED.
+   */
+  async resumeSequence(options: Omit<ResumeOptions, 'by'> = {}): Promise<void> {
+    const running = this.requireRunning('resume', ['paused']);
+    await running.control.resume({ ...options, by: `procedure "${this.name}"` });
+  }
+
+  /**
+   * Continues an INTERRUPTED or CRASHED sequence and waits until it ends (rejecting with its
+   * error): the iteration is walked again, the shots already stored are skipped after their stored
+   * parameters are checked (a sequence that changed since it ran is refused, naming the first
+   * mismatching shot), and the remaining shots run on the same snapshot of globals and device
+   * configurations. Each continuation is recorded on the sequence (when, why, from which index).
+   *
+   * @throws {WrongSequenceStateError} naming the state when it is neither INTERRUPTED nor CRASHED.
+   */
+  async continueSequence(
+    sequence: SequencePathLike,
+    options: ContinueSequenceOptions = {},
+  ): Promise<void> {
+    await this.runSequence(sequence, {
+      continue: options.reason === undefined ? true : { reason: options.reason },
+      ...(options.suspenders ? { suspenders: options.suspenders } : {}),
+    });
+  }
+
+  /** The running sequence, or a WrongSequenceStateError when none runs. */
+  private requireRunning(action: string, allowed: string[]): RunningSequence {
+    if (!this.active) throw new ProcedureNotActiveError(this.name);
+    const running = this.running;
+    if (!running) {
+      const last = this.started[this.started.length - 1];
+      throw new WrongSequenceStateError(
+        action,
+        last ? last.toString() : `of procedure "${this.name}"`,
+        last ? 'ended' : 'none',
+        allowed,
+        'no sequence of this procedure is running',
+      );
+    }
+    return running;
   }
 
   /**

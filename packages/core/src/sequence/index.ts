@@ -1,1 +1,2 @@
 export * from './sequence-state.js';
+export * from './sequence-event.js';

@@ -3,21 +3,40 @@ import { IterationConfiguration } from '../iteration/index.js';
 import { ParameterNamespace, Parameters } from '../parameters/index.js';
 import { SequencePath } from '../path/index.js';
 import type { DeviceRegistry } from '../plugins/index.js';
-import type { SequenceState } from '../sequence/index.js';
-import type {
-  JsonValue,
-  RunOwner,
-  SessionStorage,
-  ShotRecord,
-  StoredDeviceConfiguration,
+import {
+  type SequenceEvent,
+  type SequenceEventData,
+  type SequenceEventKind,
+  type SequenceState,
+  isSequenceEventKind,
+  sequenceEventDataSchemas,
+} from '../sequence/index.js';
+import {
+  InvalidStorageDataError,
+  type JsonValue,
+  type RunOwner,
+  type SequenceEventRecord,
+  type SessionStorage,
+  type ShotRecord,
+  type StoredDeviceConfiguration,
 } from '../storage/index.js';
 import { TimeLanes } from '../time-lanes/index.js';
+import {
+  SuspenderConfigurationError,
+  suspenderSpecsSchema,
+  type SuspenderSpec,
+  type SuspenderSpecInput,
+} from '../suspenders/index.js';
 import {
   parseDeviceConfiguration,
   storedDeviceConfiguration,
   type DeviceConfiguration,
 } from './device-configuration.js';
-import { SequenceNotDraftError, SequenceStateError } from './session-errors.js';
+import {
+  SequenceNotDraftError,
+  SequenceStateError,
+  WrongSequenceStateError,
+} from './session-errors.js';
 
 /** A sequence path or its text (`\lab\mot\scan 3`). */
 export type SequencePathLike = SequencePath | string;
@@ -41,6 +60,8 @@ export interface SequenceInfo {
   readonly error: ErrorSummary | null;
   /** Who runs or ran it (host, pid, process start time); null in DRAFT. */
   readonly owner: RunOwner | null;
+  /** Its own suspenders, as stored (see `suspenderSpecSchema`). */
+  readonly suspenders: JsonValue;
 }
 
 /** A stored shot, with its parameters as {@link Parameters}. */
@@ -162,14 +183,47 @@ export class ExperimentSession {
    */
   async createSequence(
     path: SequencePathLike,
-    draft: { iteration: IterationConfiguration; timeLanes: TimeLanes },
+    draft: {
+      iteration: IterationConfiguration;
+      timeLanes: TimeLanes;
+      suspenders?: readonly SuspenderSpecInput[];
+    },
   ): Promise<SequencePath> {
     const p = SequencePath.from(path);
     const iteration = this.iterationJson(p, draft.iteration);
     const timeLanes = this.timeLanesJson(p, draft.timeLanes);
+    const suspenders = this.suspendersJson(p, draft.suspenders ?? []);
     const expectedShots = await this.expectedShots(draft.iteration);
-    (await this.storage.createSequence(p, { iteration, timeLanes, expectedShots })).unwrap();
+    (
+      await this.storage.createSequence(p, { iteration, timeLanes, expectedShots, suspenders })
+    ).unwrap();
     return p;
+  }
+
+  /** The suspenders of a sequence (its own, stored with it). */
+  async suspenders(path: SequencePathLike): Promise<SuspenderSpec[]> {
+    const p = SequencePath.from(path);
+    const record = (await this.storage.getSequence(p)).unwrap();
+    const parsed = suspenderSpecsSchema.safeParse(record.suspenders);
+    if (!parsed.success) {
+      throw new InvalidStorageDataError(
+        `the stored suspenders are malformed: ${parsed.error.issues[0]?.message ?? ''}`,
+        { location: { sequence: p.toString() } },
+      );
+    }
+    return parsed.data;
+  }
+
+  /**
+   * Replaces the suspenders of a DRAFT. Their shape is checked here (names, conditions, times);
+   * what they watch is checked against the devices and globals when the sequence runs.
+   */
+  async setSuspenders(
+    path: SequencePathLike,
+    suspenders: readonly SuspenderSpecInput[],
+  ): Promise<void> {
+    const p = SequencePath.from(path);
+    (await this.storage.setSuspenders(p, this.suspendersJson(p, suspenders))).unwrap();
   }
 
   /** Everything stored about a sequence except its shots. */
@@ -189,6 +243,7 @@ export class ExperimentSession {
       deviceConfigurations: record.deviceConfigurations,
       error: record.error,
       owner: record.owner,
+      suspenders: record.suspenders,
     };
   }
 
@@ -325,6 +380,134 @@ export class ExperimentSession {
     this.checkState(path, 'RUNNING', await this.storage.setRunning(path, time));
   }
 
+  /** RUNNING -> PAUSED with its `paused` event. */
+  async markPaused(path: SequencePath, data: SequenceEventData<'paused'>): Promise<void> {
+    const event = this.eventInput(path, 'paused', data, new Date());
+    this.checkState(path, 'PAUSED', await this.storage.setPaused(path, event));
+  }
+
+  /**
+   * PAUSED -> RUNNING with its `resumed` event; `globals` replaces the globals snapshot when the
+   * run reloaded them.
+   */
+  async markResumed(
+    path: SequencePath,
+    data: SequenceEventData<'resumed'>,
+    globals?: ParameterNamespace,
+  ): Promise<void> {
+    const event = this.eventInput(path, 'resumed', data, new Date());
+    this.checkState(
+      path,
+      'RUNNING',
+      await this.storage.setResumed(
+        path,
+        event,
+        globals ? { globals: globals.toJSON() as JsonValue } : {},
+      ),
+    );
+  }
+
+  /** INTERRUPTED | CRASHED -> PREPARING for a continuation, with its `continued` event. */
+  async markContinuing(
+    path: SequencePath,
+    owner: RunOwner,
+    data: SequenceEventData<'continued'>,
+  ): Promise<void> {
+    const event = this.eventInput(path, 'continued', data, new Date());
+    const result = await this.storage.setContinuing(path, { owner, event });
+    if (!result.ok && result.error.code === 'INVALID_STATE_TRANSITION') {
+      // Someone changed it since it was checked (another continuation, a reset).
+      const state = await this.state(path);
+      throw new WrongSequenceStateError('continue', path.toString(), state, [
+        'interrupted',
+        'crashed',
+      ]);
+    }
+    this.checkState(path, 'PREPARING', result);
+  }
+
+  // ---- events of a run -------------------------------------------------------------------------
+
+  /**
+   * The events of a run (pauses, resumes, suspender trips, continuations, requests) in the order
+   * they were stored, after the event `afterId`.
+   */
+  async events(
+    path: SequencePathLike,
+    options: { afterId?: number } = {},
+  ): Promise<SequenceEvent[]> {
+    const p = SequencePath.from(path);
+    const records = (await this.storage.sequenceEvents(p, options)).unwrap();
+    return records.map((record) => decodeSequenceEvent(p, record));
+  }
+
+  /** Stores an event of a launched sequence, checked against its kind's schema; returns its id. */
+  async recordEvent<K extends SequenceEventKind>(
+    path: SequencePathLike,
+    kind: K,
+    data: SequenceEventData<K>,
+    time = new Date(),
+  ): Promise<number> {
+    const p = SequencePath.from(path);
+    return (await this.storage.addSequenceEvent(p, this.eventInput(p, kind, data, time))).unwrap();
+  }
+
+  /**
+   * Asks the process that runs a sequence to pause it at the next shot boundary, by storing a
+   * `pause-requested` event that the run reads (so it works from another terminal or another PC
+   * sharing the database). Refused unless the sequence is PREPARING or RUNNING.
+   */
+  async requestPause(path: SequencePathLike, by: string): Promise<void> {
+    const p = SequencePath.from(path);
+    const state = await this.state(p);
+    if (state !== 'running' && state !== 'preparing') {
+      throw new WrongSequenceStateError(
+        'pause',
+        p.toString(),
+        state,
+        ['running', 'preparing'],
+        state === 'paused' ? 'resume it with "shotline seq resume"' : undefined,
+      );
+    }
+    await this.recordEvent(p, 'pause-requested', { by });
+  }
+
+  /**
+   * Asks the process that runs a PAUSED sequence to resume it (reloading the globals if asked),
+   * by storing a `resume-requested` event that the run reads.
+   */
+  async requestResume(
+    path: SequencePathLike,
+    by: string,
+    options: { reloadGlobals?: boolean } = {},
+  ): Promise<void> {
+    const p = SequencePath.from(path);
+    const state = await this.state(p);
+    if (state !== 'paused') {
+      throw new WrongSequenceStateError('resume', p.toString(), state, ['paused']);
+    }
+    await this.recordEvent(p, 'resume-requested', {
+      by,
+      reloadGlobals: options.reloadGlobals === true,
+    });
+  }
+
+  private eventInput<K extends SequenceEventKind>(
+    path: SequencePath,
+    kind: K,
+    data: SequenceEventData<K>,
+    time: Date,
+  ): { kind: K; time: Date; data: JsonValue } {
+    const parsed = sequenceEventDataSchemas[kind].safeParse(data);
+    if (!parsed.success) {
+      throw new InvalidStorageDataError(
+        `the "${kind}" event is malformed: ${parsed.error.issues[0]?.message ?? ''}`,
+        { location: { sequence: path.toString() } },
+      );
+    }
+    return { kind, time, data: parsed.data as JsonValue };
+  }
+
   /** RUNNING -> FINISHED. */
   async markFinished(path: SequencePath, time: Date): Promise<void> {
     this.checkState(path, 'FINISHED', await this.storage.setFinished(path, time));
@@ -340,12 +523,12 @@ export class ExperimentSession {
     this.checkState(path, 'CRASHED', await this.storage.setCrashed(path, error, time));
   }
 
-  /** Sequences in PREPARING or RUNNING, with who runs them. */
+  /** Sequences in PREPARING, RUNNING or PAUSED, with who runs them. */
   async activeSequences(): Promise<
     { path: SequencePath; state: SequenceState; owner: RunOwner | null }[]
   > {
     const out: { path: SequencePath; state: SequenceState; owner: RunOwner | null }[] = [];
-    for (const state of ['preparing', 'running'] as const) {
+    for (const state of ['preparing', 'running', 'paused'] as const) {
       for (const path of await this.storage.sequencesInState(state)) {
         const record = await this.storage.getSequence(path);
         if (record.ok) out.push({ path, state: record.value.state, owner: record.value.owner });
@@ -378,6 +561,26 @@ export class ExperimentSession {
     return json;
   }
 
+  /** The stored form of suspenders, checked by their schema. */
+  private suspendersJson(path: SequencePath, suspenders: readonly SuspenderSpecInput[]): JsonValue {
+    const parsed = suspenderSpecsSchema.safeParse(suspenders);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const index = typeof issue?.path[0] === 'number' ? issue.path[0] : undefined;
+      const name = index === undefined ? undefined : suspenders[index]?.name;
+      throw new SuspenderConfigurationError(
+        `suspenders${issue?.path.length ? `[${issue.path.join('.')}]` : ''}: ${issue?.message ?? 'invalid'}`,
+        {
+          location: {
+            sequence: path.toString(),
+            ...(typeof name === 'string' ? { suspender: name } : {}),
+          },
+        },
+      );
+    }
+    return parsed.data as unknown as JsonValue;
+  }
+
   /** The stored form of time lanes, checked to load back (see {@link setTimeLanes}). */
   private timeLanesJson(path: SequencePath, timeLanes: TimeLanes): JsonValue {
     const json = timeLanes.toJSON() as unknown as JsonValue;
@@ -404,4 +607,33 @@ export class ExperimentSession {
       return null;
     }
   }
+}
+
+/** A stored event as a typed {@link SequenceEvent}; a malformed one of a known kind throws. */
+export function decodeSequenceEvent(
+  path: SequencePath,
+  record: SequenceEventRecord,
+): SequenceEvent {
+  if (!isSequenceEventKind(record.kind)) {
+    return {
+      id: record.id,
+      kind: record.kind,
+      time: record.time,
+      data: record.data,
+      unknown: true,
+    };
+  }
+  const parsed = sequenceEventDataSchemas[record.kind].safeParse(record.data);
+  if (!parsed.success) {
+    throw new InvalidStorageDataError(
+      `stored "${record.kind}" event ${record.id} is malformed: ${parsed.error.issues[0]?.message ?? ''}`,
+      { location: { sequence: path.toString() } },
+    );
+  }
+  return {
+    id: record.id,
+    kind: record.kind,
+    time: record.time,
+    data: parsed.data,
+  } as SequenceEvent;
 }

@@ -3,9 +3,11 @@ import { sequenceResource } from './resource-locks.js';
 import type { RunOwner } from './run-owner.js';
 import type { SessionStorage } from './session-storage.js';
 
-/** Who runs a PREPARING or RUNNING sequence, and since when (`seq show`, a server's answer). */
+/**
+ * Who runs a PREPARING, RUNNING or PAUSED sequence, and since when (`seq show`, a server's answer).
+ */
 export interface ActiveRun {
-  readonly state: 'preparing' | 'running';
+  readonly state: 'preparing' | 'running' | 'paused';
   readonly owner: RunOwner | null;
   /** When the run took the sequence (its lock), or started. */
   readonly since: Date | null;
@@ -14,15 +16,18 @@ export interface ActiveRun {
 }
 
 /**
- * Who runs a sequence that is PREPARING or RUNNING, and since when (from its lock, else from the
- * sequence); undefined for a sequence in any other state.
+ * Who runs a sequence that is PREPARING, RUNNING or PAUSED (a paused run keeps its devices open),
+ * and since when (from its lock, else from the sequence); undefined for a sequence in any other
+ * state.
  */
 export async function activeRunOf(
   storage: SessionStorage,
   path: SequencePath,
 ): Promise<ActiveRun | undefined> {
   const record = (await storage.getSequence(path)).unwrap();
-  if (record.state !== 'preparing' && record.state !== 'running') return undefined;
+  if (record.state !== 'preparing' && record.state !== 'running' && record.state !== 'paused') {
+    return undefined;
+  }
   const lock = (await storage.listLocks()).find((l) => l.resource === sequenceResource(path));
   return {
     state: record.state,

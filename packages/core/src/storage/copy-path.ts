@@ -138,6 +138,7 @@ async function copySequence(
         iteration: record.iteration,
         timeLanes: record.timeLanes,
         expectedShots: record.expectedShots,
+        suspenders: record.suspenders,
       },
       { createdAt: record.createdAt },
     )
@@ -157,6 +158,16 @@ async function copySequence(
       },
     })
   ).unwrap();
+  // The events of the run (pauses, suspender trips, continuations), in their order.
+  for (const event of (await source.sequenceEvents(path)).unwrap()) {
+    (
+      await destination.addSequenceEvent(path, {
+        kind: event.kind,
+        time: event.time,
+        data: event.data,
+      })
+    ).unwrap();
+  }
   if (record.startTime !== null) {
     (await destination.setRunning(path, record.startTime)).unwrap();
     let batch: ShotInput[] = [];

@@ -5,9 +5,11 @@ import { SequencePath } from '../path/index.js';
 import { type Result, err, ok } from '../result/index.js';
 import type { SequenceState } from '../sequence/index.js';
 import type {
+  ContinuingRun,
   CreatePathOptions,
   CreateSequenceOptions,
   JsonValue,
+  SequenceEventInput,
   PreparingSnapshot,
   SequenceDraft,
   SessionStorage,
@@ -42,7 +44,13 @@ import {
   encodePreparingSnapshot,
   encodeSequenceDraft,
   encodeStorageDate,
+  encodeSuspenders,
 } from './storage-validation.js';
+import {
+  checkEventCursor,
+  decodeSequenceEventRow,
+  encodeSequenceEvent,
+} from './sequence-event-encoding.js';
 import {
   type ApiTokenRecord,
   type NewAuditEntry,
@@ -232,10 +240,56 @@ export class EncodedSessionStorage implements SessionStorage {
     return this.#result(await this.backend.setTimeLanes(path, encoded.value));
   }
 
+  async setSuspenders(path: SequencePath, suspenders: JsonValue): Answer<'setSuspenders'> {
+    const encoded = encodeSuspenders(path, suspenders);
+    if (!encoded.ok) return encoded;
+    return this.#result(await this.backend.setSuspenders(path, encoded.value));
+  }
+
   async setPreparing(path: SequencePath, snapshot: PreparingSnapshot): Answer<'setPreparing'> {
     const encoded = encodePreparingSnapshot(path, snapshot);
     if (!encoded.ok) return encoded;
     return this.#result(await this.backend.setPreparing(path, encoded.value));
+  }
+
+  async setContinuing(path: SequencePath, run: ContinuingRun): Answer<'setContinuing'> {
+    const owner = runOwnerSchema.safeParse(run?.owner);
+    if (!owner.success) {
+      return err(
+        new InvalidStorageDataError('a continuation needs the owner who runs it (a RunOwner)', {
+          location: { sequence: path.toString() },
+        }),
+      );
+    }
+    const event = encodeSequenceEvent(path, run.event);
+    if (!event.ok) return event;
+    return this.#result(
+      await this.backend.setContinuing(path, JSON.stringify(owner.data), event.value),
+    );
+  }
+
+  async setPaused(path: SequencePath, event: SequenceEventInput): Answer<'setPaused'> {
+    const encoded = encodeSequenceEvent(path, event);
+    if (!encoded.ok) return encoded;
+    return this.#result(await this.backend.setPaused(path, encoded.value));
+  }
+
+  async setResumed(
+    path: SequencePath,
+    event: SequenceEventInput,
+    options: { globals?: JsonValue } = {},
+  ): Answer<'setResumed'> {
+    const encoded = encodeSequenceEvent(path, event);
+    if (!encoded.ok) return encoded;
+    let globals: string | null = null;
+    if (options.globals !== undefined) {
+      const json = encodeStorageJson(options.globals, 'global parameters', {
+        sequence: path.toString(),
+      });
+      if (!json.ok) return json;
+      globals = json.value;
+    }
+    return this.#result(await this.backend.setResumed(path, encoded.value, globals));
   }
 
   async #timed(
@@ -282,6 +336,30 @@ export class EncodedSessionStorage implements SessionStorage {
 
   async getSnapshot(path: SequencePath): Answer<'getSnapshot'> {
     return this.#result(await this.backend.getSnapshot(path), decodeSnapshotRow.bind(null, path));
+  }
+
+  // ---- events of a run -------------------------------------------------------------------------
+
+  async addSequenceEvent(
+    path: SequencePath,
+    event: SequenceEventInput,
+  ): Answer<'addSequenceEvent'> {
+    const encoded = encodeSequenceEvent(path, event);
+    if (!encoded.ok) return encoded;
+    return this.#result(await this.backend.addSequenceEvent(path, encoded.value), Number);
+  }
+
+  async sequenceEvents(
+    path: SequencePath,
+    options: { afterId?: number } = {},
+  ): Answer<'sequenceEvents'> {
+    const after = checkEventCursor(options.afterId ?? 0);
+    if (!after.ok) return after;
+    return this.#result(
+      await this.backend.sequenceEvents(path, after.value),
+      (rows: Parameters<typeof decodeSequenceEventRow>[1][]) =>
+        rows.map((row) => decodeSequenceEventRow(path, row)).sort((a, b) => a.id - b.id),
+    );
   }
 
   // ---- shots -----------------------------------------------------------------------------------
@@ -440,7 +518,7 @@ export class EncodedSessionStorage implements SessionStorage {
     const backend = this.backend;
     const locks = await backend.listLocks();
     const found: StaleRun[] = [];
-    for (const state of ['preparing', 'running'] as const) {
+    for (const state of ['preparing', 'running', 'paused'] as const) {
       for (const text of await backend.sequencesInState(state)) {
         const path = SequencePath.parse(text);
         const record = await this.getSequence(path);

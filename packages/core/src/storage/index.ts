@@ -18,6 +18,7 @@ export * from './copy-path.js';
 export * from './storage-rules.js';
 export * from './storage-state-policy.js';
 export * from './storage-rows.js';
+export * from './sequence-event-encoding.js';
 export * from './storage-backend.js';
 export * from './encoded-session-storage.js';
 export * from './storage-migrations.js';

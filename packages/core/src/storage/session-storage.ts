@@ -55,6 +55,33 @@ export interface SequenceDraft {
   timeLanes: JsonValue;
   /** Shots the iteration will produce, or null when it cannot be known before running. */
   expectedShots: number | null;
+  /** The sequence's own suspenders (JSON of core's suspender schema); default none (`[]`). */
+  suspenders?: JsonValue;
+}
+
+/**
+ * Something that happened to a run, stored on its sequence in order: a pause or resume (and the
+ * globals reloaded then), a suspender that tripped or cleared, a continuation after a crash, a
+ * request from another process. `kind` is lower-case words joined by `-`; `data` is JSON whose
+ * shape core's `sequenceEventSchema` gives per kind.
+ */
+export interface SequenceEventInput {
+  kind: string;
+  time: Date;
+  data: JsonValue;
+}
+
+/** A stored {@link SequenceEventInput}, with its id (increasing in the order events were stored). */
+export interface SequenceEventRecord extends SequenceEventInput {
+  id: number;
+}
+
+/** What INTERRUPTED | CRASHED -> PREPARING (a continuation) writes. */
+export interface ContinuingRun {
+  /** Who runs the continuation. */
+  owner: RunOwner;
+  /** The `continued` event: when, why, from which index. */
+  event: SequenceEventInput;
 }
 
 /** Snapshots written atomically with the DRAFT -> PREPARING compare-and-set. */
@@ -93,6 +120,8 @@ export interface SequenceRecord extends SequenceStats {
   error: ErrorSummary | null;
   /** Who runs (or ran) it, set at PREPARING; null in DRAFT. */
   owner: RunOwner | null;
+  /** The sequence's own suspenders (JSON); `[]` when it has none. */
+  suspenders: JsonValue;
 }
 
 /** A shot to store. Parameters are the flat `{ "dotted.name": value }` JSON of core's encoding. */
@@ -290,30 +319,57 @@ export interface SessionStorage {
   ): Promise<Result<void, SequenceEditError>>;
   /** Replaces the time lanes of a DRAFT. */
   setTimeLanes(path: SequencePath, timeLanes: JsonValue): Promise<Result<void, SequenceEditError>>;
+  /** Replaces the suspenders of a DRAFT (JSON of core's suspender schema). */
+  setSuspenders(
+    path: SequencePath,
+    suspenders: JsonValue,
+  ): Promise<Result<void, SequenceEditError>>;
 
   /** DRAFT -> PREPARING as one compare-and-set, writing the snapshots. */
   setPreparing(
     path: SequencePath,
     snapshot: PreparingSnapshot,
   ): Promise<Result<void, SequenceTransitionError>>;
+  /**
+   * INTERRUPTED | CRASHED -> PREPARING, to continue the run: records the new owner and the
+   * `continued` event, clears the error and stop time, keeps the snapshots, start time and shots.
+   */
+  setContinuing(
+    path: SequencePath,
+    run: ContinuingRun,
+  ): Promise<Result<void, SequenceTransitionError>>;
   /** PREPARING -> RUNNING. */
   setRunning(path: SequencePath, startTime: Date): Promise<Result<void, SequenceTransitionError>>;
+  /** RUNNING -> PAUSED, storing the `paused` event with it. */
+  setPaused(
+    path: SequencePath,
+    event: SequenceEventInput,
+  ): Promise<Result<void, SequenceTransitionError>>;
+  /**
+   * PAUSED -> RUNNING, storing the `resumed` event with it; `globals` (JSON of a ParameterNamespace)
+   * replaces the globals snapshot when the run reloaded them (the event keeps the previous ones).
+   */
+  setResumed(
+    path: SequencePath,
+    event: SequenceEventInput,
+    options?: { globals?: JsonValue },
+  ): Promise<Result<void, SequenceTransitionError>>;
   /** RUNNING -> FINISHED. */
   setFinished(path: SequencePath, stopTime: Date): Promise<Result<void, SequenceTransitionError>>;
-  /** PREPARING | RUNNING -> INTERRUPTED. */
+  /** PREPARING | RUNNING | PAUSED -> INTERRUPTED. */
   setInterrupted(
     path: SequencePath,
     stopTime: Date,
   ): Promise<Result<void, SequenceTransitionError>>;
-  /** PREPARING | RUNNING -> CRASHED, storing the error summary. */
+  /** PREPARING | RUNNING | PAUSED -> CRASHED, storing the error summary. */
   setCrashed(
     path: SequencePath,
     error: ErrorSummary,
     stopTime: Date,
   ): Promise<Result<void, SequenceTransitionError>>;
   /**
-   * FINISHED | INTERRUPTED | CRASHED -> DRAFT, erasing shots, snapshots, times and error. This is the
-   * only operation that deletes shots of a sequence (besides deleting the sequence).
+   * FINISHED | INTERRUPTED | CRASHED -> DRAFT, erasing shots, events, snapshots, times and error.
+   * This is the only operation that deletes shots of a sequence (besides deleting the sequence).
    */
   resetToDraft(
     path: SequencePath,
@@ -333,6 +389,35 @@ export interface SessionStorage {
     Result<
       { globals: JsonValue; deviceConfigurations: StoredDeviceConfiguration[] },
       PathNotFoundError | PathIsNotSequenceError | SequenceNotLaunchedError
+    >
+  >;
+
+  // ---- events of a run -------------------------------------------------------------------------
+
+  /**
+   * Stores an event of a launched sequence (any state but DRAFT): a suspender trip while paused, a
+   * pause or resume request from another process... Returns its id.
+   */
+  addSequenceEvent(
+    path: SequencePath,
+    event: SequenceEventInput,
+  ): Promise<
+    Result<
+      number,
+      | PathNotFoundError
+      | PathIsNotSequenceError
+      | SequenceNotLaunchedError
+      | InvalidStorageDataError
+    >
+  >;
+  /** The events of a sequence in the order they were stored, after the event `afterId` (default 0). */
+  sequenceEvents(
+    path: SequencePath,
+    options?: { afterId?: number },
+  ): Promise<
+    Result<
+      SequenceEventRecord[],
+      PathNotFoundError | PathIsNotSequenceError | InvalidStorageDataError
     >
   >;
 

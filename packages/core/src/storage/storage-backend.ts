@@ -13,6 +13,7 @@ import type {
   StoredTime,
 } from './storage-rows.js';
 import type { StoredLockRow } from './storage-rules.js';
+import type { EncodedSequenceEvent, StoredSequenceEventRow } from './sequence-event-encoding.js';
 import type { EncodedPreparingSnapshot, EncodedSequenceDraft } from './storage-validation.js';
 import type { PreparedShot } from './stored-shot.js';
 
@@ -67,9 +68,27 @@ export interface StorageBackend {
     expectedShots: number | null,
   ): StorageAnswer<void>;
   setTimeLanes(path: SequencePath, timeLanes: string): StorageAnswer<void>;
+  setSuspenders(path: SequencePath, suspenders: string): StorageAnswer<void>;
   /** The DRAFT -> PREPARING compare-and-set, with the snapshots. */
   setPreparing(path: SequencePath, snapshot: EncodedPreparingSnapshot): StorageAnswer<void>;
+  /**
+   * INTERRUPTED | CRASHED -> PREPARING with the new owner (JSON of a RunOwner), clearing the error
+   * and stop time (`sequenceContinuingChanges`), and the `continued` event.
+   */
+  setContinuing(
+    path: SequencePath,
+    owner: string,
+    event: EncodedSequenceEvent,
+  ): StorageAnswer<void>;
   setRunning(path: SequencePath, startTime: number): StorageAnswer<void>;
+  /** RUNNING -> PAUSED with its event. */
+  setPaused(path: SequencePath, event: EncodedSequenceEvent): StorageAnswer<void>;
+  /** PAUSED -> RUNNING with its event; `globals` (JSON text) replaces the snapshot unless null. */
+  setResumed(
+    path: SequencePath,
+    event: EncodedSequenceEvent,
+    globals: string | null,
+  ): StorageAnswer<void>;
   setFinished(path: SequencePath, stopTime: number): StorageAnswer<void>;
   setInterrupted(path: SequencePath, stopTime: number): StorageAnswer<void>;
   setCrashed(path: SequencePath, error: string, stopTime: number): StorageAnswer<void>;
@@ -77,6 +96,13 @@ export interface StorageBackend {
   resetToDraft(path: SequencePath): StorageAnswer<void>;
   getError(path: SequencePath): StorageAnswer<string>;
   getSnapshot(path: SequencePath): StorageAnswer<StoredSnapshotRow>;
+
+  // ---- events of a run -------------------------------------------------------------------------
+
+  /** Stores an event of a launched sequence (`notLaunched` for a DRAFT); returns its id. */
+  addSequenceEvent(path: SequencePath, event: EncodedSequenceEvent): StorageAnswer<number>;
+  /** The events of a sequence with an id above `afterId`, in id order. */
+  sequenceEvents(path: SequencePath, afterId: number): StorageAnswer<StoredSequenceEventRow[]>;
 
   // ---- shots -----------------------------------------------------------------------------------
 

@@ -27,6 +27,11 @@ export const STORAGE_SCHEMA_STEPS = [
     description:
       'array chunk references: a backend may keep large arrays in append-only files beside its catalog (SQLite does; PostgreSQL keeps them in the database)',
   },
+  {
+    version: 6,
+    description:
+      'durable execution: the events of a run (pauses, resumes, suspender trips, continuations) and the suspenders of each sequence',
+  },
 ] as const;
 
 /** A version of the storage schema. */

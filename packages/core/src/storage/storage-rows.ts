@@ -44,6 +44,8 @@ export interface StoredSequenceRow extends StoredSequenceStatsRow {
   device_configurations: string | null;
   error: string | null;
   owner: string | null;
+  /** JSON of the sequence's suspenders. */
+  suspenders: string;
 }
 
 /** A stored shot without its data, with the labels of its data (any order). */
@@ -113,6 +115,7 @@ export function decodeSequenceRow(path: SequencePath, row: StoredSequenceRow): S
         : decodeStoredDeviceConfigurations(row.device_configurations, at),
     error: row.error === null ? null : decodeStoredErrorSummary(row.error, at),
     owner: row.owner === null ? null : decodeRunOwner(row.owner, at),
+    suspenders: decodeStorageJson(row.suspenders, 'suspenders', at),
   };
 }
 

@@ -120,13 +120,22 @@ describe('storage rules', () => {
   });
 
   it('allows exactly the transitions of the state machine', () => {
-    expect(transitionRefusal('\\s', 'draft', 'preparing', policy)).toBeUndefined();
-    expect(transitionRefusal('\\s', 'running', 'preparing', policy)).toEqual({
+    expect(transitionRefusal('\\s', 'draft', 'prepare', policy)).toBeUndefined();
+    expect(transitionRefusal('\\s', 'running', 'prepare', policy)).toEqual({
       kind: 'invalidTransition',
       path: '\\s',
       from: 'running',
       to: 'preparing',
     });
+    expect(transitionRefusal('\\s', 'crashed', 'continue', policy)).toBeUndefined();
+    // A draft is prepared, never continued: same target, another operation.
+    expect(transitionRefusal('\\s', 'draft', 'continue', policy)?.kind).toBe('invalidTransition');
+    expect(transitionRefusal('\\s', 'running', 'pause', policy)).toBeUndefined();
+    expect(transitionRefusal('\\s', 'paused', 'resume', policy)).toBeUndefined();
+    // A paused sequence resumes; it is not "run" again.
+    expect(transitionRefusal('\\s', 'paused', 'run', policy)?.kind).toBe('invalidTransition');
+    expect(transitionRefusal('\\s', 'paused', 'finish', policy)?.kind).toBe('invalidTransition');
+    expect(transitionRefusal('\\s', 'paused', 'interrupt', policy)).toBeUndefined();
   });
 
   it('reports the first shot of a batch that is out of range or already there', () => {

@@ -19,8 +19,11 @@ export interface StorageStatePolicy {
   editable: readonly string[];
   /** States that own devices: such sequences cannot be moved or deleted. */
   active: readonly string[];
-  /** For each target state, the states it may be reached from. */
-  allowedFrom: Readonly<Record<string, readonly string[]>>;
+  /**
+   * For each operation that changes the state (`prepare`, `continue`, `run`, `pause`, `resume`,
+   * `finish`, `interrupt`, `crash`, `reset`), the states it starts from and the state it leads to.
+   */
+  transitions: Readonly<Record<string, { readonly from: readonly string[]; readonly to: string }>>;
 }
 
 /** What a backend found at a path: nothing, a folder or a sequence. */
@@ -95,6 +98,10 @@ export const SEQUENCE_TRANSITION_COLUMNS = [
   'stop_time',
 ] as const;
 
+/** An operation that changes the state of a sequence (names of `SEQUENCE_TRANSITIONS` in core). */
+export type StorageTransition =
+  'prepare' | 'continue' | 'run' | 'pause' | 'resume' | 'finish' | 'interrupt' | 'crash' | 'reset';
+
 /** One of {@link SEQUENCE_TRANSITION_COLUMNS}. */
 export type SequenceTransitionColumn = (typeof SEQUENCE_TRANSITION_COLUMNS)[number];
 
@@ -114,7 +121,16 @@ export function sequencePreparingChanges(
   };
 }
 
-/** What a reset to DRAFT clears (its shots are deleted as well). */
+/**
+ * What INTERRUPTED | CRASHED -> PREPARING (a continuation) writes: the new owner; the error and stop
+ * time of the run it continues are cleared (they stay in its `continued` event). The snapshots,
+ * start time and shots are kept.
+ */
+export function sequenceContinuingChanges(owner: string): SequenceTransitionChanges<never> {
+  return { owner, error: null, stop_time: null };
+}
+
+/** What a reset to DRAFT clears (its shots and events are deleted as well). */
 export const SEQUENCE_DRAFT_RESET: Readonly<Record<SequenceTransitionColumn, null>> = {
   globals: null,
   device_configurations: null,
@@ -227,16 +243,31 @@ export function movePathRefusal(
   return undefined;
 }
 
-/** Why a sequence in state `from` cannot go to `to` (the compare-and-set then checks `from`). */
+/**
+ * Why a sequence in state `from` cannot change by `transition` (the compare-and-set then checks
+ * `from`).
+ */
 export function transitionRefusal(
   path: string,
   from: string,
-  to: string,
+  transition: StorageTransition,
   policy: StorageStatePolicy,
 ): StorageFailure | undefined {
-  return (policy.allowedFrom[to] ?? []).includes(from)
+  const rule = policy.transitions[transition];
+  if (rule === undefined) throw new Error(`unknown sequence transition "${transition}"`);
+  return rule.from.includes(from)
     ? undefined
-    : { kind: 'invalidTransition', path, from, to };
+    : { kind: 'invalidTransition', path, from, to: rule.to };
+}
+
+/** The state a transition leads to. */
+export function transitionTarget(
+  transition: StorageTransition,
+  policy: StorageStatePolicy,
+): string {
+  const rule = policy.transitions[transition];
+  if (rule === undefined) throw new Error(`unknown sequence transition "${transition}"`);
+  return rule.to;
 }
 
 /** Why the iteration or time lanes of a sequence in `state` cannot be edited. */

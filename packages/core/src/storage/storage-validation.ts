@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type ErrorLocation, type ErrorSummary, errorSummarySchema } from '../errors/index.js';
 import type { SequencePath } from '../path/index.js';
 import { type Result, err, ok } from '../result/index.js';
-import { type SequenceState, isTransitionAllowed, sequenceStateSchema } from '../sequence/index.js';
+import { type SequenceState, sequenceStateSchema } from '../sequence/index.js';
 import type {
   PreparingSnapshot,
   SequenceDraft,
@@ -25,6 +25,8 @@ export interface EncodedSequenceDraft {
   iteration: string;
   timeLanes: string;
   expectedShots: number | null;
+  /** JSON text of the suspenders (`[]` when none). */
+  suspenders: string;
 }
 
 /** Checks the expected shot count: `null` (unknown) or a non-negative safe integer. */
@@ -64,11 +66,32 @@ export function encodeSequenceDraft(
   if (!timeLanes.ok) return timeLanes;
   const expected = checkExpectedShots(path, draft.expectedShots);
   if (!expected.ok) return expected;
+  const suspenders = encodeSuspenders(path, draft.suspenders ?? []);
+  if (!suspenders.ok) return suspenders;
   return ok({
     iteration: iteration.value,
     timeLanes: timeLanes.value,
     expectedShots: expected.value,
+    suspenders: suspenders.value,
   });
+}
+
+/**
+ * Checks and serialises the suspenders of a sequence: a JSON array (their content is checked by
+ * core's suspender schema before they reach storage).
+ */
+export function encodeSuspenders(
+  path: SequencePath,
+  suspenders: unknown,
+): Result<string, InvalidStorageDataError> {
+  if (!Array.isArray(suspenders)) {
+    return err(
+      new InvalidStorageDataError('the suspenders of a sequence must be a JSON array', {
+        location: sequenceAt(path),
+      }),
+    );
+  }
+  return encodeStorageJson(suspenders, 'suspenders', sequenceAt(path));
 }
 
 /** Checks a date given to storage and returns its milliseconds since the epoch (UTC). */
@@ -279,9 +302,4 @@ export function decodeStoredState(value: unknown, location: ErrorLocation = {}):
     });
   }
   return parsed.data;
-}
-
-/** The states from which a sequence may go to `to`. */
-export function statesBefore(to: SequenceState): SequenceState[] {
-  return sequenceStateSchema.options.filter((from) => isTransitionAllowed(from, to));
 }

@@ -32,7 +32,7 @@ export const sequenceDetailSchema = sequenceSummarySchema.extend({
   /** While PREPARING or RUNNING: who runs it, since when, when it was last seen alive. */
   run: z
     .object({
-      state: z.enum(['preparing', 'running']),
+      state: z.enum(['preparing', 'running', 'paused']),
       owner: runOwnerSchema.nullable(),
       since: z.string().nullable(),
       lastSeen: z.string().nullable(),
@@ -43,12 +43,62 @@ export const sequenceDetailSchema = sequenceSummarySchema.extend({
   /** The iteration and the time lanes, in core's JSON form. */
   iteration: z.unknown(),
   timeLanes: z.unknown(),
+  /** The sequence's own suspenders (core's `suspenderSpecSchema`). */
+  suspenders: z.array(z.unknown()),
 });
 
 /** `POST /api/sequence?path=` (create) and `PUT` (replace a DRAFT's definition). */
 export const sequenceDefinitionBodySchema = z
-  .object({ iteration: z.unknown(), timeLanes: z.unknown() })
+  .object({
+    iteration: z.unknown(),
+    timeLanes: z.unknown(),
+    /** The sequence's own suspenders (core's `suspenderSpecSchema`); default none. */
+    suspenders: z.array(z.unknown()).max(100).optional(),
+  })
   .strict();
+
+/** A stored event of a run: a pause, a resume, a suspender trip, a continuation, a request. */
+export const sequenceEventJsonSchema = z.object({
+  id: z.number().int(),
+  kind: z.string(),
+  time: z.string(),
+  /** Per kind: core's `sequenceEventDataSchemas`. */
+  data: z.unknown(),
+});
+
+/** `GET /api/sequence/events?path=&after=`: the events of a run after the event `after`. */
+export const sequenceEventsQuerySchema = z
+  .object({ path, after: z.coerce.number().int().min(0).optional() })
+  .strict();
+
+/** `POST /api/sequence/pause?path=&waitMs=`: how long to wait for PAUSED (default 30 s). */
+export const pauseQuerySchema = z
+  .object({ path, waitMs: z.coerce.number().int().min(0).max(600_000).optional() })
+  .strict();
+
+/** The answer of a pause: the state reached, and where it paused. */
+export const pauseAnswerSchema = z.object({
+  path: z.string(),
+  state: z.enum(SEQUENCE_STATES),
+  /** PAUSED: the first shot that has not started. */
+  nextIndex: z.number().int().nullable(),
+});
+
+/** `POST /api/sequence/resume?path=`. */
+export const resumeBodySchema = z
+  .object({
+    /** Apply the lab's current globals to the remaining shots (recorded on the sequence). */
+    reloadGlobals: z.boolean().optional(),
+  })
+  .strict();
+
+/** The answer of a resume request. */
+export const resumeAnswerSchema = z.object({
+  path: z.string(),
+  state: z.enum(SEQUENCE_STATES),
+  resumeRequested: z.literal(true),
+  reloadGlobals: z.boolean(),
+});
 
 /** `DELETE /api/sequence?path=&recursive=`. */
 export const deleteSequenceQuerySchema = z
@@ -161,6 +211,9 @@ export const LAB_ROUTES = {
   sequences: '/api/sequences',
   sequence: '/api/sequence',
   reset: '/api/sequence/reset',
+  pause: '/api/sequence/pause',
+  resume: '/api/sequence/resume',
+  events: '/api/sequence/events',
   duplicate: '/api/sequence/duplicate',
   shots: '/api/shots',
   shot: '/api/shot',

@@ -19,7 +19,10 @@ import {
   deviceConfigurationSchema,
   deviceTypeSchema,
   globalsSchema,
+  pauseAnswerSchema,
+  resumeAnswerSchema,
   sequenceDetailSchema,
+  sequenceEventJsonSchema,
   sequenceSummarySchema,
   shotIndicesSchema,
   shotSchema,
@@ -138,7 +141,7 @@ export class LabClient {
 
   createSequence(
     path: string,
-    definition: { iteration: unknown; timeLanes: unknown },
+    definition: { iteration: unknown; timeLanes: unknown; suspenders?: unknown[] },
   ): Promise<SequenceDetail> {
     return this.connection.request({
       method: 'POST',
@@ -151,7 +154,7 @@ export class LabClient {
 
   editSequence(
     path: string,
-    definition: { iteration: unknown; timeLanes: unknown },
+    definition: { iteration: unknown; timeLanes: unknown; suspenders?: unknown[] },
   ): Promise<SequenceDetail> {
     return this.connection.request({
       method: 'PUT',
@@ -159,6 +162,46 @@ export class LabClient {
       query: { path },
       body: definition,
       response: sequenceDetailSchema,
+    });
+  }
+
+  /**
+   * Pauses a running sequence at the next shot boundary; resolves once it is PAUSED (or ended, or
+   * after `waitMs`, default 30 s), with where it paused.
+   */
+  pauseSequence(
+    path: string,
+    options: { waitMs?: number } = {},
+  ): Promise<z.infer<typeof pauseAnswerSchema>> {
+    return this.connection.request({
+      method: 'POST',
+      path: LAB_ROUTES.pause,
+      query: { path, ...(options.waitMs !== undefined ? { waitMs: String(options.waitMs) } : {}) },
+      response: pauseAnswerSchema,
+    });
+  }
+
+  /** Asks a PAUSED sequence to resume at its next shot (once no suspender holds it). */
+  resumeSequence(
+    path: string,
+    options: { reloadGlobals?: boolean } = {},
+  ): Promise<z.infer<typeof resumeAnswerSchema>> {
+    return this.connection.request({
+      method: 'POST',
+      path: LAB_ROUTES.resume,
+      query: { path },
+      body: { reloadGlobals: options.reloadGlobals === true },
+      response: resumeAnswerSchema,
+    });
+  }
+
+  /** The stored events of a run (pauses, resumes, suspender trips, continuations), after `after`. */
+  sequenceEvents(path: string, after = 0): Promise<z.infer<typeof sequenceEventJsonSchema>[]> {
+    return this.connection.request({
+      method: 'GET',
+      path: LAB_ROUTES.events,
+      query: { path, after: String(after) },
+      response: z.array(sequenceEventJsonSchema),
     });
   }
 

@@ -20,6 +20,7 @@ import {
   SequenceNotEditableError,
   SequenceRunningError,
   ShotNotFoundError,
+  WrongSequenceStateError,
   isRecoverable,
 } from '@shotline/core';
 import {
@@ -43,6 +44,7 @@ const STATUS: readonly [abstract new (...args: never[]) => Error, number][] = [
   [ProcedureNotFoundError, 404],
   [RemoteNotFoundError, 404],
   [SequenceAlreadyQueuedError, 409],
+  [WrongSequenceStateError, 409],
   [SequenceAlreadyRunningError, 409],
   [SequenceRunningError, 409],
   [SequenceNotEditableError, 409],

@@ -84,12 +84,30 @@ export class QueueRunner {
       );
     }
     const state = await this.options.session.state(path);
-    if (state === 'preparing' || state === 'running') {
+    if (state === 'preparing' || state === 'running' || state === 'paused') {
       throw new SequenceAlreadyQueuedError(`sequence ${key} is ${state.toUpperCase()}`, {
         location: { sequence: key },
       });
     }
-    if (state !== 'draft' && !options.reset) {
+    const continuing = options.continue !== undefined && options.continue !== false;
+    if (continuing && options.reset) {
+      throw new QueueStateError('continue and reset exclude each other (reset erases the shots)', {
+        location: { sequence: key },
+      });
+    }
+    if (continuing && state !== 'interrupted' && state !== 'crashed') {
+      throw new QueueStateError(
+        `sequence ${key} is ${state.toUpperCase()}; only an INTERRUPTED or CRASHED sequence can be continued`,
+        { location: { sequence: key } },
+      );
+    }
+    if (continuing && (options.globals || options.deviceConfigurations)) {
+      throw new QueueStateError(
+        `a continuation of ${key} runs on its snapshot of globals and device configurations; it takes no others`,
+        { location: { sequence: key } },
+      );
+    }
+    if (!continuing && state !== 'draft' && !options.reset) {
       throw new QueueStateError(
         `sequence ${key} is ${state.toUpperCase()}; only a DRAFT can run (submit with reset: true to erase its shots and run it again)`,
         { location: { sequence: key } },
@@ -213,12 +231,19 @@ export class QueueRunner {
         if (options.reset && (await session.state(path)) !== 'draft') {
           await session.resetToDraft(path);
         }
-        await procedure.runSequence(path, {
-          ...(options.globals ? { globals: ParameterNamespace.fromJSON(options.globals) } : {}),
-          ...(options.deviceConfigurations
-            ? { deviceConfigurations: options.deviceConfigurations }
-            : {}),
-        });
+        if (options.continue !== undefined && options.continue !== false) {
+          await procedure.continueSequence(
+            path,
+            typeof options.continue === 'string' ? { reason: options.continue } : {},
+          );
+        } else {
+          await procedure.runSequence(path, {
+            ...(options.globals ? { globals: ParameterNamespace.fromJSON(options.globals) } : {}),
+            ...(options.deviceConfigurations
+              ? { deviceConfigurations: options.deviceConfigurations }
+              : {}),
+          });
+        }
       } catch (error) {
         failure = error;
       }

@@ -2,11 +2,16 @@ import {
   type ActiveRun,
   type AuditEntry,
   type QueuedRun,
+  type SequenceEvent,
   type SequenceInfo,
   withoutStacks,
 } from '@shotline/core';
 import type { z } from 'zod';
-import type { auditEntrySchema, sequenceDetailSchema } from '../api/lab-api.js';
+import type {
+  auditEntrySchema,
+  sequenceDetailSchema,
+  sequenceEventJsonSchema,
+} from '../api/lab-api.js';
 import type { QueuedRunJson } from '../api/queue-api.js';
 
 const iso = (date: Date | null): string | null => (date === null ? null : date.toISOString());
@@ -48,7 +53,13 @@ export function sequenceJson(
     devices: info.deviceConfigurations?.map((d) => ({ name: d.name, type: d.type })) ?? null,
     iteration: info.iteration.toJSON(),
     timeLanes: info.timeLanes.toJSON(),
+    suspenders: Array.isArray(info.suspenders) ? info.suspenders : [],
   };
+}
+
+/** A stored event of a run as JSON. */
+export function sequenceEventJson(event: SequenceEvent): z.infer<typeof sequenceEventJsonSchema> {
+  return { id: event.id, kind: event.kind, time: event.time.toISOString(), data: event.data };
 }
 
 /** An audit entry as JSON. */

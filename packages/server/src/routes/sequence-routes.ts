@@ -4,6 +4,7 @@ import {
   TimeLanes,
   activeRunOf,
   errorResponseSchema,
+  type SuspenderSpecInput,
 } from '@shotline/core';
 import { z } from 'zod';
 import {
@@ -32,6 +33,8 @@ export const sequenceRoutes: RoutePlugin = async (app, { context }) => {
   const definition = (body: z.infer<typeof sequenceDefinitionBodySchema>) => ({
     iteration: IterationConfiguration.fromJSON(body.iteration),
     timeLanes: TimeLanes.fromJSON(body.timeLanes, registry.laneTypes),
+    // Checked by the session (suspenderSpecSchema): a malformed one is refused, naming it.
+    suspenders: (body.suspenders ?? []) as SuspenderSpecInput[],
   });
 
   app.get(
@@ -116,9 +119,10 @@ export const sequenceRoutes: RoutePlugin = async (app, { context }) => {
     },
     async (request) => {
       const path = SequencePath.parse(request.query.path);
-      const { iteration, timeLanes } = definition(request.body);
+      const { iteration, timeLanes, suspenders } = definition(request.body);
       // Both are checked above; time lanes first so a refused iteration leaves a valid DRAFT.
       await session.setTimeLanes(path, timeLanes);
+      await session.setSuspenders(path, suspenders);
       await session.setIteration(path, iteration);
       await audit.record(userOf(request), 'sequence.edit', path.toString());
       return sequenceJson(await session.sequence(path));

@@ -3,6 +3,8 @@ import {
   type EncodedLockRequest,
   type EncodedPreparingSnapshot,
   type EncodedSequenceDraft,
+  type EncodedSequenceEvent,
+  type StoredSequenceEventRow,
   type PreparedShot,
   type SequencePath,
   type SequenceState,
@@ -160,12 +162,36 @@ export class PostgresBackend implements StorageBackend {
     return this.#run('write', (q) => q.setTimeLanes(path.toString(), timeLanes));
   }
 
+  setSuspenders(path: SequencePath, suspenders: string): StorageAnswer<void> {
+    return this.#run('write', (q) => q.setSuspenders(path.toString(), suspenders));
+  }
+
   setPreparing(path: SequencePath, snapshot: EncodedPreparingSnapshot): StorageAnswer<void> {
     return this.#run('write', (q) => q.setPreparing(path.toString(), snapshot));
   }
 
+  setContinuing(
+    path: SequencePath,
+    owner: string,
+    event: EncodedSequenceEvent,
+  ): StorageAnswer<void> {
+    return this.#run('write', (q) => q.setContinuing(path.toString(), owner, event));
+  }
+
   setRunning(path: SequencePath, startTime: number): StorageAnswer<void> {
     return this.#run('write', (q) => q.setRunning(path.toString(), new Date(startTime)));
+  }
+
+  setPaused(path: SequencePath, event: EncodedSequenceEvent): StorageAnswer<void> {
+    return this.#run('write', (q) => q.setPaused(path.toString(), event));
+  }
+
+  setResumed(
+    path: SequencePath,
+    event: EncodedSequenceEvent,
+    globals: string | null,
+  ): StorageAnswer<void> {
+    return this.#run('write', (q) => q.setResumed(path.toString(), event, globals));
   }
 
   setFinished(path: SequencePath, stopTime: number): StorageAnswer<void> {
@@ -190,6 +216,16 @@ export class PostgresBackend implements StorageBackend {
 
   getSnapshot(path: SequencePath) {
     return this.#run('read', (q) => q.getSnapshot(path.toString()));
+  }
+
+  // ---- events of a run -------------------------------------------------------------------------
+
+  addSequenceEvent(path: SequencePath, event: EncodedSequenceEvent): StorageAnswer<number> {
+    return this.#run('write', (q) => q.addSequenceEvent(path.toString(), event));
+  }
+
+  sequenceEvents(path: SequencePath, afterId: number): StorageAnswer<StoredSequenceEventRow[]> {
+    return this.#run('read', (q) => q.sequenceEvents(path.toString(), afterId));
   }
 
   // ---- shots -----------------------------------------------------------------------------------

@@ -118,6 +118,17 @@ export const MIGRATIONS: readonly StorageMigration[] = storageMigrations({
     `,
   // PostgreSQL keeps every array in the database (bytea): nothing to add.
   5: `SELECT 1;`,
+  6: `
+      ALTER TABLE sequences ADD COLUMN suspenders json NOT NULL DEFAULT '[]';
+      CREATE TABLE sequence_events (
+        id bigserial PRIMARY KEY,
+        sequence_id bigint NOT NULL REFERENCES sequences(id) ON DELETE CASCADE,
+        time timestamptz NOT NULL,
+        kind text NOT NULL,
+        content json NOT NULL
+      );
+      CREATE INDEX sequence_events_sequence_id ON sequence_events(sequence_id, id);
+    `,
 });
 
 /** The version this build writes and reads. */

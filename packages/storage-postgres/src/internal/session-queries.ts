@@ -1,6 +1,9 @@
 import type { PoolClient, QueryConfig, QueryResultRow } from 'pg';
 import {
   type EncodedPreparingSnapshot,
+  type EncodedSequenceEvent,
+  type StoredSequenceEventRow,
+  type StorageTransition,
   type EncodedSequenceDraft,
   type PreparedShot,
   STORAGE_ROOT_PATH as ROOT,
@@ -28,6 +31,7 @@ import {
   launchedRefusal,
   movePathRefusal,
   newSequenceRefusal,
+  sequenceContinuingChanges,
   sequencePreparingChanges,
   sequenceLookupRefusal,
   shotsRefusal,
@@ -40,6 +44,7 @@ import {
   storageSuccess as success,
   storedNodeKind as kindOf,
   transitionRefusal,
+  transitionTarget,
 } from '@shotline/core';
 
 type Outcome<T> = StorageOutcome<T>;
@@ -196,24 +201,34 @@ export class SessionQueries {
     }
     const pathId = existing?.id ?? (await this.node(path))!.id;
     await this.client.query(
-      `INSERT INTO sequences (path_id, state, iteration, time_lanes, expected_shots)
-       VALUES ($1, 'draft', $2, $3, $4)`,
-      [pathId, draft.iteration, draft.timeLanes, draft.expectedShots],
+      `INSERT INTO sequences (path_id, state, iteration, time_lanes, expected_shots, suspenders)
+       VALUES ($1, 'draft', $2, $3, $4, $5)`,
+      [pathId, draft.iteration, draft.timeLanes, draft.expectedShots, draft.suspenders],
     );
     return success(undefined);
   }
 
+  private async insertEvent(sequenceId: number, event: EncodedSequenceEvent): Promise<number> {
+    const row = await this.row<{ id: string }>(
+      `INSERT INTO sequence_events (sequence_id, time, kind, content) VALUES ($1, $2, $3, $4)
+       RETURNING id`,
+      [sequenceId, new Date(event.time), event.kind, event.content],
+    );
+    return Number(row!.id);
+  }
+
   private async transition(
     path: string,
-    to: SequenceState,
+    transition: StorageTransition,
     changes: SequenceTransitionChanges<Date>,
     after?: (sequenceId: number) => Promise<unknown>,
   ): Promise<Outcome<void>> {
     const ref = await this.sequenceRef(path);
     if (!ref.ok) return ref;
     const from = ref.value.state;
-    const refusal = refused(transitionRefusal(path, from, to, POLICY));
+    const refusal = refused(transitionRefusal(path, from, transition, POLICY));
     if (refusal) return refusal;
+    const to = transitionTarget(transition, POLICY);
     const columns = SEQUENCE_TRANSITION_COLUMNS.filter((c) => c in changes);
     const assignments = ['state = $1', ...columns.map((c, i) => `${c} = $${i + 2}`)].join(', ');
     const n = columns.length + 2;
@@ -347,12 +362,18 @@ export class SessionQueries {
       iteration: string;
       time_lanes: string;
       expected_shots: number | null;
-    }>('SELECT iteration, time_lanes, expected_shots FROM sequences WHERE id = $1', [
+      suspenders: string;
+    }>('SELECT iteration, time_lanes, expected_shots, suspenders FROM sequences WHERE id = $1', [
       ref.value.id,
     ]))!;
     return this.insertSequence(
       destination,
-      { iteration: row.iteration, timeLanes: row.time_lanes, expectedShots: row.expected_shots },
+      {
+        iteration: row.iteration,
+        timeLanes: row.time_lanes,
+        expectedShots: row.expected_shots,
+        suspenders: row.suspenders,
+      },
       createdAt,
     );
   }
@@ -363,7 +384,7 @@ export class SessionQueries {
     return success(
       (await this.row<StoredSequenceRow>(
         `SELECT p.created_at, s.state, s.iteration, s.time_lanes, s.expected_shots, s.globals,
-           s.device_configurations, s.error, s.owner, s.start_time, s.stop_time,
+           s.device_configurations, s.error, s.owner, s.suspenders, s.start_time, s.stop_time,
            (SELECT count(*) FROM shots sh WHERE sh.sequence_id = s.id) AS completed
          FROM sequences s JOIN paths p ON p.id = s.path_id WHERE s.id = $1`,
         [ref.value.id],
@@ -386,7 +407,7 @@ export class SessionQueries {
 
   private async edit(
     path: string,
-    column: 'iteration' | 'time_lanes',
+    column: 'iteration' | 'time_lanes' | 'suspenders',
     value: string,
     expected?: number | null,
   ): Promise<Outcome<void>> {
@@ -420,30 +441,75 @@ export class SessionQueries {
     return this.edit(path, 'time_lanes', timeLanes);
   }
 
+  setSuspenders(path: string, suspenders: string): Promise<Outcome<void>> {
+    return this.edit(path, 'suspenders', suspenders);
+  }
+
   setPreparing(path: string, snapshot: EncodedPreparingSnapshot): Promise<Outcome<void>> {
-    return this.transition(path, 'preparing', sequencePreparingChanges(snapshot));
+    return this.transition(path, 'prepare', sequencePreparingChanges(snapshot));
+  }
+
+  setContinuing(path: string, owner: string, event: EncodedSequenceEvent): Promise<Outcome<void>> {
+    return this.transition(path, 'continue', sequenceContinuingChanges(owner), (id) =>
+      this.insertEvent(id, event),
+    );
   }
 
   setRunning(path: string, startTime: Date): Promise<Outcome<void>> {
-    return this.transition(path, 'running', { start_time: startTime });
+    return this.transition(path, 'run', { start_time: startTime });
+  }
+
+  setPaused(path: string, event: EncodedSequenceEvent): Promise<Outcome<void>> {
+    return this.transition(path, 'pause', {}, (id) => this.insertEvent(id, event));
+  }
+
+  setResumed(
+    path: string,
+    event: EncodedSequenceEvent,
+    globals: string | null,
+  ): Promise<Outcome<void>> {
+    return this.transition(path, 'resume', globals === null ? {} : { globals }, (id) =>
+      this.insertEvent(id, event),
+    );
   }
 
   setFinished(path: string, stopTime: Date): Promise<Outcome<void>> {
-    return this.transition(path, 'finished', { stop_time: stopTime });
+    return this.transition(path, 'finish', { stop_time: stopTime });
   }
 
   setInterrupted(path: string, stopTime: Date): Promise<Outcome<void>> {
-    return this.transition(path, 'interrupted', { stop_time: stopTime });
+    return this.transition(path, 'interrupt', { stop_time: stopTime });
   }
 
   setCrashed(path: string, error: string, stopTime: Date): Promise<Outcome<void>> {
-    return this.transition(path, 'crashed', { error, stop_time: stopTime });
+    return this.transition(path, 'crash', { error, stop_time: stopTime });
   }
 
   resetToDraft(path: string): Promise<Outcome<void>> {
-    return this.transition(path, 'draft', SEQUENCE_DRAFT_RESET, (id) =>
-      this.client.query('DELETE FROM shots WHERE sequence_id = $1', [id]),
+    return this.transition(path, 'reset', SEQUENCE_DRAFT_RESET, async (id) => {
+      await this.client.query('DELETE FROM shots WHERE sequence_id = $1', [id]);
+      await this.client.query('DELETE FROM sequence_events WHERE sequence_id = $1', [id]);
+    });
+  }
+
+  // ---- events of a run -------------------------------------------------------------------------
+
+  async addSequenceEvent(path: string, event: EncodedSequenceEvent): Promise<Outcome<number>> {
+    const ref = await this.sequenceRef(path);
+    if (!ref.ok) return ref;
+    if (ref.value.state === 'draft') return failure({ kind: 'notLaunched', path });
+    return success(await this.insertEvent(ref.value.id, event));
+  }
+
+  async sequenceEvents(path: string, afterId: number): Promise<Outcome<StoredSequenceEventRow[]>> {
+    const ref = await this.sequenceRef(path);
+    if (!ref.ok) return ref;
+    const rows = await this.rows<StoredSequenceEventRow & { id: string }>(
+      `SELECT id, time, kind, content FROM sequence_events
+       WHERE sequence_id = $1 AND id > $2 ORDER BY id`,
+      [ref.value.id, afterId],
     );
+    return success(rows.map((r) => ({ ...r, id: Number(r.id) })));
   }
 
   async getError(path: string): Promise<Outcome<string>> {

@@ -125,6 +125,17 @@ export const MIGRATIONS: readonly StorageMigration[] = storageMigrations({
       );
       CREATE INDEX shot_array_chunks_file ON shot_array_chunks(chunk_file);
     `,
+  6: `
+      ALTER TABLE sequences ADD COLUMN suspenders TEXT NOT NULL DEFAULT '[]';
+      CREATE TABLE sequence_events (
+        id INTEGER PRIMARY KEY,
+        sequence_id INTEGER NOT NULL REFERENCES sequences(id) ON DELETE CASCADE,
+        time INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        content TEXT NOT NULL
+      );
+      CREATE INDEX sequence_events_sequence_id ON sequence_events(sequence_id, id);
+    `,
 });
 
 /** The version this build writes and reads. */

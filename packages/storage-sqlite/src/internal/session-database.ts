@@ -3,6 +3,8 @@ import type Database from 'better-sqlite3';
 // of @shotline/core; the refusal rules come from its dependency-free `storage-rules` entry.
 import type {
   EncodedLockRequest,
+  EncodedSequenceEvent,
+  StoredSequenceEventRow,
   EncodedPreparingSnapshot,
   EncodedSequenceDraft,
   PreparedShot,
@@ -25,6 +27,7 @@ import {
   SEQUENCE_TRANSITION_COLUMNS,
   type SequenceTransitionChanges,
   type StorageStatePolicy,
+  type StorageTransition,
   childrenRefusal,
   crashedRefusal,
   deletePathRefusal,
@@ -33,6 +36,7 @@ import {
   launchedRefusal,
   movePathRefusal,
   newSequenceRefusal,
+  sequenceContinuingChanges,
   sequencePreparingChanges,
   sequenceLookupRefusal,
   shotsRefusal,
@@ -44,6 +48,7 @@ import {
   storageSuccess as success,
   storedNodeKind as kindOf,
   transitionRefusal,
+  transitionTarget,
 } from '@shotline/core/storage-rules';
 import type { ChunkedArrayData } from './chunks/chunk-writer.js';
 import type { ChunkReader } from './chunks/chunk-reader.js';
@@ -255,15 +260,23 @@ export class SessionDatabase {
     }
     const pathId = existing?.id ?? this.node(path)!.id;
     this.stmt(
-      `INSERT INTO sequences (path_id, state, iteration, time_lanes, expected_shots)
-       VALUES (?, 'draft', ?, ?, ?)`,
-    ).run(pathId, draft.iteration, draft.timeLanes, draft.expectedShots);
+      `INSERT INTO sequences (path_id, state, iteration, time_lanes, expected_shots, suspenders)
+       VALUES (?, 'draft', ?, ?, ?, ?)`,
+    ).run(pathId, draft.iteration, draft.timeLanes, draft.expectedShots, draft.suspenders);
     return success(undefined);
+  }
+
+  private insertEvent(sequenceId: number, event: EncodedSequenceEvent): number {
+    return Number(
+      this.stmt(
+        'INSERT INTO sequence_events (sequence_id, time, kind, content) VALUES (?, ?, ?, ?)',
+      ).run(sequenceId, event.time, event.kind, event.content).lastInsertRowid,
+    );
   }
 
   private transition(
     path: string,
-    to: string,
+    transition: StorageTransition,
     changes: SequenceTransitionChanges,
     after?: (sequenceId: number) => void,
   ): Outcome<void> {
@@ -271,8 +284,9 @@ export class SessionDatabase {
       const ref = this.sequenceRef(path);
       if (!ref.ok) return ref;
       const from = ref.value.state;
-      const refusal = refused(transitionRefusal(path, from, to, this.policy));
+      const refusal = refused(transitionRefusal(path, from, transition, this.policy));
       if (refusal) return refusal;
+      const to = transitionTarget(transition, this.policy);
       const columns = SEQUENCE_TRANSITION_COLUMNS.filter((c) => c in changes);
       const assignments = ['state = ?', ...columns.map((c) => `${c} = ?`)].join(', ');
       const info = this.stmt(`UPDATE sequences SET ${assignments} WHERE id = ? AND state = ?`).run(
@@ -402,15 +416,21 @@ export class SessionDatabase {
       const ref = this.sequenceRef(source);
       if (!ref.ok) return ref;
       const row = this.stmt(
-        'SELECT iteration, time_lanes, expected_shots FROM sequences WHERE id = ?',
+        'SELECT iteration, time_lanes, expected_shots, suspenders FROM sequences WHERE id = ?',
       ).get(ref.value.id) as {
         iteration: string;
         time_lanes: string;
         expected_shots: number | null;
+        suspenders: string;
       };
       return this.insertSequence(
         destination,
-        { iteration: row.iteration, timeLanes: row.time_lanes, expectedShots: row.expected_shots },
+        {
+          iteration: row.iteration,
+          timeLanes: row.time_lanes,
+          expectedShots: row.expected_shots,
+          suspenders: row.suspenders,
+        },
         createdAt,
       );
     });
@@ -425,7 +445,7 @@ export class SessionDatabase {
           `SELECT p.created_at AS created_at, s.state AS state, s.iteration AS iteration,
              s.time_lanes AS time_lanes, s.expected_shots AS expected_shots, s.globals AS globals,
              s.device_configurations AS device_configurations, s.error AS error, s.owner AS owner,
-             s.start_time AS start_time, s.stop_time AS stop_time,
+             s.suspenders AS suspenders, s.start_time AS start_time, s.stop_time AS stop_time,
              (SELECT count(*) FROM shots sh WHERE sh.sequence_id = s.id) AS completed
            FROM sequences s JOIN paths p ON p.id = s.path_id WHERE s.id = ?`,
         ).get(ref.value.id) as StoredSequenceRow,
@@ -463,40 +483,88 @@ export class SessionDatabase {
   }
 
   setTimeLanes(path: string, timeLanes: string): Outcome<void> {
+    return this.editColumn(path, 'time_lanes', timeLanes);
+  }
+
+  setSuspenders(path: string, suspenders: string): Outcome<void> {
+    return this.editColumn(path, 'suspenders', suspenders);
+  }
+
+  private editColumn(path: string, column: 'time_lanes' | 'suspenders', value: string) {
     return this.write(() => {
       const ref = this.sequenceRef(path);
       if (!ref.ok) return ref;
       const refusal = refused(editRefusal(path, ref.value.state, this.policy));
       if (refusal) return refusal;
-      this.stmt('UPDATE sequences SET time_lanes = ? WHERE id = ?').run(timeLanes, ref.value.id);
+      this.stmt(`UPDATE sequences SET ${column} = ? WHERE id = ?`).run(value, ref.value.id);
       return success(undefined);
     });
   }
 
   setPreparing(path: string, snapshot: EncodedPreparingSnapshot): Outcome<void> {
-    return this.transition(path, 'preparing', sequencePreparingChanges(snapshot));
+    return this.transition(path, 'prepare', sequencePreparingChanges(snapshot));
+  }
+
+  setContinuing(path: string, owner: string, event: EncodedSequenceEvent): Outcome<void> {
+    return this.transition(path, 'continue', sequenceContinuingChanges(owner), (id) =>
+      this.insertEvent(id, event),
+    );
   }
 
   setRunning(path: string, startTime: number): Outcome<void> {
-    return this.transition(path, 'running', { start_time: startTime });
+    return this.transition(path, 'run', { start_time: startTime });
+  }
+
+  setPaused(path: string, event: EncodedSequenceEvent): Outcome<void> {
+    return this.transition(path, 'pause', {}, (id) => this.insertEvent(id, event));
+  }
+
+  setResumed(path: string, event: EncodedSequenceEvent, globals: string | null): Outcome<void> {
+    return this.transition(path, 'resume', globals === null ? {} : { globals }, (id) =>
+      this.insertEvent(id, event),
+    );
   }
 
   setFinished(path: string, stopTime: number): Outcome<void> {
-    return this.transition(path, 'finished', { stop_time: stopTime });
+    return this.transition(path, 'finish', { stop_time: stopTime });
   }
 
   setInterrupted(path: string, stopTime: number): Outcome<void> {
-    return this.transition(path, 'interrupted', { stop_time: stopTime });
+    return this.transition(path, 'interrupt', { stop_time: stopTime });
   }
 
   setCrashed(path: string, error: string, stopTime: number): Outcome<void> {
-    return this.transition(path, 'crashed', { error, stop_time: stopTime });
+    return this.transition(path, 'crash', { error, stop_time: stopTime });
   }
 
   resetToDraft(path: string): Outcome<void> {
-    return this.transition(path, 'draft', SEQUENCE_DRAFT_RESET, (id) =>
-      this.stmt('DELETE FROM shots WHERE sequence_id = ?').run(id),
-    );
+    return this.transition(path, 'reset', SEQUENCE_DRAFT_RESET, (id) => {
+      this.stmt('DELETE FROM shots WHERE sequence_id = ?').run(id);
+      this.stmt('DELETE FROM sequence_events WHERE sequence_id = ?').run(id);
+    });
+  }
+
+  // ---- events of a run -------------------------------------------------------------------------
+
+  addSequenceEvent(path: string, event: EncodedSequenceEvent): Outcome<number> {
+    return this.write(() => {
+      const ref = this.sequenceRef(path);
+      if (!ref.ok) return ref;
+      if (ref.value.state === 'draft') return failure({ kind: 'notLaunched', path });
+      return success(this.insertEvent(ref.value.id, event));
+    });
+  }
+
+  sequenceEvents(path: string, afterId: number): Outcome<StoredSequenceEventRow[]> {
+    return this.read(() => {
+      const ref = this.sequenceRef(path);
+      if (!ref.ok) return ref;
+      return success(
+        this.stmt(
+          'SELECT id, time, kind, content FROM sequence_events WHERE sequence_id = ? AND id > ? ORDER BY id',
+        ).all(ref.value.id, afterId) as StoredSequenceEventRow[],
+      );
+    });
   }
 
   getError(path: string): Outcome<string> {
@@ -912,12 +980,17 @@ export const WRITE_OPERATIONS = [
   'duplicateSequence',
   'setIteration',
   'setTimeLanes',
+  'setSuspenders',
   'setPreparing',
+  'setContinuing',
   'setRunning',
+  'setPaused',
+  'setResumed',
   'setFinished',
   'setInterrupted',
   'setCrashed',
   'resetToDraft',
+  'addSequenceEvent',
   'createShots',
   'setSetting',
   'setDevice',

@@ -3,6 +3,8 @@ import {
   type EncodedLockRequest,
   type EncodedPreparingSnapshot,
   type EncodedSequenceDraft,
+  type EncodedSequenceEvent,
+  type StoredSequenceEventRow,
   type PreparedShot,
   type SequencePath,
   type SequenceState,
@@ -183,12 +185,36 @@ export class SqliteBackend implements StorageBackend {
     return this.#write('setTimeLanes', path.toString(), timeLanes);
   }
 
+  setSuspenders(path: SequencePath, suspenders: string): StorageAnswer<void> {
+    return this.#write('setSuspenders', path.toString(), suspenders);
+  }
+
   setPreparing(path: SequencePath, snapshot: EncodedPreparingSnapshot): StorageAnswer<void> {
     return this.#write('setPreparing', path.toString(), snapshot);
   }
 
+  setContinuing(
+    path: SequencePath,
+    owner: string,
+    event: EncodedSequenceEvent,
+  ): StorageAnswer<void> {
+    return this.#write('setContinuing', path.toString(), owner, event);
+  }
+
   setRunning(path: SequencePath, startTime: number): StorageAnswer<void> {
     return this.#write('setRunning', path.toString(), startTime);
+  }
+
+  setPaused(path: SequencePath, event: EncodedSequenceEvent): StorageAnswer<void> {
+    return this.#write('setPaused', path.toString(), event);
+  }
+
+  setResumed(
+    path: SequencePath,
+    event: EncodedSequenceEvent,
+    globals: string | null,
+  ): StorageAnswer<void> {
+    return this.#write('setResumed', path.toString(), event, globals);
   }
 
   setFinished(path: SequencePath, stopTime: number): StorageAnswer<void> {
@@ -213,6 +239,19 @@ export class SqliteBackend implements StorageBackend {
 
   async getSnapshot(path: SequencePath) {
     return this.#read(() => this.#database.getSnapshot(path.toString()));
+  }
+
+  // ---- events of a run -------------------------------------------------------------------------
+
+  addSequenceEvent(path: SequencePath, event: EncodedSequenceEvent): StorageAnswer<number> {
+    return this.#write('addSequenceEvent', path.toString(), event);
+  }
+
+  async sequenceEvents(
+    path: SequencePath,
+    afterId: number,
+  ): StorageAnswer<StoredSequenceEventRow[]> {
+    return this.#read(() => this.#database.sequenceEvents(path.toString(), afterId));
   }
 
   // ---- shots -----------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ export * from './slow-device.js';
 export * from './failing-device.js';
 export * from './data-producer-device.js';
 export * from './data-waiter-device.js';
+export * from './lock-monitor-device.js';
+export * from './simulated-mot-device.js';
 export * from './simulated-extensions.js';
 export * from './simulated-lab.js';
 export * from './simulated-device-configurations.js';

@@ -247,6 +247,8 @@ describe('the testing plugin', () => {
           'shotline.testing.failing',
           'shotline.testing.data-producer',
           'shotline.testing.data-waiter',
+          'shotline.testing.lock-monitor',
+          'shotline.testing.mot',
         ],
       },
     ]);

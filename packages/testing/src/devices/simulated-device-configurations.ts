@@ -2,6 +2,8 @@ import type { DeviceConfiguration } from '@shotline/core';
 import { DataProducerDeviceExtension } from './data-producer-device.js';
 import { DataWaiterDeviceExtension } from './data-waiter-device.js';
 import { FailingDeviceExtension } from './failing-device.js';
+import { LockMonitorDeviceExtension } from './lock-monitor-device.js';
+import { SimulatedMotDeviceExtension } from './simulated-mot-device.js';
 import { NoopDeviceExtension } from './noop-device.js';
 import { SlowDeviceExtension } from './slow-device.js';
 
@@ -30,6 +32,19 @@ export const simulatedDevice = {
   waiter: (name: string, configuration: Record<string, unknown>): DeviceConfiguration => ({
     name,
     type: DataWaiterDeviceExtension.type,
+    configuration,
+  }),
+  lockMonitor: (
+    name: string,
+    configuration: Record<string, unknown> = {},
+  ): DeviceConfiguration => ({
+    name,
+    type: LockMonitorDeviceExtension.type,
+    configuration,
+  }),
+  mot: (name: string, configuration: Record<string, unknown> = {}): DeviceConfiguration => ({
+    name,
+    type: SimulatedMotDeviceExtension.type,
     configuration,
   }),
 };

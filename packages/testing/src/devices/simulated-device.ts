@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import {
   BaseDevice,
   ConnectionFailedError,
@@ -55,7 +56,19 @@ export type SimulatedProduct =
       readonly width: number;
       readonly height: number;
     }
-  | { readonly kind: 'value'; readonly label: string };
+  | { readonly kind: 'value'; readonly label: string }
+  /** A number decided when the shot was compiled (a simulated measurement). */
+  | { readonly kind: 'number'; readonly label: string; readonly value: number }
+  /**
+   * A number read when the shot runs, after the barrier: the content of `file` (a number; a
+   * missing or unreadable file reads as `level`), like a monitor sampled during the shot.
+   */
+  | {
+      readonly kind: 'reading';
+      readonly label: string;
+      readonly file: string | null;
+      readonly level: number;
+    };
 
 /** What the compiler tells the controller to do in one shot (plain data: it crosses threads). */
 export interface SimulatedShotPlan {
@@ -66,6 +79,19 @@ export interface SimulatedShotPlan {
   readonly fail?: SimulatedFailure;
   readonly produce?: SimulatedProduct;
   readonly waitFor?: readonly string[];
+}
+
+/** The number in `file`, or `fallback` when there is no file or it holds no number. */
+export function readLevel(file: string | null, fallback: number): number {
+  if (file === null) return fallback;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return fallback;
+  }
+  const value = Number.parseFloat(text.trim());
+  return Number.isFinite(value) ? value : fallback;
 }
 
 /** Busy-waits (simulates CPU-heavy compilation; also a compiler that hangs). */
@@ -151,6 +177,10 @@ export class SimulatedController implements DeviceController<SimulatedDevice, Si
       shot.signalData(`${device.name}\\${product.label}`, image);
     } else if (product?.kind === 'value') {
       shot.signalData(`${device.name}\\${product.label}`, plan.index);
+    } else if (product?.kind === 'number') {
+      shot.signalData(`${device.name}\\${product.label}`, product.value);
+    } else if (product?.kind === 'reading') {
+      shot.signalData(`${device.name}\\${product.label}`, readLevel(product.file, product.level));
     }
     recorder?.record({ ...base, kind: 'shot-finished' });
   }

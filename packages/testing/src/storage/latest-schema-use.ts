@@ -2,6 +2,8 @@ import {
   type ApiTokenRecord,
   type AuditEntry,
   type QueuedRun,
+  type SequenceEventRecord,
+  type SequencePath,
   type SessionStorage,
   currentRunOwner,
 } from '@shotline/core';
@@ -13,14 +15,20 @@ export interface LatestSchemaUse {
   readonly queue: readonly QueuedRun[];
   readonly audit: readonly AuditEntry[];
   readonly tokens: readonly ApiTokenRecord[];
+  /** The events of the launched sequence given to {@link useLatestSchema} (version 5). */
+  readonly events: readonly SequenceEventRecord[];
 }
 
 /**
  * Uses what the latest schema steps added — resource locks (version 3); the server's run queue,
- * audit log and API tokens (version 4) — once each, and reads it back: for migration tests, which
- * check that a database brought up from an older version works as a new one does.
+ * audit log and API tokens (version 4); the events of a run (version 5, stored on `launched`, a
+ * sequence that ran) — once each, and reads it back: for migration tests, which check that a
+ * database brought up from an older version works as a new one does.
  */
-export async function useLatestSchema(storage: SessionStorage): Promise<LatestSchemaUse> {
+export async function useLatestSchema(
+  storage: SessionStorage,
+  launched: SequencePath,
+): Promise<LatestSchemaUse> {
   const held = (
     await storage.acquireLocks({
       resources: ['device:migration-check'],
@@ -58,10 +66,18 @@ export async function useLatestSchema(storage: SessionStorage): Promise<LatestSc
     hash: '11',
     createdAt: time,
   });
+  (
+    await storage.addSequenceEvent(launched, {
+      kind: 'pause-requested',
+      time,
+      data: { by: 'alice' },
+    })
+  ).unwrap();
   return {
     locked,
     queue: await storage.listQueuedRuns(),
     audit: await storage.readAuditLog(),
     tokens: await storage.listApiTokens(),
+    events: (await storage.sequenceEvents(launched)).unwrap(),
   };
 }

@@ -1,5 +1,8 @@
 import {
   EncodedSessionStorage,
+  type EncodedSequenceEvent,
+  type StoredSequenceEventRow,
+  type StorageTransition,
   type EncodedPreparingSnapshot,
   type EncodedSequenceDraft,
   type PreparedShot,
@@ -34,6 +37,7 @@ import {
   launchedRefusal,
   movePathRefusal,
   newSequenceRefusal,
+  sequenceContinuingChanges,
   sequencePreparingChanges,
   sequenceLookupRefusal,
   shotsRefusal,
@@ -43,6 +47,7 @@ import {
   storageStatePolicy,
   storageSuccess as success,
   transitionRefusal,
+  transitionTarget,
   lockConflict,
   lockRowsToCheck,
 } from '@shotline/core';
@@ -55,6 +60,7 @@ interface MemorySequence extends Omit<
   start_time: number | null;
   stop_time: number | null;
   shots: Map<number, PreparedShot>;
+  events: StoredSequenceEventRow[];
 }
 
 interface MemoryNode {
@@ -72,6 +78,8 @@ interface MemoryDatabase {
   tokens: Map<string, StoredApiTokenRow>;
   /** Resource locks by resource: lease rows, as PostgreSQL keeps them. */
   locks: Map<string, StoredLockRow>;
+  /** The id of the last event stored (ids increase across sequences, like a database's). */
+  lastEventId: number;
 }
 
 /** Options of {@link MemorySessionStorage}. */
@@ -159,8 +167,10 @@ class MemoryBackend implements StorageBackend {
       iteration: draft.iteration,
       time_lanes: draft.timeLanes,
       expected_shots: draft.expectedShots,
+      suspenders: draft.suspenders,
       ...SEQUENCE_DRAFT_RESET,
       shots: new Map(),
+      events: [],
     };
     this.db.nodes.set(path, node);
     return success(undefined);
@@ -168,16 +178,22 @@ class MemoryBackend implements StorageBackend {
 
   #transition(
     path: string,
-    to: SequenceState,
+    transition: StorageTransition,
     changes: SequenceTransitionChanges,
     after?: (sequence: MemorySequence) => void,
   ): StorageAnswer<void> {
     const found = this.#sequence(path);
     if (!found.ok) return answer(found);
-    return refusedOr(transitionRefusal(path, found.value.state, to, POLICY), () => {
-      Object.assign(found.value, changes, { state: to });
+    return refusedOr(transitionRefusal(path, found.value.state, transition, POLICY), () => {
+      Object.assign(found.value, changes, { state: transitionTarget(transition, POLICY) });
       after?.(found.value);
     });
+  }
+
+  #addEvent(sequence: MemorySequence, event: EncodedSequenceEvent): number {
+    const id = ++this.db.lastEventId;
+    sequence.events.push({ id, time: event.time, kind: event.kind, content: event.content });
+    return id;
   }
 
   #edit(path: string, changes: Partial<MemorySequence>): StorageAnswer<void> {
@@ -300,11 +316,16 @@ class MemoryBackend implements StorageBackend {
   ): StorageAnswer<void> {
     const found = this.#sequence(source.toString());
     if (!found.ok) return answer(found);
-    const { iteration, time_lanes: timeLanes, expected_shots: expectedShots } = found.value;
+    const {
+      iteration,
+      time_lanes: timeLanes,
+      expected_shots: expectedShots,
+      suspenders,
+    } = found.value;
     return answer(
       this.#insertSequence(
         destination.toString(),
-        { iteration, timeLanes, expectedShots },
+        { iteration, timeLanes, expectedShots, suspenders },
         createdAt,
       ),
     );
@@ -313,7 +334,7 @@ class MemoryBackend implements StorageBackend {
   getSequence(path: SequencePath): StorageAnswer<StoredSequenceRow> {
     const found = this.#sequence(path.toString());
     if (!found.ok) return answer(found);
-    const { shots, ...columns } = found.value;
+    const { shots, events: _events, ...columns } = found.value;
     const createdAt = this.db.nodes.get(path.toString())!.createdAt;
     return answer(success({ ...columns, created_at: createdAt, completed: shots.size }));
   }
@@ -334,28 +355,76 @@ class MemoryBackend implements StorageBackend {
     return this.#edit(path.toString(), { time_lanes: timeLanes });
   }
 
+  setSuspenders(path: SequencePath, suspenders: string): StorageAnswer<void> {
+    return this.#edit(path.toString(), { suspenders });
+  }
+
   setPreparing(path: SequencePath, snapshot: EncodedPreparingSnapshot): StorageAnswer<void> {
-    return this.#transition(path.toString(), 'preparing', sequencePreparingChanges(snapshot));
+    return this.#transition(path.toString(), 'prepare', sequencePreparingChanges(snapshot));
+  }
+
+  setContinuing(
+    path: SequencePath,
+    owner: string,
+    event: EncodedSequenceEvent,
+  ): StorageAnswer<void> {
+    return this.#transition(path.toString(), 'continue', sequenceContinuingChanges(owner), (s) =>
+      this.#addEvent(s, event),
+    );
   }
 
   setRunning(path: SequencePath, startTime: number): StorageAnswer<void> {
-    return this.#transition(path.toString(), 'running', { start_time: startTime });
+    return this.#transition(path.toString(), 'run', { start_time: startTime });
+  }
+
+  setPaused(path: SequencePath, event: EncodedSequenceEvent): StorageAnswer<void> {
+    return this.#transition(path.toString(), 'pause', {}, (s) => this.#addEvent(s, event));
+  }
+
+  setResumed(
+    path: SequencePath,
+    event: EncodedSequenceEvent,
+    globals: string | null,
+  ): StorageAnswer<void> {
+    return this.#transition(path.toString(), 'resume', globals === null ? {} : { globals }, (s) =>
+      this.#addEvent(s, event),
+    );
   }
 
   setFinished(path: SequencePath, stopTime: number): StorageAnswer<void> {
-    return this.#transition(path.toString(), 'finished', { stop_time: stopTime });
+    return this.#transition(path.toString(), 'finish', { stop_time: stopTime });
   }
 
   setInterrupted(path: SequencePath, stopTime: number): StorageAnswer<void> {
-    return this.#transition(path.toString(), 'interrupted', { stop_time: stopTime });
+    return this.#transition(path.toString(), 'interrupt', { stop_time: stopTime });
   }
 
   setCrashed(path: SequencePath, error: string, stopTime: number): StorageAnswer<void> {
-    return this.#transition(path.toString(), 'crashed', { error, stop_time: stopTime });
+    return this.#transition(path.toString(), 'crash', { error, stop_time: stopTime });
   }
 
   resetToDraft(path: SequencePath): StorageAnswer<void> {
-    return this.#transition(path.toString(), 'draft', SEQUENCE_DRAFT_RESET, (s) => s.shots.clear());
+    return this.#transition(path.toString(), 'reset', SEQUENCE_DRAFT_RESET, (s) => {
+      s.shots.clear();
+      s.events = [];
+    });
+  }
+
+  // ---- events of a run -------------------------------------------------------------------------
+
+  addSequenceEvent(path: SequencePath, event: EncodedSequenceEvent): StorageAnswer<number> {
+    const found = this.#sequence(path.toString());
+    if (!found.ok) return answer(found);
+    if (found.value.state === 'draft') {
+      return answer(failure({ kind: 'notLaunched', path: path.toString() }));
+    }
+    return answer(success(this.#addEvent(found.value, event)));
+  }
+
+  sequenceEvents(path: SequencePath, afterId: number): StorageAnswer<StoredSequenceEventRow[]> {
+    const found = this.#sequence(path.toString());
+    if (!found.ok) return answer(found);
+    return answer(success(found.value.events.filter((e) => e.id > afterId).map((e) => ({ ...e }))));
   }
 
   getError(path: SequencePath): StorageAnswer<string> {
@@ -638,6 +707,7 @@ export class MemorySessionStorage extends EncodedSessionStorage implements Sessi
           audit: [],
           tokens: new Map(),
           locks: new Map(),
+          lastEventId: 0,
         };
     super('memory', 'memory', new MemoryBackend(database), 'memory storage');
     databases.set(this, database);

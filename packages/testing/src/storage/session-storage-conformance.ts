@@ -30,8 +30,11 @@ import {
   type ShotInput,
   ShotNotFoundError,
   type StoredDeviceConfiguration,
+  SEQUENCE_TRANSITIONS,
+  type SequenceEventInput,
+  type SequenceTransition,
   copyPath,
-  isTransitionAllowed,
+  isTransitionAllowedBy,
 } from '@shotline/core';
 import type * as Vitest from 'vitest';
 import { describeRunOwnership } from './run-ownership-conformance.js';
@@ -167,18 +170,27 @@ async function bringTo(storage: SessionStorage, path: SequencePath, state: Seque
   if (state === 'preparing') return;
   (await storage.setRunning(path, new Date())).unwrap();
   if (state === 'running') return;
+  if (state === 'paused') {
+    (await storage.setPaused(path, event('paused', { nextIndex: 0 }))).unwrap();
+    return;
+  }
   if (state === 'finished') (await storage.setFinished(path, new Date())).unwrap();
   if (state === 'interrupted') (await storage.setInterrupted(path, new Date())).unwrap();
   if (state === 'crashed') (await storage.setCrashed(path, SUMMARY, new Date())).unwrap();
 }
 
-/** The state change each transition method asks for. */
+/** An event of a run, at a fixed time. */
+function event(kind: string, data: SequenceEventInput['data'] = {}, ms = 0): SequenceEventInput {
+  return { kind, time: new Date(Date.UTC(2024, 4, 6, 7, 9, 0, ms)), data };
+}
+
+/** The storage method of each operation that changes the state. */
 const TRANSITIONS: {
-  to: SequenceState;
+  transition: SequenceTransition;
   apply: (s: SessionStorage, path: SequencePath) => Promise<Result<void, Error>>;
 }[] = [
   {
-    to: 'preparing',
+    transition: 'prepare',
     apply: (s, path) =>
       s.setPreparing(path, {
         globals: GLOBALS,
@@ -186,11 +198,21 @@ const TRANSITIONS: {
         owner: owner('m2', 'pc2', 7),
       }),
   },
-  { to: 'running', apply: (s, path) => s.setRunning(path, new Date()) },
-  { to: 'finished', apply: (s, path) => s.setFinished(path, new Date()) },
-  { to: 'interrupted', apply: (s, path) => s.setInterrupted(path, new Date()) },
-  { to: 'crashed', apply: (s, path) => s.setCrashed(path, SUMMARY, new Date()) },
-  { to: 'draft', apply: (s, path) => s.resetToDraft(path) },
+  {
+    transition: 'continue',
+    apply: (s, path) =>
+      s.setContinuing(path, {
+        owner: owner('m2', 'pc2', 7),
+        event: event('continued', { fromIndex: 0 }),
+      }),
+  },
+  { transition: 'run', apply: (s, path) => s.setRunning(path, new Date()) },
+  { transition: 'pause', apply: (s, path) => s.setPaused(path, event('paused')) },
+  { transition: 'resume', apply: (s, path) => s.setResumed(path, event('resumed')) },
+  { transition: 'finish', apply: (s, path) => s.setFinished(path, new Date()) },
+  { transition: 'interrupt', apply: (s, path) => s.setInterrupted(path, new Date()) },
+  { transition: 'crash', apply: (s, path) => s.setCrashed(path, SUMMARY, new Date()) },
+  { transition: 'reset', apply: (s, path) => s.resetToDraft(path) },
 ];
 
 function filled(dtype: DType, shape: number[]): NDArray {
@@ -553,6 +575,7 @@ export function describeSessionStorage(name: string, fixture: SessionStorageFixt
           deviceConfigurations: null,
           error: null,
           owner: null,
+          suspenders: [],
         });
         expect((await storage.isSequence(p('\\lab\\mot'))).unwrap()).toBe(false);
         expect((await storage.getStats(p('\\lab\\mot\\scan 3'))).unwrap()).toEqual({
@@ -684,12 +707,13 @@ export function describeSessionStorage(name: string, fixture: SessionStorageFixt
 
       for (const from of SEQUENCE_STATES) {
         it(`allows exactly the documented transitions out of ${from.toUpperCase()}`, async () => {
-          for (const { to, apply } of TRANSITIONS) {
-            const path = p(`\\${from}\\to ${to}`);
+          for (const { transition, apply } of TRANSITIONS) {
+            const to = SEQUENCE_TRANSITIONS[transition].to;
+            const path = p(`\\${from}\\${transition}`);
             await bringTo(storage, path, from);
             const result = await apply(storage, path);
             const state = (await storage.getStats(path)).unwrap().state;
-            if (isTransitionAllowed(from, to)) {
+            if (isTransitionAllowedBy(transition, from)) {
               expect(result.ok, `${from} -> ${to}`).toBe(true);
               expect(state).toBe(to);
             } else {
@@ -877,6 +901,7 @@ export function describeSessionStorage(name: string, fixture: SessionStorageFixt
           deviceConfigurations: null,
           error: null,
           owner: null,
+          suspenders: [],
         });
         expect((await storage.getStats(p('\\a\\s'))).unwrap().completedShots).toBe(1);
       });
@@ -964,6 +989,169 @@ export function describeSessionStorage(name: string, fixture: SessionStorageFixt
         });
         (await other.setFinished(p('\\s'), new Date())).unwrap();
         expect((await storage.getStats(p('\\s'))).unwrap().state).toBe('finished');
+      });
+    });
+
+    describe('durable execution: pauses, events, continuations, suspenders', () => {
+      it('pauses and resumes a run, storing each change with its event, in order', async () => {
+        await running(storage, p('\\s'), 3);
+        (await storage.createShot(p('\\s'), shot(0))).unwrap();
+        (await storage.setPaused(p('\\s'), event('paused', { nextIndex: 1 }, 1))).unwrap();
+        expect((await storage.getStats(p('\\s'))).unwrap().state).toBe('paused');
+        expectStorageError(await storage.createShot(p('\\s'), shot(1)), SequenceNotRunningError);
+        const tripped = (
+          await storage.addSequenceEvent(p('\\s'), event('suspender-tripped', { value: 0.7 }, 2))
+        ).unwrap();
+        const globals = [{ name: 'mot.detuning', value: '-12 MHz' }];
+        (
+          await storage.setResumed(p('\\s'), event('resumed', { nextIndex: 1 }, 3), { globals })
+        ).unwrap();
+        const record = (await storage.getSequence(p('\\s'))).unwrap();
+        expect(record.state).toBe('running');
+        expect(record.globals).toEqual(globals);
+        (await storage.createShot(p('\\s'), shot(1))).unwrap();
+        const events = (await storage.sequenceEvents(p('\\s'))).unwrap();
+        expect(events.map((e) => [e.kind, e.data, e.time])).toEqual([
+          ['paused', { nextIndex: 1 }, event('', {}, 1).time],
+          ['suspender-tripped', { value: 0.7 }, event('', {}, 2).time],
+          ['resumed', { nextIndex: 1 }, event('', {}, 3).time],
+        ]);
+        expect(events[0]!.id).toBeLessThan(events[1]!.id);
+        expect(events[1]!.id).toBe(tripped);
+        expect(events[1]!.id).toBeLessThan(events[2]!.id);
+        const later = (await storage.sequenceEvents(p('\\s'), { afterId: tripped })).unwrap();
+        expect(later.map((e) => e.kind)).toEqual(['resumed']);
+        // Another connection sees them, and a second sequence has its own.
+        const other = await another();
+        expect((await other.sequenceEvents(p('\\s'))).unwrap()).toEqual(events);
+        await running(storage, p('\\t'), 3);
+        expect((await storage.sequenceEvents(p('\\t'))).unwrap()).toEqual([]);
+      });
+
+      it('refuses an event of a draft, a malformed event or cursor, changing nothing', async () => {
+        (await storage.createSequence(p('\\d'), draft())).unwrap();
+        expectStorageError(
+          await storage.addSequenceEvent(p('\\d'), event('note')),
+          SequenceNotLaunchedError,
+        );
+        await running(storage, p('\\s'), 3);
+        for (const bad of [
+          event('Paused!'),
+          event(''),
+          event('x'.repeat(65)),
+          event('paused', { value: NaN }),
+          { kind: 'paused', time: new Date(NaN), data: {} },
+          { kind: 'paused', time: 'yesterday', data: {} },
+        ]) {
+          expectStorageError(
+            await storage.setPaused(p('\\s'), bad as SequenceEventInput),
+            InvalidStorageDataError,
+          );
+          expectStorageError(
+            await storage.addSequenceEvent(p('\\s'), bad as SequenceEventInput),
+            InvalidStorageDataError,
+          );
+        }
+        expect((await storage.getStats(p('\\s'))).unwrap().state).toBe('running');
+        expect((await storage.sequenceEvents(p('\\s'))).unwrap()).toEqual([]);
+        expectStorageError(
+          await storage.sequenceEvents(p('\\s'), { afterId: -1 }),
+          InvalidStorageDataError,
+        );
+        expectStorageError(
+          await storage.addSequenceEvent(p('\\missing'), event('note')),
+          PathNotFoundError,
+        );
+      });
+
+      it('continues a crashed run: new owner, error and stop time cleared, shots and snapshots kept', async () => {
+        await running(storage, p('\\s'), 4);
+        const record0 = (await storage.getSequence(p('\\s'))).unwrap();
+        for (const i of [0, 1]) (await storage.createShot(p('\\s'), shot(i))).unwrap();
+        (await storage.setCrashed(p('\\s'), SUMMARY, new Date())).unwrap();
+        const next = owner('m2', 'pc2', 7);
+        (
+          await storage.setContinuing(p('\\s'), {
+            owner: next,
+            event: event('continued', { fromIndex: 2, previousState: 'crashed' }),
+          })
+        ).unwrap();
+        const record = (await storage.getSequence(p('\\s'))).unwrap();
+        expect(record).toMatchObject({
+          state: 'preparing',
+          owner: next,
+          error: null,
+          stopTime: null,
+          startTime: record0.startTime,
+          completedShots: 2,
+          globals: GLOBALS,
+          deviceConfigurations: DEVICES,
+        });
+        expect((await storage.sequenceEvents(p('\\s'))).unwrap().map((e) => e.data)).toEqual([
+          { fromIndex: 2, previousState: 'crashed' },
+        ]);
+        (await storage.setRunning(p('\\s'), record0.startTime!)).unwrap();
+        expectStorageError(await storage.createShot(p('\\s'), shot(1)), DuplicateShotError);
+        (await storage.createShot(p('\\s'), shot(2))).unwrap();
+        (await storage.setFinished(p('\\s'), new Date())).unwrap();
+        expect((await storage.shotIndices(p('\\s'))).unwrap()).toEqual([0, 1, 2]);
+      });
+
+      it('refuses a continuation without a valid owner or event, changing nothing', async () => {
+        await bringTo(storage, p('\\s'), 'interrupted');
+        for (const run of [
+          { owner: { ...owner('m2'), pid: -3 }, event: event('continued') },
+          { owner: owner('m2'), event: event('Continued') },
+          { owner: 'pc', event: event('continued') },
+        ]) {
+          expectStorageError(
+            await storage.setContinuing(p('\\s'), run as never),
+            InvalidStorageDataError,
+          );
+        }
+        expect((await storage.getStats(p('\\s'))).unwrap().state).toBe('interrupted');
+        expect((await storage.sequenceEvents(p('\\s'))).unwrap()).toEqual([]);
+      });
+
+      it('a reset erases the events with the shots', async () => {
+        await running(storage, p('\\s'), 3);
+        (await storage.setPaused(p('\\s'), event('paused'))).unwrap();
+        (await storage.setInterrupted(p('\\s'), new Date())).unwrap();
+        (await storage.resetToDraft(p('\\s'))).unwrap();
+        expect((await storage.sequenceEvents(p('\\s'))).unwrap()).toEqual([]);
+      });
+
+      it('a PAUSED sequence owns its devices: it cannot be moved, deleted or reset', async () => {
+        await bringTo(storage, p('\\lab\\s'), 'paused');
+        expectStorageError(
+          await storage.deletePath(p('\\lab'), { deleteSequences: true }),
+          SequenceRunningError,
+        );
+        expectStorageError(await storage.movePath(p('\\lab'), p('\\x')), SequenceRunningError);
+        expectStorageError(await storage.resetToDraft(p('\\lab\\s')), InvalidStateTransitionError);
+        expect((await storage.sequencesInState('paused')).map(String)).toEqual(['\\lab\\s']);
+      });
+
+      it('keeps the suspenders of a draft, duplicates them, and edits them only in DRAFT', async () => {
+        const suspenders = [{ name: 'lock', watch: { data: 'lock\\error' }, when: { below: 0.2 } }];
+        (await storage.createSequence(p('\\s'), { ...draft(), suspenders })).unwrap();
+        expect((await storage.getSequence(p('\\s'))).unwrap().suspenders).toEqual(suspenders);
+        (await storage.createSequence(p('\\plain'), draft())).unwrap();
+        expect((await storage.getSequence(p('\\plain'))).unwrap().suspenders).toEqual([]);
+        (await storage.duplicateSequence(p('\\s'), p('\\copy'))).unwrap();
+        expect((await storage.getSequence(p('\\copy'))).unwrap().suspenders).toEqual(suspenders);
+        (await storage.setSuspenders(p('\\copy'), [])).unwrap();
+        expect((await storage.getSequence(p('\\copy'))).unwrap().suspenders).toEqual([]);
+        expectStorageError(
+          await storage.setSuspenders(p('\\s'), { not: 'a list' }),
+          InvalidStorageDataError,
+        );
+        expectStorageError(
+          await storage.createSequence(p('\\bad'), { ...draft(), suspenders: [NaN] }),
+          InvalidStorageDataError,
+        );
+        await bringTo(storage, p('\\r'), 'running');
+        expectStorageError(await storage.setSuspenders(p('\\r'), []), SequenceNotEditableError);
       });
     });
 
@@ -1395,6 +1583,12 @@ export function describeSessionStorage(name: string, fixture: SessionStorageFixt
         await running(source, p('\\lab\\mot\\crashed'), 3);
         (await source.createShot(p('\\lab\\mot\\crashed'), shot(0))).unwrap();
         (
+          await source.addSequenceEvent(
+            p('\\lab\\mot\\crashed'),
+            event('suspender-tripped', { value: 1 }),
+          )
+        ).unwrap();
+        (
           await source.setCrashed(
             p('\\lab\\mot\\crashed'),
             SUMMARY,
@@ -1431,6 +1625,10 @@ export function describeSessionStorage(name: string, fixture: SessionStorageFixt
           expect((await destination.getSequence(path)).unwrap(), path.toString()).toEqual(
             (await storage.getSequence(path)).unwrap(),
           );
+          const events = (await storage.sequenceEvents(path)).unwrap();
+          expect(
+            (await destination.sequenceEvents(path)).unwrap().map(({ id: _, ...e }) => e),
+          ).toEqual(events.map(({ id: _, ...e }) => e));
           for (const index of (await storage.shotIndices(path)).unwrap()) {
             expect((await destination.getShot(path, index)).unwrap()).toEqual(
               (await storage.getShot(path, index)).unwrap(),

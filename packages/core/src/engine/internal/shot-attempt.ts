@@ -28,6 +28,11 @@ export interface ShotAttemptLimits {
   readonly timeoutMs: number;
   /** How long aborted controllers get to stop, in milliseconds. */
   readonly abortGraceMs: number;
+  /**
+   * Aborts the attempt from outside (a suspender that repeats the running shot): the controllers
+   * are aborted at once, and the attempt rejects with the signal's reason.
+   */
+  readonly abort?: AbortSignal;
 }
 
 /** A successful attempt. */
@@ -124,6 +129,13 @@ class ShotAttempt {
         ),
       );
     }, this.limits.timeoutMs);
+    const external = this.limits.abort;
+    const onExternalAbort = (): void => {
+      const reason: unknown = external?.reason;
+      this.shot.abort(reason instanceof Error ? reason : new Error(String(reason)));
+    };
+    if (external?.aborted) onExternalAbort();
+    else external?.addEventListener('abort', onExternalAbort, { once: true });
     try {
       for (const participant of this.participants) void this.runController(participant);
       if (this.participants.length === 0) this.allDone.resolve();
@@ -131,6 +143,7 @@ class ShotAttempt {
     } finally {
       clearTimeout(timeout);
       clearTimeout(this.graceTimer);
+      external?.removeEventListener('abort', onExternalAbort);
     }
     const endTime = new Date();
     const failure = this.shot.failure;

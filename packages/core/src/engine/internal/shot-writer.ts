@@ -14,6 +14,8 @@ export interface ShotWriterOptions {
   readonly batchMax: number;
   readonly events: ShotlineEventBus;
   readonly expectedShots: number | null;
+  /** Shots stored before this writer (a continued run): counted in the `shot-stored` events. */
+  readonly alreadyStored?: number;
 }
 
 /**
@@ -47,7 +49,7 @@ export class ShotWriter {
     private readonly options: ShotWriterOptions,
   ) {}
 
-  /** Shots committed so far. */
+  /** Shots committed so far by this writer. */
   get stored(): number {
     return this.committed.size;
   }
@@ -158,7 +160,7 @@ export class ShotWriter {
         sequence: this.path.toString(),
         index: shot.index,
         storeMs,
-        storedShots: this.committed.size,
+        storedShots: (this.options.alreadyStored ?? 0) + this.committed.size,
         expectedShots: this.options.expectedShots,
       });
     }

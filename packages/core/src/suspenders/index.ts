@@ -1,0 +1,3 @@
+export * from './suspender-definition.js';
+export * from './suspender-errors.js';
+export * from './compile-suspenders.js';
