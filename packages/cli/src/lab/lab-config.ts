@@ -71,6 +71,7 @@ export const labConfigSchema = z
      * its type is `shotline.remote` with `server: <name>` (see docs/remote-devices.md).
      */
     servers: remoteServersConfigSchema.optional(),
+    /**
      * The lab's suspenders (core's `suspenderSpecSchema`): watched during every sequence this lab
      * runs, besides each sequence's own; a run pauses when one trips.
      */
