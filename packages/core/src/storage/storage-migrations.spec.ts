@@ -13,6 +13,7 @@ describe('storage migrations', () => {
       3: 'CREATE TABLE b (z)',
       4: 'CREATE TABLE c (w)',
       5: 'CREATE TABLE d (v)',
+      6: 'CREATE TABLE e (u)',
     });
     expect(migrations.map((m) => [m.version, m.description])).toEqual(
       STORAGE_SCHEMA_STEPS.map((s) => [s.version, s.description]),
@@ -23,8 +24,9 @@ describe('storage migrations', () => {
       'CREATE TABLE b (z)',
       'CREATE TABLE c (w)',
       'CREATE TABLE d (v)',
+      'CREATE TABLE e (u)',
     ]);
-    expect(latestStorageSchemaVersion(migrations)).toBe(5);
+    expect(latestStorageSchemaVersion(migrations)).toBe(6);
   });
 
   it('numbers the steps 1, 2, 3... oldest first', () => {
