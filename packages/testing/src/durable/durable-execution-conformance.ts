@@ -244,9 +244,10 @@ export function describeDurableExecution(name: string, fixture: DurableExecution
       it(
         'applies globals changed while paused only when asked, and records them on the sequence',
         async () => {
-          const { lab: l, manager } = await lab([slow('laser', { shotMs: 2 })]);
+          // 100 shots of 10 ms: the run cannot finish before the test's second pause.
+          const { lab: l, manager } = await lab([slow('laser', { shotMs: 10 })]);
           await l.session.setGlobals(ParameterNamespace.fromMapping({ offset: '0' }));
-          await l.session.createSequence('\\scan', offsetScan(30));
+          await l.session.createSequence('\\scan', offsetScan(100));
           let k = -1;
           await manager.createProcedure('p').run(async (procedure) => {
             procedure.startSequence('\\scan');
@@ -732,9 +733,11 @@ export function describeDurableExecution(name: string, fixture: DurableExecution
       it(
         'continues a run whose globals were reloaded on resume, checking each part with its globals',
         async () => {
-          const { lab: l, manager } = await lab([slow('laser', { shotMs: 2 })]);
+          // Long enough (200 shots of 10 ms) that the run cannot end on its own between the
+          // moment the test sees k + 4 shots stored and its interrupt, on a busy machine.
+          const { lab: l, manager } = await lab([slow('laser', { shotMs: 10 })]);
           await l.session.setGlobals(ParameterNamespace.fromMapping({ offset: '0' }));
-          await l.session.createSequence('\\scan', offsetScan(40));
+          await l.session.createSequence('\\scan', offsetScan(200));
           let k = -1;
           await manager.createProcedure('p').run(async (procedure) => {
             procedure.startSequence('\\scan');
@@ -752,7 +755,7 @@ export function describeDurableExecution(name: string, fixture: DurableExecution
             await l.storage.readShotTable(SequencePath.parse('\\scan'), { labels: [] })
           ).unwrap();
           expect(table.parameters.y).toEqual(
-            Array.from({ length: 40 }, (_, i) => (i < k ? i : i + 10)),
+            Array.from({ length: 200 }, (_, i) => (i < k ? i : i + 10)),
           );
         },
         TIMEOUT,
